@@ -1,0 +1,40 @@
+package org.childrensgateway.mappers.build;
+
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * Reference helpers. Within one record, resources point at each other by the entry's
+ * {@code urn:uuid:} fullUrl (the server resolves it inside the transaction, also when a
+ * conditional create matched an existing resource). A resource from another record or an earlier
+ * extract (an assessment's client) is referenced conditionally, {@code Patient?identifier=sys|val},
+ * which the server resolves against what it already holds. Both carry Reference.identifier too, so
+ * the business key survives whatever the server does with the literal reference.
+ */
+public final class Refs {
+
+    private Refs() {
+    }
+
+    public static String identifierQuery(String system, String value) {
+        return "identifier=" + system + "|" + value;
+    }
+
+    public static Reference conditional(String type, String system, String value) {
+        return new Reference(type + "?" + identifierQuery(system, value)).setType(type)
+                .setIdentifier(new Identifier().setSystem(system).setValue(value));
+    }
+
+    public static Reference local(String fullUrl, String type, String system, String value) {
+        return new Reference(fullUrl).setType(type).setIdentifier(new Identifier().setSystem(system).setValue(value));
+    }
+
+    /** A logical reference by identifier only, for things the gateway does not hold as resources (ODS organisations, teams). */
+    public static Reference logical(String type, String system, String value, String display) {
+        Reference r = new Reference().setType(type).setIdentifier(new Identifier().setSystem(system).setValue(value));
+        if (display != null) {
+            r.setDisplay(display);
+        }
+        return r;
+    }
+}

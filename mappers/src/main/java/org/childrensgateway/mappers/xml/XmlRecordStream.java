@@ -1,0 +1,191 @@
+package org.childrensgateway.mappers.xml;
+
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+import javax.xml.XMLConstants;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import javax.xml.stream.XMLStreamWriter;
+
+import org.childrensgateway.mappers.MappedRecord;
+import org.childrensgateway.mappers.MappingException;
+import org.childrensgateway.mappers.RecordStream;
+import org.childrensgateway.mappers.build.RecordMapper;
+import org.childrensgateway.mappers.config.FeedMapping;
+
+/**
+ * Streams a namespaced XML extract with StAX: the root's attributes are read once, then each
+ * record element (e.g. Patient) is read into a small tree, mapped and dropped. DTDs and external
+ * entities are disabled.
+ */
+public final class XmlRecordStream implements RecordStream {
+
+    private final XMLStreamReader reader;
+    private final RecordMapper mapper;
+    private final String namespace;
+    private final String recordElement;
+    private final String rootName;
+    private final Map<String, String> rootAttributes = new LinkedHashMap<>();
+    private final String organisation;
+    private int index;
+    private XmlElement pending;
+    private long pendingLine;
+    private boolean iterated;
+
+    public XmlRecordStream(InputStream in, FeedMapping mapping, RecordMapper mapper, String namespace, String recordElement,
+                           String organisationAttribute) {
+        this.mapper = mapper;
+        this.namespace = namespace;
+        this.recordElement = recordElement;
+        try {
+            XMLInputFactory f = XMLInputFactory.newInstance();
+            f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+            f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+            f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+            f.setProperty(XMLInputFactory.IS_COALESCING, true);
+            reader = f.createXMLStreamReader(in, "UTF-8");
+            reader.nextTag();
+            if (!namespace.equals(reader.getNamespaceURI())) {
+                throw new MappingException(mapping.feed + "/" + mapping.file + ": root element is not in namespace " + namespace);
+            }
+            rootName = reader.getLocalName();
+            for (int i = 0; i < reader.getAttributeCount(); i++) {
+                rootAttributes.put(reader.getAttributeLocalName(i), reader.getAttributeValue(i));
+            }
+        } catch (XMLStreamException e) {
+            throw new MappingException(mapping.feed + "/" + mapping.file + ": not well-formed XML: " + e.getMessage(), e);
+        }
+        String fromDoc = rootAttributes.get(organisationAttribute);
+        this.organisation = fromDoc != null && !fromDoc.isBlank() ? fromDoc : mapping.organisation;
+    }
+
+    /** Attributes of the root element (e.g. organisation, generated). */
+    public Map<String, String> rootAttributes() {
+        return rootAttributes;
+    }
+
+    private boolean advance() {
+        if (pending != null) {
+            return true;
+        }
+        try {
+            while (reader.hasNext()) {
+                int ev = reader.next();
+                if (ev == XMLStreamConstants.START_ELEMENT) {
+                    if (recordElement.equals(reader.getLocalName()) && namespace.equals(reader.getNamespaceURI())) {
+                        pendingLine = reader.getLocation().getLineNumber();
+                        pending = readElement();
+                        return true;
+                    }
+                    skipElement();
+                }
+            }
+            return false;
+        } catch (XMLStreamException e) {
+            throw new MappingException("XML input unreadable near line " + reader.getLocation().getLineNumber() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private XmlElement readElement() throws XMLStreamException {
+        XmlElement e = new XmlElement(reader.getLocalName());
+        for (int i = 0; i < reader.getAttributeCount(); i++) {
+            String ns = reader.getAttributeNamespace(i);
+            if (ns == null || ns.isEmpty()) {
+                e.attributes().put(reader.getAttributeLocalName(i), reader.getAttributeValue(i));
+            }
+        }
+        while (true) {
+            int ev = reader.next();
+            if (ev == XMLStreamConstants.START_ELEMENT) {
+                if (namespace.equals(reader.getNamespaceURI())) {
+                    e.children().add(readElement());
+                } else {
+                    skipElement();
+                }
+            } else if (ev == XMLStreamConstants.CHARACTERS || ev == XMLStreamConstants.CDATA) {
+                if (!reader.isWhiteSpace()) {
+                    e.appendText(reader.getText());
+                }
+            } else if (ev == XMLStreamConstants.END_ELEMENT) {
+                return e;
+            }
+        }
+    }
+
+    private void skipElement() throws XMLStreamException {
+        int depth = 1;
+        while (depth > 0) {
+            int ev = reader.next();
+            if (ev == XMLStreamConstants.START_ELEMENT) {
+                depth++;
+            } else if (ev == XMLStreamConstants.END_ELEMENT) {
+                depth--;
+            }
+        }
+    }
+
+    @Override
+    public Iterator<MappedRecord> iterator() {
+        if (iterated) {
+            throw new IllegalStateException("a RecordStream can be iterated once");
+        }
+        iterated = true;
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return advance();
+            }
+
+            @Override
+            public MappedRecord next() {
+                if (!advance()) {
+                    throw new NoSuchElementException();
+                }
+                XmlElement e = pending;
+                pending = null;
+                index++;
+                String id = e.attributes().get("id");
+                String location = "/" + rootName + "/" + recordElement + "[" + index + "]"
+                        + (id == null ? "" : "[@id='" + id + "']") + " (line " + pendingLine + ")";
+                return mapper.map(e, location, pendingLine, raw(e), organisation);
+            }
+        };
+    }
+
+    /** A one-record extract with the original root attributes, so it can be replayed alone. */
+    private String raw(XmlElement e) {
+        StringWriter sw = new StringWriter();
+        try {
+            XMLStreamWriter w = XMLOutputFactory.newInstance().createXMLStreamWriter(sw);
+            w.setDefaultNamespace(namespace);
+            w.writeStartElement(XMLConstants.DEFAULT_NS_PREFIX, rootName, namespace);
+            w.writeDefaultNamespace(namespace);
+            for (Map.Entry<String, String> a : rootAttributes.entrySet()) {
+                w.writeAttribute(a.getKey(), a.getValue());
+            }
+            e.write(w);
+            w.writeEndElement();
+            w.close();
+        } catch (XMLStreamException ex) {
+            throw new MappingException("cannot copy record: " + ex.getMessage(), ex);
+        }
+        return sw.toString();
+    }
+
+    @Override
+    public void close() {
+        try {
+            reader.close();
+        } catch (XMLStreamException e) {
+            // nothing useful to do; the caller owns the InputStream
+        }
+    }
+}

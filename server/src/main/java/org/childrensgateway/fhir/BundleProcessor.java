@@ -1,0 +1,260 @@
+package org.childrensgateway.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.childrensgateway.store.StoredResource;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Processes {@code batch} and {@code transaction} Bundles. A transaction runs in one database
+ * transaction (any failure rolls back every entry), in FHIR's order (DELETE, POST, PUT, GET), with
+ * {@code urn:uuid:} and conditional references resolved before anything is written.
+ */
+@Service
+public class BundleProcessor {
+
+    private final FhirResourceService service;
+    private final TransactionTemplate transactions;
+    private final FhirContext context;
+
+    public BundleProcessor(FhirResourceService service, TransactionTemplate transactions, FhirContext context) {
+        this.service = service;
+        this.transactions = transactions;
+        this.context = context;
+    }
+
+    public Bundle process(Bundle bundle) {
+        if (bundle.getType() == Bundle.BundleType.TRANSACTION) {
+            return transactions.execute(status -> transaction(bundle));
+        }
+        if (bundle.getType() == Bundle.BundleType.BATCH) {
+            return batch(bundle);
+        }
+        throw new InvalidRequestException("Bundle.type must be 'transaction' or 'batch' to be processed, not '"
+                + (bundle.hasType() ? bundle.getType().toCode() : "missing") + "'");
+    }
+
+    private Bundle batch(Bundle bundle) {
+        Bundle response = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            try {
+                response.addEntry(transactions.execute(status -> execute(entry, Map.of())));
+            } catch (BaseServerResponseException e) {
+                response.addEntry(failure(e));
+            }
+        }
+        return response;
+    }
+
+    private Bundle transaction(Bundle bundle) {
+        List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
+        entries.forEach(BundleProcessor::requireRequest);
+        Map<String, IdType> placeholders = assignIds(entries);
+        for (Bundle.BundleEntryComponent entry : entries) {
+            if (entry.hasResource()) {
+                rewriteReferences(entry.getResource(), placeholders);
+            }
+        }
+        // FHIR's processing order; the response keeps the request's order.
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingInt(i -> rank(entries.get(i).getRequest().getMethod())));
+        Bundle.BundleEntryComponent[] results = new Bundle.BundleEntryComponent[entries.size()];
+        for (int i : order) {
+            try {
+                results[i] = execute(entries.get(i), placeholders);
+            } catch (BaseServerResponseException e) {
+                // Tell the client which entry failed; the whole transaction rolls back.
+                BaseServerResponseException located = BaseServerResponseException.newInstance(e.getStatusCode(),
+                        "Transaction entry " + i + " (" + entries.get(i).getRequest().getMethod().toCode() + " "
+                                + entries.get(i).getRequest().getUrl() + ") failed, so nothing was written: " + e.getMessage());
+                if (e.getOperationOutcome() != null) {
+                    located.setOperationOutcome(e.getOperationOutcome());
+                }
+                throw located;
+            }
+        }
+        Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
+        for (Bundle.BundleEntryComponent r : results) {
+            response.addEntry(r);
+        }
+        return response;
+    }
+
+    private static void requireRequest(Bundle.BundleEntryComponent entry) {
+        if (!entry.hasRequest() || !entry.getRequest().hasMethod() || !entry.getRequest().hasUrl()) {
+            throw new InvalidRequestException("Every transaction entry needs request.method and request.url");
+        }
+    }
+
+    private static int rank(Bundle.HTTPVerb verb) {
+        return switch (verb) {
+            case DELETE -> 0;
+            case POST -> 1;
+            case PUT, PATCH -> 2;
+            default -> 3;
+        };
+    }
+
+    /**
+     * Decides the id each {@code urn:uuid:} entry will have: an existing resource's for conditional
+     * creates and updates that match, otherwise a new one, so references can be rewritten first.
+     */
+    private Map<String, IdType> assignIds(List<Bundle.BundleEntryComponent> entries) {
+        Map<String, IdType> ids = new HashMap<>();
+        for (Bundle.BundleEntryComponent entry : entries) {
+            if (!entry.hasResource() || !entry.hasFullUrl() || !entry.getFullUrl().startsWith("urn:")) {
+                continue;
+            }
+            String type = entry.getResource().fhirType();
+            Bundle.BundleEntryRequestComponent request = entry.getRequest();
+            String id = null;
+            if (request.getMethod() == Bundle.HTTPVerb.POST && request.hasIfNoneExist()) {
+                id = single(type, request.getIfNoneExist());
+            } else if (request.getMethod() == Bundle.HTTPVerb.PUT && request.getUrl().contains("?")) {
+                id = single(type, request.getUrl());
+            } else if (request.getMethod() == Bundle.HTTPVerb.PUT) {
+                id = new IdType(request.getUrl()).getIdPart();
+            }
+            if (id == null) {
+                id = UUID.randomUUID().toString();
+            }
+            ids.put(entry.getFullUrl(), new IdType(type, id));
+            entry.getResource().setId(new IdType(type, id));
+        }
+        return ids;
+    }
+
+    private String single(String type, String criteria) {
+        List<StoredResource> matches = service.match(type, FhirResourceService.criteriaOf(criteria));
+        if (matches.size() > 1) {
+            throw new PreconditionFailedException("Conditional criteria '" + criteria + "' matched " + matches.size() + " resources");
+        }
+        return matches.isEmpty() ? null : matches.get(0).id();
+    }
+
+    private void rewriteReferences(Resource resource, Map<String, IdType> placeholders) {
+        for (Reference ref : context.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
+            String value = ref.getReference();
+            if (value == null) {
+                continue;
+            }
+            if (placeholders.containsKey(value)) {
+                ref.setReference(placeholders.get(value).getValue());
+            } else if (value.startsWith("urn:uuid:") || value.startsWith("urn:oid:")) {
+                throw new InvalidRequestException("Reference '" + value + "' matches no fullUrl in this transaction");
+            } else if (value.contains("?")) {
+                String type = value.substring(0, value.indexOf('?'));
+                String id = single(type, value);
+                if (id == null) {
+                    throw new InvalidRequestException("Conditional reference '" + value + "' matches no resource");
+                }
+                ref.setReference(type + "/" + id);
+            }
+        }
+    }
+
+    private Bundle.BundleEntryComponent execute(Bundle.BundleEntryComponent entry, Map<String, IdType> placeholders) {
+        Bundle.BundleEntryRequestComponent request = entry.getRequest();
+        String url = request.getUrl();
+        IBaseResource resource = entry.getResource();
+        return switch (request.getMethod()) {
+            case POST -> {
+                IdType assigned = placeholders.get(entry.getFullUrl());
+                yield written(service.create(requireResource(resource, url), request.getIfNoneExist(),
+                        assigned == null ? null : assigned.getIdPart()));
+            }
+            case PUT -> {
+                requireResource(resource, url);
+                String ifMatch = request.hasIfMatch() ? request.getIfMatch().replace("W/", "").replace("\"", "") : null;
+                yield url.contains("?")
+                        ? written(service.conditionalUpdate(resource, url))
+                        : written(service.update(resource, new IdType(url), ifMatch));
+            }
+            case DELETE -> {
+                if (url.contains("?")) {
+                    service.conditionalDelete(url.substring(0, url.indexOf('?')), url);
+                } else {
+                    IdType id = new IdType(url);
+                    service.delete(id.getResourceType(), id, null);
+                }
+                yield status("204 No Content");
+            }
+            case GET -> read(url);
+            default -> throw new InvalidRequestException("Method " + request.getMethod().toCode() + " is not supported in a Bundle");
+        };
+    }
+
+    private Bundle.BundleEntryComponent read(String url) {
+        if (url.contains("?")) {
+            String type = url.substring(0, url.indexOf('?'));
+            StoredBundleProvider results = service.search(type, FhirResourceService.queryParameters(url.substring(url.indexOf('?') + 1)), false);
+            Bundle searchset = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(results.size());
+            results.getResources(0, Math.min(results.size(), 100)).forEach(r -> searchset.addEntry().setResource((Resource) r));
+            Bundle.BundleEntryComponent entry = status("200 OK");
+            entry.setResource(searchset);
+            return entry;
+        }
+        IdType id = new IdType(url);
+        Resource resource = (Resource) service.read(id.getResourceType(), id);
+        Bundle.BundleEntryComponent entry = status("200 OK");
+        entry.setResource(resource);
+        entry.getResponse().setEtag("W/\"" + resource.getMeta().getVersionId() + "\"").setLastModified(resource.getMeta().getLastUpdated());
+        return entry;
+    }
+
+    private static IBaseResource requireResource(IBaseResource resource, String url) {
+        if (resource == null) {
+            throw new InvalidRequestException("Entry for " + url + " has no resource");
+        }
+        return resource;
+    }
+
+    private static Bundle.BundleEntryComponent written(WriteOutcome outcome) {
+        Resource resource = (Resource) outcome.resource();
+        String status = switch (outcome.kind()) {
+            case CREATED -> "201 Created";
+            default -> "200 OK";
+        };
+        Bundle.BundleEntryComponent entry = status(status);
+        entry.setFullUrl(resource.getIdElement().toUnqualifiedVersionless().getValue());
+        entry.setResource(resource);
+        entry.getResponse()
+                .setLocation(resource.getIdElement().toUnqualified().getValue())
+                .setEtag("W/\"" + outcome.stored().version() + "\"")
+                .setLastModified(java.util.Date.from(outcome.stored().lastUpdated()));
+        return entry;
+    }
+
+    private static Bundle.BundleEntryComponent status(String status) {
+        Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent();
+        entry.getResponse().setStatus(status);
+        return entry;
+    }
+
+    private static Bundle.BundleEntryComponent failure(BaseServerResponseException e) {
+        Bundle.BundleEntryComponent entry = status(e.getStatusCode() + " " + e.getClass().getSimpleName().replace("Exception", ""));
+        OperationOutcome oo = new OperationOutcome();
+        oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.PROCESSING)
+                .setDiagnostics(e.getMessage());
+        entry.getResponse().setOutcome(oo);
+        return entry;
+    }
+}

@@ -1,0 +1,95 @@
+package org.childrensgateway.fhir;
+
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.IPagingProvider;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.childrensgateway.search.IncludeSpec;
+import org.childrensgateway.store.SearchSessionStore;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * HAPI paging backed by {@link SearchSessionStore}: the "next" link names a session in PostgreSQL,
+ * so paging works across gateway nodes and restarts, and a page is stable while its session lives.
+ */
+@Component
+public class DatabasePagingProvider implements IPagingProvider {
+
+    private final SearchSessionStore sessions;
+    private final PageLoader pages;
+    private final int defaultPageSize;
+    private final int maxPageSize;
+    private final Duration ttl;
+
+    public DatabasePagingProvider(SearchSessionStore sessions, PageLoader pages,
+                                  @Value("${gateway.fhir.default-page-size:20}") int defaultPageSize,
+                                  @Value("${gateway.fhir.max-page-size:500}") int maxPageSize,
+                                  @Value("${gateway.fhir.search-session-ttl:PT1H}") Duration ttl) {
+        this.sessions = sessions;
+        this.pages = pages;
+        this.defaultPageSize = defaultPageSize;
+        this.maxPageSize = maxPageSize;
+        this.ttl = ttl;
+    }
+
+    @Override
+    public int getDefaultPageSize() {
+        return defaultPageSize;
+    }
+
+    @Override
+    public int getMaximumPageSize() {
+        return maxPageSize;
+    }
+
+    @Override
+    public String storeResultList(RequestDetails request, IBundleProvider results) {
+        if (!(results instanceof StoredBundleProvider stored) || stored.keys() == null) {
+            return null;
+        }
+        String includes = String.join("&", stored.includes().stream().map(IncludeSpec::asParameter).toList());
+        return sessions.save(stored.kind(), stored.resourceType(), stored.keys(), includes, owner(request)).toString();
+    }
+
+    @Override
+    public IBundleProvider retrieveResultList(RequestDetails request, String searchId) {
+        UUID id;
+        try {
+            id = UUID.fromString(searchId);
+        } catch (IllegalArgumentException e) {
+            throw new ResourceGoneException("Search " + searchId + " is not known to this server");
+        }
+        SearchSessionStore.Session session = sessions.find(id, ttl)
+                .filter(s -> java.util.Objects.equals(s.owner(), owner(request)))
+                .orElseThrow(() -> new ResourceGoneException("Search " + searchId + " has expired or is not known; run the search again"));
+        return StoredBundleProvider.fromSession(pages, id, session.kind(), session.resourceType(), includes(session.includes()),
+                session.total(), (from, to) -> sessions.keys(id, from, to));
+    }
+
+    private static List<IncludeSpec> includes(String stored) {
+        List<IncludeSpec> list = new ArrayList<>();
+        if (stored == null || stored.isBlank()) {
+            return list;
+        }
+        for (String part : stored.split("&")) {
+            boolean reverse = part.startsWith("_revinclude=");
+            String[] p = part.substring(part.indexOf('=') + 1).split(":");
+            list.add(new IncludeSpec(reverse, p[0], p[1], p.length > 2 ? p[2] : null));
+        }
+        return list;
+    }
+
+    /** Who may page through a session; filled in from the caller's identity once security is in place. */
+    static String owner(RequestDetails request) {
+        Object owner = request == null ? null : request.getUserData().get(SESSION_OWNER);
+        return owner == null ? null : owner.toString();
+    }
+
+    /** Request user-data key under which the security layer records the caller. */
+    public static final String SESSION_OWNER = "gateway.session-owner";
+}

@@ -1,0 +1,75 @@
+package org.childrensgateway.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.childrensgateway.profiles.ProfileValidatorFactory;
+import org.childrensgateway.search.SearchIndexer;
+import org.childrensgateway.search.SearchParamRegistry;
+import org.childrensgateway.search.SearchRequestParser;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.CarePlan;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.RelatedPerson;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires HAPI's plain server at {@code /fhir/*} with the gateway's providers. */
+@Configuration(proxyBeanMethods = false)
+public class FhirConfiguration {
+
+    @Bean
+    FhirContext fhirContext() {
+        return FhirContext.forR4Cached();
+    }
+
+    @Bean
+    SearchParamRegistry searchParamRegistry() {
+        return new SearchParamRegistry();
+    }
+
+    @Bean
+    SearchIndexer searchIndexer(FhirContext context, SearchParamRegistry registry) {
+        return new SearchIndexer(context, registry);
+    }
+
+    @Bean
+    SearchRequestParser searchRequestParser(SearchParamRegistry registry) {
+        return new SearchRequestParser(registry);
+    }
+
+    @Bean
+    ProfileValidatorFactory profileValidatorFactory(FhirContext context) {
+        return new ProfileValidatorFactory(context);
+    }
+
+    @Bean
+    ServletRegistrationBean<GatewayRestfulServer> fhirServlet(FhirContext context, FhirResourceService service,
+                                                              BundleProcessor bundles, DatabasePagingProvider paging,
+                                                              SearchParamRegistry registry, FhirInterceptors interceptors) {
+        List<Object> providers = new ArrayList<>();
+        providers.add(new FhirResourceProvider<>(Patient.class, "Patient", service));
+        providers.add(new FhirResourceProvider<>(RelatedPerson.class, "RelatedPerson", service));
+        providers.add(new FhirResourceProvider<>(Consent.class, "Consent", service));
+        providers.add(new FhirResourceProvider<>(Observation.class, "Observation", service));
+        providers.add(new FhirResourceProvider<>(CarePlan.class, "CarePlan", service));
+        providers.add(new FhirResourceProvider<>(Organization.class, "Organization", service));
+        providers.add(new FhirResourceProvider<>(Practitioner.class, "Practitioner", service));
+        providers.add(new FhirResourceProvider<>(Provenance.class, "Provenance", service));
+        // AuditEvent is written by the server itself; clients may only read and search it.
+        providers.add(new ReadOnlyResourceProvider<>(AuditEvent.class, "AuditEvent", service));
+        SearchParamCapabilities capabilities = new SearchParamCapabilities(registry, ProfileValidatorFactory.defaultProfiles());
+        GatewayRestfulServer server = new GatewayRestfulServer(context, providers, List.of(new SystemProvider(bundles)),
+                paging, interceptors.all(), capabilities);
+        ServletRegistrationBean<GatewayRestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
+        registration.setName("fhir");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+}

@@ -1,0 +1,305 @@
+package org.childrensgateway.fhir;
+
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.childrensgateway.fhir.validation.ResourceValidator;
+import org.childrensgateway.search.ParsedSearch;
+import org.childrensgateway.search.SearchIndexer;
+import org.childrensgateway.search.SearchRequestParser;
+import org.childrensgateway.store.ConcurrentVersionException;
+import org.childrensgateway.store.ResourceStore;
+import org.childrensgateway.store.StoredResource;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * The FHIR interactions on top of the {@link ResourceStore}: versioning, conditional writes,
+ * optimistic locking, validation and indexing. Providers, the transaction processor and the
+ * ingest pipeline all write through here, so the rules hold whichever way data arrives.
+ */
+@Service
+public class FhirResourceService {
+
+    private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+    private final ResourceStore store;
+    private final ResourceCodec codec;
+    private final SearchIndexer indexer;
+    private final SearchRequestParser parser;
+    private final ResourceValidator validator;
+    private final PageLoader pages;
+
+    public FhirResourceService(ResourceStore store, ResourceCodec codec, SearchIndexer indexer,
+                               SearchRequestParser parser, ResourceValidator validator, PageLoader pages) {
+        this.store = store;
+        this.codec = codec;
+        this.indexer = indexer;
+        this.parser = parser;
+        this.validator = validator;
+        this.pages = pages;
+    }
+
+    // ---- reads ----
+
+    @Transactional(readOnly = true)
+    public IBaseResource read(String type, IdType id) {
+        if (id.hasVersionIdPart()) {
+            long version = parseVersion(id.getVersionIdPart());
+            StoredResource stored = store.readVersion(type, id.getIdPart(), version)
+                    .orElseThrow(() -> new ResourceNotFoundException(new IdType(type, id.getIdPart(), id.getVersionIdPart())));
+            if (stored.deleted()) {
+                throw new ResourceGoneException("Version " + version + " of " + type + "/" + id.getIdPart() + " is a deletion");
+            }
+            return codec.decode(stored);
+        }
+        StoredResource stored = store.read(type, id.getIdPart())
+                .orElseThrow(() -> new ResourceNotFoundException(new IdType(type, id.getIdPart())));
+        if (stored.deleted()) {
+            throw new ResourceGoneException("Resource " + type + "/" + id.getIdPart() + " was deleted at version " + stored.version());
+        }
+        return codec.decode(stored);
+    }
+
+    @Transactional(readOnly = true)
+    public StoredBundleProvider search(String type, Map<String, String[]> parameters, boolean lenient) {
+        ParsedSearch search = parser.parse(type, parameters, lenient);
+        if (search.countOnly()) {
+            return StoredBundleProvider.countOnly(store.count(search.query()));
+        }
+        List<Long> keys = store.search(search.query());
+        return StoredBundleProvider.forSearch(pages, type, keys, search.includes());
+    }
+
+    /** Resources matching conditional criteria such as {@code identifier=sys|123}. */
+    @Transactional(readOnly = true)
+    public List<StoredResource> match(String type, String criteria) {
+        Map<String, String[]> params = queryParameters(criteria);
+        if (params.isEmpty()) {
+            throw new InvalidRequestException("Conditional criteria for " + type + " must not be empty");
+        }
+        ParsedSearch search = parser.parse(type, params, false);
+        return store.loadCurrent(store.search(search.query()));
+    }
+
+    @Transactional(readOnly = true)
+    public StoredBundleProvider history(String type, String id, Instant since, int limit) {
+        if (id != null && store.read(type, id).isEmpty()) {
+            throw new ResourceNotFoundException(new IdType(type, id));
+        }
+        return StoredBundleProvider.forHistory(pages, type, store.historyKeys(type, id, since, limit));
+    }
+
+    // ---- writes ----
+
+    @Transactional
+    public WriteOutcome create(IBaseResource resource, String ifNoneExist) {
+        return create(resource, ifNoneExist, null);
+    }
+
+    /**
+     * Creates a resource; {@code assignedId} is the id a transaction already promised for a
+     * {@code urn:uuid:} entry (null lets the server choose, as FHIR create requires).
+     */
+    @Transactional
+    public WriteOutcome create(IBaseResource resource, String ifNoneExist, String assignedId) {
+        String type = resource.fhirType();
+        if (ifNoneExist != null && !ifNoneExist.isBlank()) {
+            String criteria = criteriaOf(ifNoneExist);
+            store.lockCriteria(type + "?" + criteria);
+            List<StoredResource> matches = match(type, criteria);
+            if (matches.size() > 1) {
+                throw new PreconditionFailedException("If-None-Exist matched " + matches.size() + " " + type + " resources; expected at most one");
+            }
+            if (matches.size() == 1) {
+                StoredResource existing = matches.get(0);
+                return new WriteOutcome(WriteOutcome.Kind.UNCHANGED, existing, codec.decode(existing));
+            }
+        }
+        return insert(resource, assignedId != null ? assignedId : UUID.randomUUID().toString());
+    }
+
+    @Transactional
+    public WriteOutcome update(IBaseResource resource, IdType id, String ifMatchVersion) {
+        String type = resource.fhirType();
+        String resourceId = id.getIdPart();
+        if (resource.getIdElement().hasIdPart() && !resource.getIdElement().getIdPart().equals(resourceId)) {
+            throw new InvalidRequestException("Resource id '" + resource.getIdElement().getIdPart()
+                    + "' does not match the id in the URL '" + resourceId + "'");
+        }
+        if (!FHIR_ID.matcher(resourceId).matches()) {
+            throw new InvalidRequestException("'" + resourceId + "' is not a valid FHIR id");
+        }
+        Optional<StoredResource> current = store.readForUpdate(type, resourceId);
+        if (current.isEmpty()) {
+            if (ifMatchVersion != null) {
+                throw new ResourceNotFoundException(new IdType(type, resourceId));
+            }
+            return insert(resource, resourceId);
+        }
+        StoredResource existing = current.get();
+        if (ifMatchVersion != null && parseVersion(ifMatchVersion) != existing.version()) {
+            throw new PreconditionFailedException("If-Match version " + ifMatchVersion + " does not match the current version "
+                    + existing.version() + " of " + type + "/" + resourceId);
+        }
+        return replace(existing, resource);
+    }
+
+    @Transactional
+    public WriteOutcome conditionalUpdate(IBaseResource resource, String conditionalUrl) {
+        String type = resource.fhirType();
+        String criteria = criteriaOf(conditionalUrl);
+        store.lockCriteria(type + "?" + criteria);
+        List<StoredResource> matches = match(type, criteria);
+        if (matches.size() > 1) {
+            throw new PreconditionFailedException("Conditional update matched " + matches.size() + " " + type
+                    + " resources; the criteria must identify at most one");
+        }
+        if (matches.isEmpty()) {
+            String id = resource.getIdElement().hasIdPart() ? resource.getIdElement().getIdPart() : UUID.randomUUID().toString();
+            return insert(resource, id);
+        }
+        StoredResource existing = store.readForUpdate(type, matches.get(0).id()).orElseThrow();
+        if (resource.getIdElement().hasIdPart() && !resource.getIdElement().getIdPart().equals(existing.id())) {
+            throw new InvalidRequestException("Resource id does not match the resource found by the conditional URL");
+        }
+        return replace(existing, resource);
+    }
+
+    @Transactional
+    public WriteOutcome delete(String type, IdType id, String ifMatchVersion) {
+        Optional<StoredResource> current = store.readForUpdate(type, id.getIdPart());
+        if (current.isEmpty()) {
+            throw new ResourceNotFoundException(new IdType(type, id.getIdPart()));
+        }
+        StoredResource existing = current.get();
+        if (existing.deleted()) {
+            return new WriteOutcome(WriteOutcome.Kind.UNCHANGED, existing, null);
+        }
+        if (ifMatchVersion != null && parseVersion(ifMatchVersion) != existing.version()) {
+            throw new PreconditionFailedException("If-Match version " + ifMatchVersion + " does not match the current version "
+                    + existing.version());
+        }
+        return new WriteOutcome(WriteOutcome.Kind.DELETED, store.delete(existing, now()), null);
+    }
+
+    @Transactional
+    public List<WriteOutcome> conditionalDelete(String type, String conditionalUrl) {
+        String criteria = criteriaOf(conditionalUrl);
+        List<StoredResource> matches = match(type, criteria);
+        if (matches.size() > 1) {
+            throw new PreconditionFailedException("Conditional delete matched " + matches.size() + " " + type
+                    + " resources; the criteria must identify at most one");
+        }
+        return matches.stream().map(m -> delete(type, new IdType(type, m.id()), null)).toList();
+    }
+
+    /** Validates without storing ({@code $validate}); the outcome lists every issue. */
+    public OperationOutcome validate(IBaseResource resource) {
+        return validator.validate(resource);
+    }
+
+    // ---- internals ----
+
+    private WriteOutcome insert(IBaseResource resource, String id) {
+        Instant now = now();
+        prepare(resource, id, 1, now);
+        String json = codec.encode(resource);
+        try {
+            StoredResource stored = store.write(resource.fhirType(), id, 1, now, json, indexer.index(resource), "POST");
+            return new WriteOutcome(WriteOutcome.Kind.CREATED, stored, resource);
+        } catch (DuplicateKeyException e) {
+            throw new ResourceVersionConflictException(resource.fhirType() + "/" + id + " was created by another request at the same time");
+        }
+    }
+
+    private WriteOutcome replace(StoredResource existing, IBaseResource resource) {
+        if (!existing.deleted() && sameContent(existing, resource)) {
+            return new WriteOutcome(WriteOutcome.Kind.UNCHANGED, existing, codec.decode(existing));
+        }
+        Instant now = now();
+        long version = existing.version() + 1;
+        prepare(resource, existing.id(), version, now);
+        String json = codec.encode(resource);
+        try {
+            StoredResource stored = store.write(existing.type(), existing.id(), version, now, json, indexer.index(resource), "PUT");
+            return new WriteOutcome(WriteOutcome.Kind.UPDATED, stored, resource);
+        } catch (ConcurrentVersionException e) {
+            throw new ResourceVersionConflictException(e.getMessage());
+        }
+    }
+
+    /** An update that changes nothing but meta does not make a new version, so re-sent extracts are no-ops. */
+    private boolean sameContent(StoredResource existing, IBaseResource incoming) {
+        Resource stored = (Resource) codec.decode(existing);
+        Resource candidate = ((Resource) incoming).copy();
+        candidate.setId(stored.getIdElement());
+        candidate.getMeta().setVersionId(stored.getMeta().getVersionId());
+        candidate.getMeta().setLastUpdated(stored.getMeta().getLastUpdated());
+        return stored.equalsDeep(candidate);
+    }
+
+    private void prepare(IBaseResource resource, String id, long version, Instant now) {
+        validateOrThrow(resource);
+        resource.setId(new IdType(resource.fhirType(), id, Long.toString(version)));
+        Resource r = (Resource) resource;
+        r.getMeta().setVersionId(Long.toString(version));
+        r.getMeta().setLastUpdated(java.util.Date.from(now));
+    }
+
+    private void validateOrThrow(IBaseResource resource) {
+        OperationOutcome outcome = validator.validate(resource);
+        boolean failed = outcome.getIssue().stream().anyMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
+                || i.getSeverity() == OperationOutcome.IssueSeverity.FATAL);
+        if (failed) {
+            throw new UnprocessableEntityException(codec.context(), outcome);
+        }
+    }
+
+    private static Instant now() {
+        // Milliseconds: FHIR instants and ETags round-trip exactly.
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static long parseVersion(String version) {
+        String v = version.replace("W/", "").replace("\"", "");
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("'" + version + "' is not a version of this server (expected a number)");
+        }
+    }
+
+    /** The query part of a conditional URL such as {@code Patient?identifier=a|b} or {@code identifier=a|b}. */
+    static String criteriaOf(String conditionalUrl) {
+        int q = conditionalUrl.indexOf('?');
+        return q >= 0 ? conditionalUrl.substring(q + 1) : conditionalUrl;
+    }
+
+    static Map<String, String[]> queryParameters(String criteria) {
+        Map<String, List<String>> multi = UriComponentsBuilder.newInstance().query(criteria).build().getQueryParams();
+        Map<String, String[]> params = new java.util.LinkedHashMap<>();
+        multi.forEach((k, v) -> params.put(decode(k), v.stream().map(FhirResourceService::decode).toArray(String[]::new)));
+        return params;
+    }
+
+    private static String decode(String s) {
+        return s == null ? "" : java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

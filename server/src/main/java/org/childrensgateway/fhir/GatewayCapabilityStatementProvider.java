@@ -1,0 +1,78 @@
+package org.childrensgateway.fhir;
+
+import ca.uhn.fhir.rest.annotation.Metadata;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.provider.ServerCapabilityStatementProvider;
+import jakarta.servlet.http.HttpServletRequest;
+import org.childrensgateway.search.SearchParamDefinition;
+import org.childrensgateway.search.SearchParamType;
+import org.hl7.fhir.instance.model.api.IBaseConformance;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.Enumerations;
+
+/**
+ * HAPI builds the interactions from our providers' annotations; we add what only we know: the
+ * indexed search parameters, includes, conditional operations and profiles, so /metadata is true.
+ */
+public class GatewayCapabilityStatementProvider extends ServerCapabilityStatementProvider {
+
+    private final SearchParamCapabilities capabilities;
+
+    public GatewayCapabilityStatementProvider(RestfulServer server, SearchParamCapabilities capabilities) {
+        super(server);
+        this.capabilities = capabilities;
+        setPublisher("Children's services FHIR gateway");
+    }
+
+    @Override
+    @Metadata
+    public IBaseConformance getServerConformance(HttpServletRequest request, RequestDetails details) {
+        CapabilityStatement cs = (CapabilityStatement) super.getServerConformance(request, details);
+        cs.setName("ChildrensGateway").setTitle("Children's services FHIR gateway");
+        cs.getSoftware().setName("childrens-gateway");
+        for (CapabilityStatement.CapabilityStatementRestComponent rest : cs.getRest()) {
+            for (CapabilityStatementRestResourceComponent resource : rest.getResource()) {
+                describe(resource);
+            }
+        }
+        return cs;
+    }
+
+    private void describe(CapabilityStatementRestResourceComponent resource) {
+        String type = resource.getType();
+        resource.getSearchParam().clear();
+        resource.addSearchParam().setName("_id").setType(Enumerations.SearchParamType.TOKEN).setDocumentation("Logical id");
+        resource.addSearchParam().setName("_lastUpdated").setType(Enumerations.SearchParamType.DATE)
+                .setDocumentation("When the resource version last changed");
+        resource.getSearchInclude().clear();
+        for (SearchParamDefinition p : capabilities.searchParams().forType(type)) {
+            resource.addSearchParam().setName(p.name()).setType(Enumerations.SearchParamType.fromCode(p.type().name().toLowerCase()))
+                    .setDocumentation(p.description());
+            if (p.type() == SearchParamType.REFERENCE) {
+                resource.addSearchInclude(type + ":" + p.name());
+            }
+        }
+        resource.getSearchRevInclude().clear();
+        for (SearchParamDefinition p : capabilities.searchParams().all()) {
+            if (p.type() == SearchParamType.REFERENCE && (p.targetTypes().isEmpty() || p.targetTypes().contains(type))) {
+                resource.addSearchRevInclude(p.resourceType() + ":" + p.name());
+            }
+        }
+        resource.setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE);
+        resource.setReadHistory(true);
+        boolean writable = resource.getInteraction().stream()
+                .anyMatch(i -> i.getCode() == CapabilityStatement.TypeRestfulInteraction.CREATE);
+        if (writable) {
+            resource.setConditionalCreate(true);
+            resource.setConditionalUpdate(true);
+            resource.setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.SINGLE);
+            resource.setUpdateCreate(true);
+        }
+        String profile = capabilities.defaultProfiles().get(type);
+        if (profile != null) {
+            resource.setProfile(profile);
+        }
+    }
+}

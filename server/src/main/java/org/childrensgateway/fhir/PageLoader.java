@@ -1,0 +1,59 @@
+package org.childrensgateway.fhir;
+
+import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
+import ca.uhn.fhir.model.valueset.BundleEntrySearchModeEnum;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.childrensgateway.search.IncludeSpec;
+import org.childrensgateway.store.ResourceStore;
+import org.childrensgateway.store.StoredResource;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Loads one page of results: one query for the matches and one per include, never one per resource.
+ */
+@Component
+public class PageLoader {
+
+    private final ResourceStore store;
+    private final ResourceCodec codec;
+
+    public PageLoader(ResourceStore store, ResourceCodec codec) {
+        this.store = store;
+        this.codec = codec;
+    }
+
+    @Transactional(readOnly = true)
+    public List<IBaseResource> searchPage(List<Long> pids, List<IncludeSpec> includes) {
+        List<StoredResource> matches = store.loadCurrent(pids);
+        List<IBaseResource> page = new ArrayList<>();
+        for (StoredResource m : matches) {
+            IBaseResource r = codec.decode(m);
+            ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(r, BundleEntrySearchModeEnum.MATCH);
+            page.add(r);
+        }
+        Map<String, StoredResource> included = new LinkedHashMap<>();
+        for (IncludeSpec include : includes) {
+            List<StoredResource> found = include.reverse()
+                    ? store.loadRevIncludes(matches, include.sourceType(), include.param())
+                    : store.loadIncludes(pids, include.sourceType(), include.param(), include.targetType());
+            found.forEach(f -> included.putIfAbsent(f.type() + "/" + f.id(), f));
+        }
+        matches.forEach(m -> included.remove(m.type() + "/" + m.id()));
+        for (StoredResource inc : included.values()) {
+            IBaseResource r = codec.decode(inc);
+            ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(r, BundleEntrySearchModeEnum.INCLUDE);
+            page.add(r);
+        }
+        return page;
+    }
+
+    @Transactional(readOnly = true)
+    public List<IBaseResource> historyPage(List<Long> hids) {
+        return store.loadHistory(hids).stream().map(codec::decode).toList();
+    }
+}

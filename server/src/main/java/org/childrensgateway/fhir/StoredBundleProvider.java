@@ -1,0 +1,109 @@
+package org.childrensgateway.fhir;
+
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import org.childrensgateway.search.IncludeSpec;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r4.model.InstantType;
+
+/**
+ * Search or history results as an ordered list of keys. The first page is served from the keys in
+ * memory; if there are more pages, {@link DatabasePagingProvider} saves the keys as a search session
+ * and later pages read just their slice of it, on whichever node receives the request.
+ */
+public final class StoredBundleProvider implements IBundleProvider {
+
+    public static final String SEARCH = "search";
+    public static final String HISTORY = "history";
+
+    private final PageLoader pages;
+    private final String kind;
+    private final String resourceType;
+    private final List<IncludeSpec> includes;
+    private final int total;
+    private final List<Long> keys;
+    /** Reads a slice [from, to) of a stored session's keys; null while the keys are in memory. */
+    private final BiFunction<Integer, Integer, List<Long>> sessionKeys;
+    private final String uuid;
+    private final Date published = new Date();
+
+    private StoredBundleProvider(PageLoader pages, String kind, String resourceType, List<IncludeSpec> includes, int total,
+                                 List<Long> keys, BiFunction<Integer, Integer, List<Long>> sessionKeys, String uuid) {
+        this.pages = pages;
+        this.kind = kind;
+        this.resourceType = resourceType;
+        this.includes = includes;
+        this.total = total;
+        this.keys = keys;
+        this.sessionKeys = sessionKeys;
+        this.uuid = uuid;
+    }
+
+    static StoredBundleProvider forSearch(PageLoader pages, String type, List<Long> pids, List<IncludeSpec> includes) {
+        return new StoredBundleProvider(pages, SEARCH, type, includes, pids.size(), pids, null, null);
+    }
+
+    static StoredBundleProvider forHistory(PageLoader pages, String type, List<Long> hids) {
+        return new StoredBundleProvider(pages, HISTORY, type, List.of(), hids.size(), hids, null, null);
+    }
+
+    static StoredBundleProvider countOnly(int count) {
+        return new StoredBundleProvider(null, SEARCH, null, List.of(), count, List.of(), null, null);
+    }
+
+    static StoredBundleProvider fromSession(PageLoader pages, UUID id, String kind, String type, List<IncludeSpec> includes,
+                                            int total, BiFunction<Integer, Integer, List<Long>> sessionKeys) {
+        return new StoredBundleProvider(pages, kind, type, includes, total, null, sessionKeys, id.toString());
+    }
+
+    @Override
+    public List<IBaseResource> getResources(int fromIndex, int toIndex) {
+        int to = Math.min(toIndex, total);
+        if (pages == null || fromIndex >= to) {
+            return List.of();
+        }
+        List<Long> slice = keys != null ? keys.subList(fromIndex, to) : sessionKeys.apply(fromIndex, to);
+        return HISTORY.equals(kind) ? pages.historyPage(slice) : pages.searchPage(slice, includes);
+    }
+
+    @Override
+    public Integer size() {
+        return total;
+    }
+
+    @Override
+    public String getUuid() {
+        return uuid;
+    }
+
+    @Override
+    public IPrimitiveType<Date> getPublished() {
+        return new InstantType(published);
+    }
+
+    @Override
+    public Integer preferredPageSize() {
+        return null;
+    }
+
+    String kind() {
+        return kind;
+    }
+
+    String resourceType() {
+        return resourceType;
+    }
+
+    List<IncludeSpec> includes() {
+        return includes;
+    }
+
+    /** All keys, for saving as a session; only while they are still in memory. */
+    List<Long> keys() {
+        return keys;
+    }
+}

@@ -1,0 +1,57 @@
+package org.childrensgateway.fhir.validation;
+
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import ca.uhn.fhir.validation.ValidationResult;
+import java.util.Optional;
+import org.childrensgateway.profiles.ProfileValidatorFactory;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.stereotype.Component;
+
+/**
+ * Validates writes against the project profiles in {@code profiles/} (HAPI's instance validator,
+ * offline) and applies the NHS number modulus-11 rule. A resource that names no profile is checked
+ * against its type's default profile, so a child Patient without a birth date is refused.
+ */
+@Component
+public class ProfileResourceValidator implements ResourceValidator {
+
+    private final ProfileValidatorFactory profiles;
+
+    public ProfileResourceValidator(ProfileValidatorFactory profiles) {
+        this.profiles = profiles;
+    }
+
+    @Override
+    public OperationOutcome validate(IBaseResource resource) {
+        OperationOutcome outcome = new OperationOutcome();
+        NhsNumberRule.check(resource, outcome);
+        boolean namesProfile = resource instanceof Resource r && r.getMeta().hasProfile();
+        Optional<String> profile = namesProfile ? Optional.empty() : ProfileValidatorFactory.defaultProfileUrl(resource.fhirType());
+        ValidationResult result = profile.isPresent()
+                ? profiles.validateWithResult(resource, profile.get())
+                : profiles.validateWithResult(resource);
+        for (SingleValidationMessage m : result.getMessages()) {
+            outcome.addIssue()
+                    .setSeverity(severity(m.getSeverity()))
+                    .setCode(OperationOutcome.IssueType.PROCESSING)
+                    .setDiagnostics(m.getMessage())
+                    .addExpression(m.getLocationString());
+        }
+        return outcome;
+    }
+
+    private static OperationOutcome.IssueSeverity severity(ResultSeverityEnum severity) {
+        if (severity == null) {
+            return OperationOutcome.IssueSeverity.ERROR;
+        }
+        return switch (severity) {
+            case FATAL -> OperationOutcome.IssueSeverity.FATAL;
+            case ERROR -> OperationOutcome.IssueSeverity.ERROR;
+            case WARNING -> OperationOutcome.IssueSeverity.WARNING;
+            case INFORMATION -> OperationOutcome.IssueSeverity.INFORMATION;
+        };
+    }
+}

@@ -1,0 +1,178 @@
+package org.childrensgateway.search;
+
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.childrensgateway.store.SearchQuery;
+
+/**
+ * Parses FHIR search URL parameters against the {@link SearchParamRegistry}. Unknown parameters
+ * are an error (strict, the default) or ignored when the client sends {@code Prefer: handling=lenient}.
+ */
+public final class SearchRequestParser {
+
+    /** Parameters the HAPI server framework handles itself (paging, formatting, summaries). */
+    private static final Set<String> FRAMEWORK = Set.of("_count", "_format", "_pretty", "_summary", "_elements",
+            "_elements:exclude", "_getpages", "_getpagesoffset", "_bundletype", "_total");
+    private static final Set<String> SORTABLE_SPECIAL = Set.of("_lastUpdated");
+
+    private final SearchParamRegistry registry;
+
+    public SearchRequestParser(SearchParamRegistry registry) {
+        this.registry = registry;
+    }
+
+    public ParsedSearch parse(String resourceType, Map<String, String[]> parameters, boolean lenient) {
+        List<SearchQuery.Clause> clauses = new ArrayList<>();
+        List<SearchQuery.Sort> sort = new ArrayList<>();
+        List<IncludeSpec> includes = new ArrayList<>();
+        boolean countOnly = false;
+        for (Map.Entry<String, String[]> entry : parameters.entrySet()) {
+            String key = entry.getKey();
+            String[] values = entry.getValue();
+            if (key.equals("_summary")) {
+                countOnly = Arrays.asList(values).contains("count");
+                continue;
+            }
+            if (FRAMEWORK.contains(key)) {
+                continue;
+            }
+            for (String value : values) {
+                switch (key) {
+                    case "_sort" -> sort.addAll(sort(resourceType, value));
+                    case "_include", "_include:iterate" -> includes.add(include(resourceType, value, false, lenient));
+                    case "_revinclude", "_revinclude:iterate" -> includes.add(include(resourceType, value, true, lenient));
+                    default -> {
+                        SearchQuery.Clause clause = clause(resourceType, key, value, lenient);
+                        if (clause != null) {
+                            clauses.add(clause);
+                        }
+                    }
+                }
+            }
+        }
+        includes.removeIf(java.util.Objects::isNull);
+        return new ParsedSearch(new SearchQuery(resourceType, clauses, sort), includes, countOnly);
+    }
+
+    private SearchQuery.Clause clause(String resourceType, String key, String value, boolean lenient) {
+        if (value == null || value.isEmpty()) {
+            return null; // FHIR: an empty parameter value is ignored
+        }
+        List<String> values = splitOr(value);
+        String name = key;
+        String modifier = null;
+        int colon = key.indexOf(':');
+        if (colon > 0) {
+            name = key.substring(0, colon);
+            modifier = key.substring(colon + 1);
+        }
+        if (name.equals("_id")) {
+            return new SearchQuery.Clause(null, SearchQuery.Special.ID, null, values, null, null);
+        }
+        if (name.equals("_lastUpdated")) {
+            return new SearchQuery.Clause(null, SearchQuery.Special.LAST_UPDATED, null, values, null, null);
+        }
+        int dot = name.indexOf('.');
+        if (dot > 0) {
+            return chain(resourceType, name.substring(0, dot), modifier, name.substring(dot + 1), values, lenient, key);
+        }
+        SearchParamDefinition param = registry.find(resourceType, name).orElse(null);
+        if (param == null) {
+            return unknown(resourceType, key, lenient);
+        }
+        if (modifier != null && param.type() == SearchParamType.REFERENCE && Character.isUpperCase(modifier.charAt(0))) {
+            // subject:Patient=123 is a typed reference
+            String typed = modifier;
+            values = values.stream().map(v -> v.contains("/") ? v : typed + "/" + v).toList();
+            modifier = null;
+        }
+        return new SearchQuery.Clause(param, null, modifier, values, null, null);
+    }
+
+    private SearchQuery.Clause chain(String resourceType, String refName, String typeModifier, String chainedName,
+                                     List<String> values, boolean lenient, String key) {
+        SearchParamDefinition ref = registry.find(resourceType, refName).orElse(null);
+        if (ref == null || ref.type() != SearchParamType.REFERENCE) {
+            return unknown(resourceType, key, lenient);
+        }
+        String targetType = typeModifier != null ? typeModifier
+                : ref.targetTypes().size() == 1 ? ref.targetTypes().iterator().next() : "Patient";
+        if (chainedName.contains(".")) {
+            throw new InvalidRequestException("Chains of more than one level ('" + key + "') are not supported");
+        }
+        SearchParamDefinition target = registry.find(targetType, chainedName).orElse(null);
+        if (target == null) {
+            return unknown(resourceType, key, lenient);
+        }
+        return new SearchQuery.Clause(ref, null, null, values, target, targetType);
+    }
+
+    private SearchQuery.Clause unknown(String resourceType, String key, boolean lenient) {
+        if (lenient) {
+            return null;
+        }
+        List<String> known = registry.forType(resourceType).stream().map(SearchParamDefinition::name).toList();
+        throw new InvalidRequestException("Unknown search parameter '" + key + "' for resource type " + resourceType
+                + ". Supported: _id, _lastUpdated, " + String.join(", ", known)
+                + ". Send 'Prefer: handling=lenient' to have unknown parameters ignored.");
+    }
+
+    private List<SearchQuery.Sort> sort(String resourceType, String value) {
+        List<SearchQuery.Sort> sorts = new ArrayList<>();
+        for (String part : value.split(",")) {
+            boolean descending = part.startsWith("-");
+            String name = descending ? part.substring(1) : part;
+            if (SORTABLE_SPECIAL.contains(name)) {
+                sorts.add(new SearchQuery.Sort(null, descending));
+                continue;
+            }
+            SearchParamDefinition param = registry.find(resourceType, name)
+                    .orElseThrow(() -> new InvalidRequestException("Cannot sort " + resourceType + " by unknown parameter '" + name + "'"));
+            sorts.add(new SearchQuery.Sort(param, descending));
+        }
+        return sorts;
+    }
+
+    private IncludeSpec include(String resourceType, String value, boolean reverse, boolean lenient) {
+        String[] parts = value.split(":");
+        if (parts.length < 2 || parts.length > 3) {
+            throw new InvalidRequestException("Invalid " + (reverse ? "_revinclude" : "_include") + " '" + value
+                    + "': expected SourceType:parameter[:TargetType]");
+        }
+        String source = parts[0];
+        if (!reverse && !source.equals(resourceType)) {
+            throw new InvalidRequestException("_include '" + value + "' must start with the searched type " + resourceType);
+        }
+        SearchParamDefinition param = registry.find(source, parts[1]).orElse(null);
+        if (param == null || param.type() != SearchParamType.REFERENCE) {
+            if (lenient) {
+                return null;
+            }
+            throw new InvalidRequestException("'" + parts[1] + "' is not a reference search parameter of " + source);
+        }
+        return new IncludeSpec(reverse, source, parts[1], parts.length == 3 ? parts[2] : null);
+    }
+
+    /** Splits on commas that are not escaped with a backslash (FHIR search OR syntax). */
+    static List<String> splitOr(String value) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' && i + 1 < value.length()) {
+                current.append(value.charAt(++i));
+            } else if (c == ',') {
+                out.add(current.toString());
+                current.setLength(0);
+            } else {
+                current.append(c);
+            }
+        }
+        out.add(current.toString());
+        return out;
+    }
+}

@@ -1,0 +1,205 @@
+package org.childrensgateway.store;
+
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.sql.Timestamp;
+import java.util.List;
+import org.childrensgateway.search.DateRanges;
+import org.childrensgateway.search.SearchParamDefinition;
+import org.childrensgateway.search.TextNormaliser;
+
+/**
+ * Translates a {@link SearchQuery} into one SQL statement over the index tables. Each clause
+ * becomes an EXISTS on its index table, so every parameter is answered by an index and a
+ * search costs one query whatever its size.
+ */
+final class SearchSqlBuilder {
+
+    private SearchSqlBuilder() {
+    }
+
+    static SqlFragment keys(SearchQuery query) {
+        SqlFragment sql = new SqlFragment().append("select r.pid from resource r");
+        sql.append(where(query));
+        sql.append(" order by ");
+        for (SearchQuery.Sort sort : query.sort()) {
+            sql.append(sortKey(sort)).append(sort.descending() ? " desc nulls last, " : " asc nulls last, ");
+        }
+        return sql.append("r.pid");
+    }
+
+    static SqlFragment count(SearchQuery query) {
+        return new SqlFragment().append("select count(*) from resource r").append(where(query));
+    }
+
+    private static SqlFragment where(SearchQuery query) {
+        SqlFragment sql = new SqlFragment().append(" where r.res_type = ? and not r.deleted", query.resourceType());
+        for (SearchQuery.Clause clause : query.clauses()) {
+            sql.append(" and (").append(clause(clause)).append(")");
+        }
+        return sql;
+    }
+
+    private static SqlFragment sortKey(SearchQuery.Sort sort) {
+        if (sort.param() == null) {
+            return new SqlFragment().append("r.last_updated");
+        }
+        SearchParamDefinition p = sort.param();
+        return switch (p.type()) {
+            case DATE -> new SqlFragment().append(
+                    "(select min(d.low) from sp_date d where d.pid = r.pid and d.name = ?)", p.name());
+            case STRING -> new SqlFragment().append(
+                    "(select min(s.value_norm) from sp_string s where s.pid = r.pid and s.name = ?)", p.name());
+            case TOKEN -> new SqlFragment().append(
+                    "(select min(t.code) from sp_token t where t.pid = r.pid and t.name = ?)", p.name());
+            case REFERENCE -> new SqlFragment().append(
+                    "(select min(f.target_id) from sp_reference f where f.pid = r.pid and f.name = ?)", p.name());
+        };
+    }
+
+    private static SqlFragment clause(SearchQuery.Clause clause) {
+        if (clause.special() == SearchQuery.Special.ID) {
+            return new SqlFragment().append("r.res_id = any(?)", (Object) clause.values().toArray(String[]::new));
+        }
+        if (clause.special() == SearchQuery.Special.LAST_UPDATED) {
+            return orValues(clause.values(), v -> dateCondition("r.last_updated", "r.last_updated + interval '1 millisecond'", v));
+        }
+        SearchParamDefinition p = clause.param();
+        if ("missing".equals(clause.modifier())) {
+            boolean missing = Boolean.parseBoolean(clause.values().get(0));
+            return new SqlFragment().append(missing ? "not exists (" : "exists (")
+                    .append(indexExists(p)).append(")");
+        }
+        if (clause.chained() != null) {
+            return chain(clause);
+        }
+        return new SqlFragment().append("exists (").append(indexExists(p))
+                .append(" and (").append(orValues(clause.values(), v -> valueCondition(p, clause.modifier(), v))).append("))");
+    }
+
+    /** {@code select 1 from <index> x where x.pid = r.pid and x.name = ?} for the parameter's index table. */
+    private static SqlFragment indexExists(SearchParamDefinition p) {
+        return new SqlFragment().append("select 1 from " + table(p) + " x where x.pid = r.pid and x.res_type = ? and x.name = ?",
+                p.resourceType(), p.name());
+    }
+
+    private static String table(SearchParamDefinition p) {
+        return switch (p.type()) {
+            case TOKEN -> "sp_token";
+            case STRING -> "sp_string";
+            case DATE -> "sp_date";
+            case REFERENCE -> "sp_reference";
+        };
+    }
+
+    private static SqlFragment chain(SearchQuery.Clause clause) {
+        SearchParamDefinition ref = clause.param();
+        SearchParamDefinition target = clause.chained();
+        SqlFragment sql = new SqlFragment().append(
+                "exists (select 1 from sp_reference f join resource p on p.res_type = f.target_type and p.res_id = f.target_id"
+                        + " and not p.deleted join " + table(target) + " x on x.pid = p.pid and x.res_type = ? and x.name = ?"
+                        + " where f.pid = r.pid and f.res_type = ? and f.name = ? and f.target_type = ?",
+                target.resourceType(), target.name(), ref.resourceType(), ref.name(), clause.chainedType());
+        return sql.append(" and (").append(orValues(clause.values(), v -> valueCondition(target, clause.modifier(), v))).append("))");
+    }
+
+    private static SqlFragment orValues(List<String> values, java.util.function.Function<String, SqlFragment> condition) {
+        SqlFragment sql = new SqlFragment();
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                sql.append(" or ");
+            }
+            sql.append("(").append(condition.apply(values.get(i))).append(")");
+        }
+        return sql;
+    }
+
+    /** The condition on index row alias {@code x} for one value. */
+    private static SqlFragment valueCondition(SearchParamDefinition p, String modifier, String value) {
+        return switch (p.type()) {
+            case TOKEN -> token(value, modifier);
+            case STRING -> string(p, value, modifier);
+            case DATE -> dateCondition("x.low", "x.high", value);
+            case REFERENCE -> reference(p, value);
+        };
+    }
+
+    private static SqlFragment token(String value, String modifier) {
+        if (modifier != null && !"not".equals(modifier)) {
+            throw new InvalidRequestException("Modifier :" + modifier + " is not supported on token parameters");
+        }
+        SqlFragment sql = new SqlFragment();
+        int bar = value.indexOf('|');
+        if (bar < 0) {
+            sql.append("x.code = ?", value);
+        } else {
+            String system = value.substring(0, bar);
+            String code = value.substring(bar + 1);
+            if (system.isEmpty()) {
+                sql.append("x.system is null and x.code = ?", code);
+            } else if (code.isEmpty()) {
+                sql.append("x.system = ?", system);
+            } else {
+                sql.append("x.system = ? and x.code = ?", system, code);
+            }
+        }
+        return "not".equals(modifier) ? new SqlFragment().append("not (").append(sql).append(")") : sql;
+    }
+
+    private static SqlFragment string(SearchParamDefinition p, String value, String modifier) {
+        if (modifier == null) {
+            String norm = p.compactsWhitespace() ? TextNormaliser.compact(value) : TextNormaliser.normalise(value);
+            return new SqlFragment().append("x.value_norm like ?", escapeLike(norm) + "%");
+        }
+        return switch (modifier) {
+            case "exact" -> new SqlFragment().append("x.value_exact = ?", value);
+            case "contains" -> new SqlFragment().append("x.value_norm like ?", "%" + escapeLike(TextNormaliser.normalise(value)) + "%");
+            default -> throw new InvalidRequestException("Modifier :" + modifier + " is not supported on string parameters");
+        };
+    }
+
+    private static String escapeLike(String value) {
+        return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    private static SqlFragment reference(SearchParamDefinition p, String value) {
+        String v = value;
+        int history = v.indexOf("/_history/");
+        if (history > 0) {
+            v = v.substring(0, history);
+        }
+        String[] parts = v.split("/");
+        if (parts.length >= 2) {
+            return new SqlFragment().append("x.target_type = ? and x.target_id = ?", parts[parts.length - 2], parts[parts.length - 1]);
+        }
+        if (p.targetTypes().size() == 1) {
+            return new SqlFragment().append("x.target_type = ? and x.target_id = ?", p.targetTypes().iterator().next(), v);
+        }
+        return new SqlFragment().append("x.target_id = ?", v);
+    }
+
+    /** FHIR date comparison between the stored range [low, high) and the searched value's range. */
+    private static SqlFragment dateCondition(String low, String high, String raw) {
+        boolean hasPrefix = raw.length() > 2 && Character.isLetter(raw.charAt(0)) && Character.isLetter(raw.charAt(1));
+        String prefix = hasPrefix ? raw.substring(0, 2) : "eq";
+        String value = hasPrefix ? raw.substring(2) : raw;
+        DateRanges.Range range;
+        try {
+            range = DateRanges.parse(value);
+        } catch (Exception e) {
+            throw new InvalidRequestException("Invalid date/time value '" + raw + "': expected a FHIR date such as 2023, 2023-05 or 2023-05-14");
+        }
+        Timestamp from = Timestamp.from(range.low());
+        Timestamp to = Timestamp.from(range.high());
+        return switch (prefix) {
+            case "eq" -> new SqlFragment().append(low + " >= ? and " + high + " <= ?", from, to);
+            case "ne" -> new SqlFragment().append("not (" + low + " >= ? and " + high + " <= ?)", from, to);
+            case "lt" -> new SqlFragment().append(low + " < ?", from);
+            case "gt" -> new SqlFragment().append(high + " > ?", to);
+            case "le" -> new SqlFragment().append(low + " < ?", to);
+            case "ge" -> new SqlFragment().append(high + " > ?", from);
+            case "sa" -> new SqlFragment().append(low + " >= ?", to);
+            case "eb" -> new SqlFragment().append(high + " <= ?", from);
+            default -> throw new InvalidRequestException("Unknown date prefix '" + prefix + "': use eq, ne, lt, le, gt, ge, sa or eb");
+        };
+    }
+}

@@ -1,0 +1,41 @@
+package org.childrensgateway.fhir;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.notNullValue;
+
+import io.restassured.response.Response;
+import org.childrensgateway.GatewayTest;
+import org.junit.jupiter.api.Test;
+
+class CrudTest extends GatewayTest {
+
+    @Test
+    void createReadUpdateDeleteKeepsHistory() {
+        String body = FhirFixtures.patient(FhirFixtures.uniqueId("C"), FhirFixtures.nhsNumber(), "Jones", "Amelia", "2023-05-14", "female", "NP4 6AB");
+        Response created = fhir().body(body).post("/Patient");
+        created.then().statusCode(201)
+                .header("Location", containsString("/fhir/Patient/"))
+                .header("ETag", equalTo("W/\"1\""))
+                .header("Last-Modified", notNullValue());
+        String id = created.jsonPath().getString("id");
+
+        fhir().get("/Patient/" + id).then().statusCode(200).body("name[0].family", equalTo("Jones"))
+                .body("meta.versionId", equalTo("1"));
+
+        String updated = body.replace("\"Jones\"", "\"Jones-Price\"").replaceFirst("\\{\"resourceType\": \"Patient\",", "{\"resourceType\": \"Patient\", \"id\": \"" + id + "\",");
+        fhir().body(updated).put("/Patient/" + id).then().statusCode(200).header("ETag", equalTo("W/\"2\""));
+        fhir().get("/Patient/" + id + "/_history/1").then().statusCode(200).body("name[0].family", equalTo("Jones"));
+        fhir().get("/Patient/" + id + "/_history/2").then().statusCode(200).body("name[0].family", equalTo("Jones-Price"));
+
+        fhir().delete("/Patient/" + id).then().statusCode(200);
+        fhir().get("/Patient/" + id).then().statusCode(410).body("resourceType", equalTo("OperationOutcome"));
+        fhir().get("/Patient/" + id + "/_history").then().statusCode(200).body("total", equalTo(3))
+                .body("entry[0].request.method", equalTo("DELETE"));
+    }
+
+    @Test
+    void unknownResourceIs404WithOperationOutcome() {
+        fhir().get("/Patient/does-not-exist").then().statusCode(404).body("resourceType", equalTo("OperationOutcome"));
+    }
+}

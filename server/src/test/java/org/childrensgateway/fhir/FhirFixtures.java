@@ -1,0 +1,61 @@
+package org.childrensgateway.fhir;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Valid resources for tests, each with identifiers unique to the test run. */
+public final class FhirFixtures {
+
+    private static final AtomicLong SEQ = new AtomicLong(System.nanoTime() % 1_000_000_000L);
+
+    private FhirFixtures() {
+    }
+
+    /** A fresh value for a source-system identifier. */
+    public static String uniqueId(String prefix) {
+        return prefix + "-" + SEQ.incrementAndGet();
+    }
+
+    /** A valid NHS number (modulus-11) in the 999 test range, different on each call. */
+    public static String nhsNumber() {
+        while (true) {
+            long n = 999_000_000L + (SEQ.incrementAndGet() * 7919L) % 1_000_000L;
+            String nine = Long.toString(n);
+            int sum = 0;
+            for (int i = 0; i < 9; i++) {
+                sum += (nine.charAt(i) - '0') * (10 - i);
+            }
+            int check = 11 - sum % 11;
+            if (check == 11) {
+                check = 0;
+            }
+            if (check != 10) {
+                return nine + check;
+            }
+        }
+    }
+
+    public static String patient(String sourceId, String nhs, String family, String given, String birthDate, String gender,
+                                 String postcode) {
+        String nhsIdentifier = nhs == null ? "" : """
+                {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "%s"},""".formatted(nhs);
+        return """
+                {"resourceType": "Patient",
+                 "identifier": [%s {"system": "https://fhir.childrens-gateway.uk/Id/test/client", "value": "%s"}],
+                 "name": [{"family": "%s", "given": ["%s"]}],
+                 "gender": "%s",
+                 "birthDate": "%s",
+                 "address": [{"line": ["1 Test Street"], "postalCode": "%s"}]}
+                """.formatted(nhsIdentifier, sourceId, family, given, gender, birthDate, postcode);
+    }
+
+    public static String observation(String patientRef, String code, String date, double kg) {
+        return """
+                {"resourceType": "Observation", "status": "final",
+                 "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs"}]}],
+                 "code": {"coding": [{"system": "http://snomed.info/sct", "code": "%s", "display": "Body weight"}]},
+                 "subject": {"reference": "%s"},
+                 "effectiveDateTime": "%s",
+                 "valueQuantity": {"value": %s, "unit": "kg", "system": "http://unitsofmeasure.org", "code": "kg"}}
+                """.formatted(code, patientRef, date, kg);
+    }
+}
