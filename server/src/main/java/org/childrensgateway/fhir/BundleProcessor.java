@@ -82,13 +82,7 @@ public class BundleProcessor {
                 results[i] = execute(entries.get(i), placeholders);
             } catch (BaseServerResponseException e) {
                 // Tell the client which entry failed; the whole transaction rolls back.
-                BaseServerResponseException located = BaseServerResponseException.newInstance(e.getStatusCode(),
-                        "Transaction entry " + i + " (" + entries.get(i).getRequest().getMethod().toCode() + " "
-                                + entries.get(i).getRequest().getUrl() + ") failed, so nothing was written: " + e.getMessage());
-                if (e.getOperationOutcome() != null) {
-                    located.setOperationOutcome(e.getOperationOutcome());
-                }
-                throw located;
+                throw located(e, i, entries.get(i).getRequest());
             }
         }
         Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
@@ -96,6 +90,19 @@ public class BundleProcessor {
             response.addEntry(r);
         }
         return response;
+    }
+
+    /** The same failure, with a first issue saying which entry failed and that nothing was written. */
+    private BaseServerResponseException located(BaseServerResponseException e, int index, Bundle.BundleEntryRequestComponent request) {
+        String where = "Transaction entry " + index + " (" + request.getMethod().toCode() + " " + request.getUrl()
+                + ") failed, so nothing in the transaction was written: " + e.getMessage();
+        BaseServerResponseException located = BaseServerResponseException.newInstance(e.getStatusCode(), where);
+        OperationOutcome outcome = e.getOperationOutcome() instanceof OperationOutcome oo ? oo.copy() : new OperationOutcome();
+        outcome.getIssue().add(0, new OperationOutcome.OperationOutcomeIssueComponent()
+                .setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.PROCESSING)
+                .setDiagnostics(where));
+        located.setOperationOutcome(outcome);
+        return located;
     }
 
     private static void requireRequest(Bundle.BundleEntryComponent entry) {
@@ -177,7 +184,7 @@ public class BundleProcessor {
         IBaseResource resource = entry.getResource();
         return switch (request.getMethod()) {
             case POST -> {
-                IdType assigned = placeholders.get(entry.getFullUrl());
+                IdType assigned = entry.hasFullUrl() ? placeholders.get(entry.getFullUrl()) : null;
                 yield written(service.create(requireResource(resource, url), request.getIfNoneExist(),
                         assigned == null ? null : assigned.getIdPart()));
             }

@@ -27,7 +27,8 @@ public class ErrorHygieneInterceptor implements FhirInterceptor {
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException sanitise(RequestDetails request, Throwable cause, HttpServletRequest servletRequest) {
         Throwable root = cause;
-        while (root.getCause() != null && !(root instanceof BaseServerResponseException)) {
+        // HAPI wraps exceptions thrown by providers in InternalErrorException; look inside it.
+        while (root.getCause() != null && (!(root instanceof BaseServerResponseException) || root instanceof InternalErrorException)) {
             root = root.getCause();
         }
         if (root instanceof BaseServerResponseException known) {
