@@ -33,6 +33,11 @@ public class GatewayCapabilityStatementProvider extends ServerCapabilityStatemen
         cs.setName("ChildrensGateway").setTitle("Children's services FHIR gateway");
         cs.getSoftware().setName("childrens-gateway");
         for (CapabilityStatement.CapabilityStatementRestComponent rest : cs.getRest()) {
+            // One @Transaction method serves both Bundle types; HAPI only names "transaction".
+            boolean hasBatch = rest.getInteraction().stream().anyMatch(i -> i.getCode() == CapabilityStatement.SystemRestfulInteraction.BATCH);
+            if (!hasBatch) {
+                rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH);
+            }
             for (CapabilityStatementRestResourceComponent resource : rest.getResource()) {
                 describe(resource);
             }
