@@ -42,6 +42,7 @@ public final class CsvRecordStream implements RecordStream {
     private final List<String> header;
     private final String organisation;
     private boolean iterated;
+    private long previousEndLine;
 
     public CsvRecordStream(InputStream in, FeedMapping mapping, RecordMapper mapper) {
         try {
@@ -51,6 +52,7 @@ public final class CsvRecordStream implements RecordStream {
         }
         this.header = parser.getHeaderNames();
         this.rows = parser.iterator();
+        this.previousEndLine = parser.getCurrentLineNumber();
         this.mapper = mapper;
         this.organisation = mapping.organisation;
         checkHeader(mapping, Set.copyOf(header));
@@ -91,7 +93,9 @@ public final class CsvRecordStream implements RecordStream {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                long startLine = parser.getCurrentLineNumber() + 1;
+                // hasNext() has parsed this row, so the parser is at its last line; it starts after the previous one.
+                long startLine = previousEndLine + 1;
+                previousEndLine = parser.getCurrentLineNumber();
                 CSVRecord row = rows.next();
                 return mapper.map(new Row(row), "line " + startLine, startLine, raw(row), organisation);
             }

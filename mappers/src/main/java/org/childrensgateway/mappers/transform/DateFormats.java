@@ -15,7 +15,7 @@ import java.util.TimeZone;
 
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
-import org.hl7.fhir.r4.model.TemporalPrecisionEnum;
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 
 /** Strict date parsing (31/02/2023 is rejected, not rolled over) and formatting for mapping files. */
 public final class DateFormats {

@@ -150,6 +150,11 @@ public final class FieldValues {
         if (value == null) {
             return Arrays.asList(out);
         }
+        if (value instanceof String s && !"text".equals(spec.transform) && !"postcode".equals(spec.transform)
+                && !"nhs-number".equals(spec.transform)) {
+            out[0] = s; // already rendered by the layout (e.g. a reverse-translated item code)
+            return Arrays.asList(out);
+        }
         ZoneId zone = ZoneId.of(spec.zone);
         String pattern = spec.outputFormat != null ? spec.outputFormat : spec.format;
         switch (spec.transform == null ? "text" : spec.transform) {
