@@ -28,6 +28,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class BundleProcessor {
 
+    /** User-data key on response entries: the {@link WriteOutcome.Kind} of the write (created, updated, unchanged). */
+    public static final String WRITE_KIND = "gateway.write-kind";
+
     private final FhirResourceService service;
     private final TransactionTemplate transactions;
     private final FhirContext context;
@@ -241,6 +244,7 @@ public class BundleProcessor {
             default -> "200 OK";
         };
         Bundle.BundleEntryComponent entry = status(status);
+        entry.setUserData(WRITE_KIND, outcome.kind());
         entry.setFullUrl(resource.getIdElement().toUnqualifiedVersionless().getValue());
         entry.setResource(resource);
         entry.getResponse()

@@ -10,6 +10,7 @@ import org.childrensgateway.search.SearchRequestParser;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.EpisodeOfCare;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
@@ -62,6 +63,8 @@ public class FhirConfiguration {
         providers.add(new FhirResourceProvider<>(Organization.class, "Organization", service));
         providers.add(new FhirResourceProvider<>(Practitioner.class, "Practitioner", service));
         providers.add(new FhirResourceProvider<>(Provenance.class, "Provenance", service));
+        // A children's-centre registration arrives as an EpisodeOfCare at the centre.
+        providers.add(new FhirResourceProvider<>(EpisodeOfCare.class, "EpisodeOfCare", service));
         // AuditEvent is written by the server itself; clients may only read and search it.
         providers.add(new ReadOnlyResourceProvider<>(AuditEvent.class, "AuditEvent", service));
         SearchParamCapabilities capabilities = new SearchParamCapabilities(registry, ProfileValidatorFactory.defaultProfiles());

@@ -43,6 +43,10 @@ public final class SearchParamRegistry {
         add("Organization", "name", STRING, "Organization.name | Organization.alias", ANY, "A portion of the organization's name or alias");
         add("Practitioner", "identifier", TOKEN, "Practitioner.identifier", ANY, "A practitioner's identifier");
         add("Practitioner", "name", STRING, "Practitioner.name", ANY, "A portion of the practitioner's name");
+        add("EpisodeOfCare", "patient", REFERENCE, "EpisodeOfCare.patient", PATIENT, "The patient who is the focus of this episode of care");
+        add("EpisodeOfCare", "identifier", TOKEN, "EpisodeOfCare.identifier", ANY, "Business identifier(s) for the episode");
+        add("EpisodeOfCare", "organization", REFERENCE, "EpisodeOfCare.managingOrganization", ANY, "The organization managing the episode");
+        add("EpisodeOfCare", "status", TOKEN, "EpisodeOfCare.status", ANY, "The current status of the episode");
         add("Provenance", "target", REFERENCE, "Provenance.target", ANY, "Target Reference(s)");
         add("Provenance", "patient", REFERENCE, "Provenance.target", PATIENT, "Target Reference(s) that are patients");
         add("Provenance", "recorded", DATE, "Provenance.recorded", ANY, "When the activity was recorded / updated");

@@ -1,0 +1,91 @@
+package org.childrensgateway.ingest;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Ingest jobs and their progress, shared by every gateway node through PostgreSQL. */
+@Repository
+public class IngestJobStore {
+
+    public static final String QUEUED = "queued";
+    public static final String RUNNING = "running";
+    public static final String DONE = "done";
+    public static final String FAILED = "failed";
+
+    /** A job row; counts are progress so far. */
+    public record Job(UUID id, String feed, String file, String mappingVersion, String status, Instant created,
+                      Instant finished, Counts counts, String error) {
+    }
+
+    public record Counts(int records, int created, int updated, int unchanged, int quarantined) {
+        public static final Counts ZERO = new Counts(0, 0, 0, 0, 0);
+    }
+
+    public record Payload(String contentType, byte[] body) {
+    }
+
+    private final JdbcClient jdbc;
+
+    public IngestJobStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public UUID create(String feed, String file, String mappingVersion, String status) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("insert into ingest_job (id, feed, file, mapping_version, status, started, heartbeat)"
+                        + " values (?, ?, ?, ?, ?, case when ? = 'running' then now() end, now())")
+                .params(id, feed, file, mappingVersion, status, status).update();
+        return id;
+    }
+
+    public void savePayload(UUID id, String contentType, byte[] body) {
+        jdbc.sql("insert into ingest_payload (job_id, content_type, body) values (?, ?, ?)").params(id, contentType, body).update();
+    }
+
+    public Optional<Payload> payload(UUID id) {
+        return jdbc.sql("select content_type, body from ingest_payload where job_id = ?").param(id)
+                .query((rs, n) -> new Payload(rs.getString(1), rs.getBytes(2))).optional();
+    }
+
+    /**
+     * Claims the oldest queued job, or a running one whose node stopped sending heartbeats (it
+     * died or was stopped mid-job), for this node. Records already done are skipped on resume.
+     */
+    public Optional<Job> claim(String node, Duration staleAfter) {
+        Timestamp stale = Timestamp.from(Instant.now().minus(staleAfter));
+        return jdbc.sql("update ingest_job set status = 'running', node = ?, started = coalesce(started, now()), heartbeat = now()"
+                        + " where id = (select id from ingest_job where status = 'queued' or (status = 'running' and heartbeat < ?)"
+                        + " order by created for update skip locked limit 1) returning *")
+                .params(node, stale).query(IngestJobStore::map).optional();
+    }
+
+    public void progress(UUID id, Counts counts) {
+        jdbc.sql("update ingest_job set records_done = ?, created_count = ?, updated_count = ?, unchanged_count = ?,"
+                        + " quarantined_count = ?, heartbeat = now() where id = ?")
+                .params(counts.records(), counts.created(), counts.updated(), counts.unchanged(), counts.quarantined(), id).update();
+    }
+
+    public void finish(UUID id, Counts counts, String status, String error) {
+        progress(id, counts);
+        jdbc.sql("update ingest_job set status = ?, finished = now(), error = ? where id = ?").params(status, error, id).update();
+        jdbc.sql("delete from ingest_payload where job_id = ?").param(id).update();
+    }
+
+    public Optional<Job> find(UUID id) {
+        return jdbc.sql("select * from ingest_job where id = ?").param(id).query(IngestJobStore::map).optional();
+    }
+
+    private static Job map(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        Timestamp finished = rs.getTimestamp("finished");
+        return new Job(rs.getObject("id", UUID.class), rs.getString("feed"), rs.getString("file"), rs.getString("mapping_version"),
+                rs.getString("status"), rs.getTimestamp("created").toInstant(), finished == null ? null : finished.toInstant(),
+                new Counts(rs.getInt("records_done"), rs.getInt("created_count"), rs.getInt("updated_count"),
+                        rs.getInt("unchanged_count"), rs.getInt("quarantined_count")),
+                rs.getString("error"));
+    }
+}

@@ -1,0 +1,123 @@
+package org.childrensgateway.ingest;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.childrensgateway.mappers.FeedReader;
+import org.childrensgateway.mappers.MappedRecord;
+import org.childrensgateway.mappers.MappingRegistry;
+import org.childrensgateway.mappers.RecordStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Reads an extract record by record through its feed mapping and stores each one, quarantining the
+ * bad ones with their text and reason. The whole file is never held in memory, and progress is
+ * written to the job row as it goes so status requests on any node see it.
+ */
+@Service
+public class IngestService {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestService.class);
+    private static final int PROGRESS_EVERY = 100;
+    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(2);
+
+    private final MappingRegistry mappings;
+    private final RecordWriter writer;
+    private final QuarantineStore quarantine;
+    private final IngestJobStore jobs;
+
+    public IngestService(MappingRegistry mappings, RecordWriter writer, QuarantineStore quarantine, IngestJobStore jobs) {
+        this.mappings = mappings;
+        this.writer = writer;
+        this.quarantine = quarantine;
+        this.jobs = jobs;
+    }
+
+    /** Checks the feed and file exist and returns the reader, before anything is stored. */
+    public FeedReader reader(String feed, String file) {
+        return mappings.reader(feed, file);
+    }
+
+    /**
+     * Processes an extract for a job. {@code resumeFrom} is the progress an earlier, interrupted run
+     * of the same job recorded: its records are passed over (writing them again would be harmless,
+     * but slow) and its counts carried on.
+     */
+    public IngestJobStore.Counts run(UUID jobId, FeedReader reader, InputStream in, IngestJobStore.Counts resumeFrom) {
+        Tally tally = new Tally(resumeFrom);
+        int skip = resumeFrom.records();
+        int seen = 0;
+        long lastProgress = System.nanoTime();
+        try (RecordStream stream = reader.open(in)) {
+            for (MappedRecord record : stream) {
+                if (++seen <= skip) {
+                    continue;
+                }
+                tally.records++;
+                RecordWriter.Result result = writer.write(record);
+                tally.add(result.outcome());
+                if (result.outcome() == RecordOutcome.QUARANTINED) {
+                    quarantine.add(jobId, record.feed(), record.file(), record.mappingVersion(), record.location(),
+                            record.line() > 0 ? record.line() : null, record.sourceId(), result.reason(), record.rawText());
+                }
+                if (tally.records % PROGRESS_EVERY == 0 || System.nanoTime() - lastProgress > PROGRESS_INTERVAL.toNanos()) {
+                    jobs.progress(jobId, tally.counts());
+                    lastProgress = System.nanoTime();
+                }
+            }
+        } catch (Exception e) {
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e);
+        }
+        IngestJobStore.Counts counts = tally.counts();
+        log.info("Ingest job {} ({}/{}): {} records, {} created, {} updated, {} unchanged, {} quarantined", jobId,
+                reader.mapping().feed, reader.mapping().file, counts.records(), counts.created(), counts.updated(),
+                counts.unchanged(), counts.quarantined());
+        return counts;
+    }
+
+    /** The report of a job, with its quarantined records (capped so a huge bad file gives a readable answer). */
+    public IngestReport report(IngestJobStore.Job job) {
+        List<IngestReport.QuarantinedRecord> bad = quarantine.list(null, null, null, job.id(), 1000).stream()
+                .map(q -> new IngestReport.QuarantinedRecord(q.id(), q.location(), q.sourceId(), q.reason()))
+                .toList();
+        IngestJobStore.Counts c = job.counts();
+        return new IngestReport(job.id(), job.feed(), job.file(), job.mappingVersion(), job.status(), job.created(), job.finished(),
+                c.records(), c.created(), c.updated(), c.unchanged(), c.quarantined(), bad, job.error());
+    }
+
+    /** Counts per outcome, starting from an interrupted run's counts when resuming. */
+    private static final class Tally {
+        int records;
+        int created;
+        int updated;
+        int unchanged;
+        int quarantined;
+
+        Tally(IngestJobStore.Counts start) {
+            records = start.records();
+            created = start.created();
+            updated = start.updated();
+            unchanged = start.unchanged();
+            quarantined = start.quarantined();
+        }
+
+        void add(RecordOutcome outcome) {
+            switch (outcome) {
+                case CREATED -> created++;
+                case UPDATED -> updated++;
+                case UNCHANGED -> unchanged++;
+                case QUARANTINED -> quarantined++;
+            }
+        }
+
+        IngestJobStore.Counts counts() {
+            return new IngestJobStore.Counts(records, created, updated, unchanged, quarantined);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.childrensgateway.ingest;
+
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.childrensgateway.fhir.BundleProcessor;
+import org.childrensgateway.fhir.WriteOutcome;
+import org.childrensgateway.mappers.MappedRecord;
+import org.hl7.fhir.r4.model.Bundle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Stores one mapped source record as one FHIR transaction, so a record is all-or-nothing and one
+ * bad record never affects the others. Re-sent identical records and records older than what is
+ * stored are recognised here and change nothing.
+ */
+@Component
+public class RecordWriter {
+
+    /** The result for one record; {@code reason} is set when it was quarantined. */
+    public record Result(RecordOutcome outcome, String reason) {
+    }
+
+    private final BundleProcessor bundles;
+    private final SourceRecordStore sourceRecords;
+    private final TransactionTemplate transactions;
+
+    public RecordWriter(BundleProcessor bundles, SourceRecordStore sourceRecords, TransactionTemplate transactions) {
+        this.bundles = bundles;
+        this.sourceRecords = sourceRecords;
+        this.transactions = transactions;
+    }
+
+    public Result write(MappedRecord record) {
+        if (record.isQuarantined()) {
+            return new Result(RecordOutcome.QUARANTINED, record.quarantineReason());
+        }
+        String hash = hash(record);
+        if (record.sourceId() != null) {
+            Optional<SourceRecordStore.Accepted> previous = sourceRecords.find(record.feed(), record.file(), record.sourceId());
+            if (previous.isPresent() && (previous.get().contentHash().equals(hash) || isOlder(record, previous.get()))) {
+                return new Result(RecordOutcome.UNCHANGED, null);
+            }
+        }
+        try {
+            return transactions.execute(status -> {
+                Bundle response = bundles.process(record.toTransactionBundle());
+                if (record.sourceId() != null) {
+                    sourceRecords.accept(record.feed(), record.file(), record.sourceId(), hash, record.lastUpdated());
+                }
+                return new Result(classify(response), null);
+            });
+        } catch (BaseServerResponseException e) {
+            return new Result(RecordOutcome.QUARANTINED, "rejected by the FHIR store (" + e.getStatusCode() + "): " + e.getMessage());
+        }
+    }
+
+    /** A record the source says is older than the one already accepted must not overwrite it. */
+    private static boolean isOlder(MappedRecord record, SourceRecordStore.Accepted previous) {
+        return record.lastUpdated() != null && previous.sourceLastUpdated() != null
+                && record.lastUpdated().isBefore(previous.sourceLastUpdated());
+    }
+
+    /** Created if anything new was created, updated if anything changed, else unchanged; Provenance doesn't count. */
+    private static RecordOutcome classify(Bundle response) {
+        boolean updated = false;
+        for (Bundle.BundleEntryComponent entry : response.getEntry()) {
+            if (entry.getResource() != null && "Provenance".equals(entry.getResource().fhirType())) {
+                continue;
+            }
+            Object kind = entry.getUserData(BundleProcessor.WRITE_KIND);
+            if (kind == WriteOutcome.Kind.CREATED) {
+                return RecordOutcome.CREATED;
+            }
+            updated |= kind == WriteOutcome.Kind.UPDATED;
+        }
+        return updated ? RecordOutcome.UPDATED : RecordOutcome.UNCHANGED;
+    }
+
+    /** The mapping version is part of the hash: after a mapping change, the same record is mapped and stored again. */
+    static String hash(MappedRecord record) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update((record.mappingVersion() + "\n").getBytes(StandardCharsets.UTF_8));
+            digest.update(record.rawText().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package org.childrensgateway.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.util.List;
+import java.util.Map;
+import org.childrensgateway.GatewayTest;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Each sample extract ingests over HTTP with the outcomes the samples' README describes; a second
+ * send changes nothing; a replay after a correction stores the fixed record. The tests run in
+ * order because later files refer to clients from earlier ones, as real extracts do.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SampleIngestTest extends GatewayTest {
+
+    private static final String RIO = "https://fhir.childrens-gateway.uk/Id/rio/RX9/client";
+
+    private Response send(String feed, String file, String sample, String contentType) {
+        return RestAssured.given().contentType(contentType).body(Samples.bytes(sample)).post("/ingest/" + feed + "/" + file);
+    }
+
+    @Test
+    @Order(1)
+    void rioClientsStoreThreeAndQuarantineTheTwoBadOnes() {
+        JsonPath report = send("rio", "clients", "rio-clients.csv", "text/csv").then().statusCode(200)
+                .body("status", equalTo("done")).extract().jsonPath();
+        assertThat(report.getInt("records")).isEqualTo(5);
+        assertThat(report.getInt("quarantined")).isEqualTo(2);
+        assertThat(report.getInt("created") + report.getInt("unchanged")).isEqualTo(3);
+        List<Map<String, Object>> bad = report.getList("quarantinedRecords");
+        assertThat(bad).extracting(m -> m.get("sourceId")).containsExactlyInAnyOrder("RIO1000126", "RIO1000127");
+        assertThat(reasonFor(bad, "RIO1000126")).containsIgnoringCase("modulus");
+        assertThat(reasonFor(bad, "RIO1000127")).containsIgnoringCase("date");
+        // Never echo personal data in a reason: the bad NHS number is not repeated back.
+        assertThat(reasonFor(bad, "RIO1000126")).doesNotContain("9995260183");
+
+        fhir().get("/Patient?identifier=" + RIO + "|RIO1000123").then().body("total", equalTo(1))
+                .body("entry[0].resource.name[0].family", equalTo("Jones"));
+        fhir().get("/Patient?identifier=" + RIO + "|RIO1000126").then().body("total", equalTo(0));
+    }
+
+    @Test
+    @Order(2)
+    void resendingTheSameExtractChangesNothing() {
+        send("rio", "clients", "rio-clients.csv", "text/csv").then().statusCode(200)
+                .body("created", equalTo(0)).body("updated", equalTo(0)).body("unchanged", equalTo(3)).body("quarantined", equalTo(2));
+        fhir().get("/Patient?identifier=" + RIO + "|RIO1000123").then().body("total", equalTo(1))
+                .body("entry[0].resource.meta.versionId", equalTo("1"));
+    }
+
+    @Test
+    @Order(3)
+    void rioAssessmentsQuarantineTheUnmappedCode() {
+        JsonPath report = send("rio", "assessments", "rio-assessments.csv", "text/csv").then().statusCode(200).extract().jsonPath();
+        assertThat(report.getInt("records")).isEqualTo(7);
+        assertThat(report.getInt("quarantined")).isEqualTo(1);
+        List<Map<String, Object>> bad = report.getList("quarantinedRecords");
+        assertThat(bad.get(0).get("sourceId")).isEqualTo("A-9102");
+        assertThat((String) bad.get(0).get("reason")).contains("XYZ-UNKNOWN");
+        // The mental-health item is stored with a sensitivity label.
+        fhir().get("/Observation?patient.identifier=" + RIO + "|RIO1000124").then().statusCode(200)
+                .body("entry.resource.meta.security.flatten().code", hasItem("PSY"));
+    }
+
+    @Test
+    @Order(4)
+    void otherSamplesIngestCleanly() {
+        send("rio", "careplans", "rio-careplans.csv", "text/csv").then().statusCode(200).body("quarantined", equalTo(0));
+        send("systmone", "extract", "systmone-extract.xml", "application/xml").then().statusCode(200).body("quarantined", equalTo(0));
+        send("childrens-centre", "registrations", "cc-registrations.csv", "text/csv").then().statusCode(200).body("quarantined", equalTo(0));
+        send("childrens-centre", "attendance", "cc-attendance.csv", "text/csv").then().statusCode(200).body("quarantined", equalTo(0));
+        send("childrens-centre", "progress-checks", "cc-progress-checks.csv", "text/csv").then().statusCode(200).body("quarantined", equalTo(0));
+    }
+
+    @Test
+    @Order(5)
+    void replayingACorrectedRecordStoresIt() {
+        long id = RestAssured.given().get("/ingest/quarantine?feed=rio&file=clients").then().statusCode(200)
+                .extract().jsonPath().getList("findAll { it.sourceId == 'RIO1000127' }.id", Long.class).get(0);
+        String raw = RestAssured.given().get("/ingest/quarantine/" + id).then().statusCode(200).extract().jsonPath().getString("rawText");
+        assertThat(raw).contains("31/02/2023");
+        // Replaying unchanged fails again and keeps the record.
+        RestAssured.given().post("/ingest/quarantine/" + id + "/replay").then().statusCode(200).body("status", equalTo("open"));
+        RestAssured.given().contentType("text/csv").body(raw.replace("31/02/2023", "28/02/2023"))
+                .post("/ingest/quarantine/" + id + "/replay").then().statusCode(200)
+                .body("status", equalTo("resolved")).body("outcome", equalTo("CREATED"));
+        fhir().get("/Patient?identifier=" + RIO + "|RIO1000127").then().body("total", equalTo(1))
+                .body("entry[0].resource.birthDate", equalTo("2023-02-28"));
+    }
+
+    @Test
+    @Order(6)
+    void dryRunShowsTheFhirAndWritesNothing() {
+        String csv = new String(Samples.bytes("rio-clients.csv"), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("RIO1000123", "RIO7770123");
+        JsonPath preview = RestAssured.given().contentType("text/csv").body(csv).post("/ingest/rio/clients?dryRun=true")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(preview.getInt("records")).isEqualTo(5);
+        assertThat(preview.getInt("wouldQuarantine")).isEqualTo(2);
+        assertThat(preview.getString("items[0].bundle.resourceType")).isEqualTo("Bundle");
+        fhir().get("/Patient?identifier=" + RIO + "|RIO7770123").then().body("total", equalTo(0));
+    }
+
+    @Test
+    @Order(7)
+    void unknownFeedIs404OperationOutcome() {
+        RestAssured.given().contentType("text/csv").body("a,b\n1,2\n").post("/ingest/nosuchfeed/clients").then().statusCode(404)
+                .body("resourceType", equalTo("OperationOutcome"));
+    }
+
+    private static String reasonFor(List<Map<String, Object>> bad, String sourceId) {
+        return bad.stream().filter(m -> sourceId.equals(m.get("sourceId"))).map(m -> (String) m.get("reason")).findFirst().orElseThrow();
+    }
+}
