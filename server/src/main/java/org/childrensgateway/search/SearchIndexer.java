@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.BaseDateTimeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.Enumeration;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
@@ -73,6 +74,9 @@ public final class SearchIndexer {
             rows.tokens.add(new IndexRows.Token(name, c.getSystem(), c.getCode()));
         } else if (value instanceof ContactPoint cp && cp.hasValue()) {
             rows.tokens.add(new IndexRows.Token(name, cp.hasSystem() ? cp.getSystem().toCode() : null, cp.getValue()));
+        } else if (value instanceof Enumeration<?> e && e.hasValue()) {
+            // A code's system is implicit (gender, status): index it so that system|code finds it too.
+            rows.tokens.add(new IndexRows.Token(name, e.getSystem(), e.getValueAsString()));
         } else if (value instanceof PrimitiveType<?> p && p.hasValue()) {
             rows.tokens.add(new IndexRows.Token(name, null, p.getValueAsString()));
         }

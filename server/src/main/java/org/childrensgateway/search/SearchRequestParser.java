@@ -63,22 +63,24 @@ public final class SearchRequestParser {
             return null; // FHIR: an empty parameter value is ignored
         }
         List<String> values = splitOr(value);
-        String name = key;
+        // The chain splits first: in subject:Patient.identifier the modifier is "Patient", not "Patient.identifier".
+        int chainDot = key.indexOf('.');
+        String head = chainDot > 0 ? key.substring(0, chainDot) : key;
+        String name = head;
         String modifier = null;
-        int colon = key.indexOf(':');
+        int colon = head.indexOf(':');
         if (colon > 0) {
-            name = key.substring(0, colon);
-            modifier = key.substring(colon + 1);
+            name = head.substring(0, colon);
+            modifier = head.substring(colon + 1);
+        }
+        if (chainDot > 0) {
+            return chain(resourceType, name, modifier, key.substring(chainDot + 1), values, lenient, key);
         }
         if (name.equals("_id")) {
             return new SearchQuery.Clause(null, SearchQuery.Special.ID, null, values, null, null);
         }
         if (name.equals("_lastUpdated")) {
             return new SearchQuery.Clause(null, SearchQuery.Special.LAST_UPDATED, null, values, null, null);
-        }
-        int dot = name.indexOf('.');
-        if (dot > 0) {
-            return chain(resourceType, name.substring(0, dot), modifier, name.substring(dot + 1), values, lenient, key);
         }
         SearchParamDefinition param = registry.find(resourceType, name).orElse(null);
         if (param == null) {

@@ -5,6 +5,7 @@ import java.sql.Timestamp;
 import java.util.List;
 import org.childrensgateway.search.DateRanges;
 import org.childrensgateway.search.SearchParamDefinition;
+import org.childrensgateway.search.SearchParamType;
 import org.childrensgateway.search.TextNormaliser;
 
 /**
@@ -72,8 +73,12 @@ final class SearchSqlBuilder {
         if (clause.chained() != null) {
             return chain(clause);
         }
-        return new SqlFragment().append("exists (").append(indexExists(p))
-                .append(" and (").append(orValues(clause.values(), v -> valueCondition(p, clause.modifier(), v))).append("))");
+        // token:not excludes every resource holding the token, including those with other values too,
+        // and keeps those with no value at all: a NOT EXISTS, not an EXISTS of some other value.
+        boolean not = "not".equals(clause.modifier()) && p.type() == SearchParamType.TOKEN;
+        String modifier = not ? null : clause.modifier();
+        return new SqlFragment().append(not ? "not exists (" : "exists (").append(indexExists(p))
+                .append(" and (").append(orValues(clause.values(), v -> valueCondition(p, modifier, v))).append("))");
     }
 
     /** {@code select 1 from <index> x where x.pid = r.pid and x.name = ?} for the parameter's index table. */
@@ -124,7 +129,7 @@ final class SearchSqlBuilder {
     }
 
     private static SqlFragment token(String value, String modifier) {
-        if (modifier != null && !"not".equals(modifier)) {
+        if (modifier != null) {
             throw new InvalidRequestException("Modifier :" + modifier + " is not supported on token parameters");
         }
         SqlFragment sql = new SqlFragment();
@@ -142,7 +147,7 @@ final class SearchSqlBuilder {
                 sql.append("x.system = ? and x.code = ?", system, code);
             }
         }
-        return "not".equals(modifier) ? new SqlFragment().append("not (").append(sql).append(")") : sql;
+        return sql;
     }
 
     private static SqlFragment string(SearchParamDefinition p, String value, String modifier) {
