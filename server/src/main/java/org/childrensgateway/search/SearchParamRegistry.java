@@ -29,14 +29,17 @@ public final class SearchParamRegistry {
         patient();
         add("RelatedPerson", "patient", REFERENCE, "RelatedPerson.patient", PATIENT, "The patient this person is related to");
         add("RelatedPerson", "identifier", TOKEN, "RelatedPerson.identifier", ANY, "A related person identifier");
+        add("Consent", "identifier", TOKEN, "Consent.identifier", ANY, "Identifier for this record (external references)");
         add("Consent", "patient", REFERENCE, "Consent.patient", PATIENT, "Who the consent applies to");
         add("Consent", "status", TOKEN, "Consent.status", ANY, "draft | proposed | active | rejected | inactive | entered-in-error");
         add("Consent", "category", TOKEN, "Consent.category", ANY, "Classification of the consent statement");
         add("Consent", "date", DATE, "Consent.dateTime", ANY, "When this consent was created or indexed");
         clinical("Observation", "Observation.effective", "Obtained date/time");
+        add("Observation", "identifier", TOKEN, "Observation.identifier", ANY, "The unique id for a particular observation");
         add("Observation", "code", TOKEN, "Observation.code", ANY, "The code of the observation type");
         add("Observation", "category", TOKEN, "Observation.category", ANY, "The classification of the type of observation");
         clinical("CarePlan", "CarePlan.period", "Time period plan covers");
+        add("CarePlan", "identifier", TOKEN, "CarePlan.identifier", ANY, "External Ids for this plan");
         add("CarePlan", "status", TOKEN, "CarePlan.status", ANY, "draft | active | on-hold | revoked | completed | entered-in-error | unknown");
         add("CarePlan", "category", TOKEN, "CarePlan.category", ANY, "Type of plan");
         add("Organization", "identifier", TOKEN, "Organization.identifier", ANY, "Any identifier for the organization (e.g. ODS code)");
