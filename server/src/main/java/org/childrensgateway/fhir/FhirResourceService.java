@@ -45,9 +45,12 @@ public class FhirResourceService {
     private final SearchRequestParser parser;
     private final ResourceValidator validator;
     private final PageLoader pages;
+    private final List<ResourceWriteListener> listeners;
 
     public FhirResourceService(ResourceStore store, ResourceCodec codec, SearchIndexer indexer,
-                               SearchRequestParser parser, ResourceValidator validator, PageLoader pages) {
+                               SearchRequestParser parser, ResourceValidator validator, PageLoader pages,
+                               List<ResourceWriteListener> listeners) {
+        this.listeners = listeners;
         this.store = store;
         this.codec = codec;
         this.indexer = indexer;
@@ -196,7 +199,7 @@ public class FhirResourceService {
             throw new PreconditionFailedException("If-Match version " + ifMatchVersion + " does not match the current version "
                     + existing.version());
         }
-        return new WriteOutcome(WriteOutcome.Kind.DELETED, store.delete(existing, now()), null);
+        return notify(new WriteOutcome(WriteOutcome.Kind.DELETED, store.delete(existing, now()), null));
     }
 
     @Transactional
@@ -223,7 +226,7 @@ public class FhirResourceService {
         String json = codec.encode(resource);
         try {
             StoredResource stored = store.write(resource.fhirType(), id, 1, now, json, indexer.index(resource), "POST");
-            return new WriteOutcome(WriteOutcome.Kind.CREATED, stored, resource);
+            return notify(new WriteOutcome(WriteOutcome.Kind.CREATED, stored, resource));
         } catch (DuplicateKeyException e) {
             throw new ResourceVersionConflictException(resource.fhirType() + "/" + id + " was created by another request at the same time");
         }
@@ -239,7 +242,7 @@ public class FhirResourceService {
         String json = codec.encode(resource);
         try {
             StoredResource stored = store.write(existing.type(), existing.id(), version, now, json, indexer.index(resource), "PUT");
-            return new WriteOutcome(WriteOutcome.Kind.UPDATED, stored, resource);
+            return notify(new WriteOutcome(WriteOutcome.Kind.UPDATED, stored, resource));
         } catch (ConcurrentVersionException e) {
             throw new ResourceVersionConflictException(e.getMessage());
         }
@@ -253,6 +256,11 @@ public class FhirResourceService {
         candidate.getMeta().setVersionId(stored.getMeta().getVersionId());
         candidate.getMeta().setLastUpdated(stored.getMeta().getLastUpdated());
         return stored.equalsDeep(candidate);
+    }
+
+    private WriteOutcome notify(WriteOutcome outcome) {
+        listeners.forEach(l -> l.written(outcome));
+        return outcome;
     }
 
     private void prepare(IBaseResource resource, String id, long version, Instant now) {
