@@ -1,5 +1,6 @@
 package org.childrensgateway.ingest;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.childrensgateway.mappers.MappingRegistry;
@@ -15,11 +16,13 @@ import org.springframework.context.annotation.Configuration;
 public class MappingConfiguration {
 
     @Bean
-    MappingRegistry mappingRegistry(@Value("${gateway.mappings.dir:}") String dir) {
+    MappingRegistry mappingRegistry(@Value("${gateway.mappings.dir:}") String dir) throws IOException {
         MappingRegistry registry = MappingRegistry.builtIn();
-        if (dir != null && !dir.isBlank() && Files.isDirectory(Path.of(dir))) {
-            registry = registry.withOverrides(Path.of(dir));
+        if (dir == null || dir.isBlank()) {
+            return registry;
         }
-        return registry;
+        // Created if missing, so an engineer can add the first site mapping later and reload.
+        Path path = Files.createDirectories(Path.of(dir));
+        return registry.withOverrides(path);
     }
 }

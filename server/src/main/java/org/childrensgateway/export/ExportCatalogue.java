@@ -1,0 +1,29 @@
+package org.childrensgateway.export;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which FHIR resources each outbound file carries. The layouts themselves (columns, codes) are the
+ * mappers' configuration; this only says what to fetch for them.
+ */
+final class ExportCatalogue {
+
+    private static final Map<String, List<String>> TYPES = Map.of(
+            "rio/assessments", List.of("Observation"),
+            "rio/careplans", List.of("CarePlan"),
+            "systmone/extract", List.of("Observation", "Consent", "CarePlan"),
+            "childrens-centre/notifications", List.of("Patient"));
+
+    private ExportCatalogue() {
+    }
+
+    static Optional<List<String>> typesFor(String feed, String file) {
+        return Optional.ofNullable(TYPES.get(feed + "/" + file));
+    }
+
+    static List<String> files() {
+        return TYPES.keySet().stream().sorted().toList();
+    }
+}

@@ -1,0 +1,139 @@
+package org.childrensgateway.export;
+
+import java.io.Writer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.childrensgateway.fhir.FhirResourceService;
+import org.childrensgateway.fhir.StoredBundleProvider;
+import org.childrensgateway.mappers.FeedWriter;
+import org.childrensgateway.mappers.MappingRegistry;
+import org.childrensgateway.mappers.OutboundRecord;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.IdType;
+import org.springframework.stereotype.Service;
+
+/**
+ * Writes what changed since a system's last pull in that system's own format. Data the receiving
+ * system sent itself is not echoed back; each child is named by the receiver's own identifier when
+ * the gateway knows it; and everything passes through {@link ExportDisclosure} first.
+ */
+@Service
+public class ExportService {
+
+    static final String ID_BASE = "https://fhir.childrens-gateway.uk/Id/";
+
+    /** @param until the newest change included: the {@code since} to use for the next pull */
+    public record Result(int records, int written, int withheld, Instant until, boolean more, List<String> issues) {
+    }
+
+    private final FhirResourceService fhir;
+    private final MappingRegistry mappings;
+    private final ExportDisclosure disclosure;
+    private final int maxPerPull;
+
+    public ExportService(FhirResourceService fhir, MappingRegistry mappings, ExportDisclosure disclosure,
+                         @org.springframework.beans.factory.annotation.Value("${gateway.export.max-per-pull:10000}") int maxPerPull) {
+        this.fhir = fhir;
+        this.mappings = mappings;
+        this.disclosure = disclosure;
+        this.maxPerPull = maxPerPull;
+    }
+
+    public Result export(ExportRequest request, Writer out) {
+        List<String> types = ExportCatalogue.typesFor(request.feed(), request.file())
+                .orElseThrow(() -> new IllegalArgumentException("No outbound file " + request.feed() + "/" + request.file()
+                        + "; known: " + ExportCatalogue.files()));
+        FeedWriter writer = mappings.writer(request.feed(), request.file());
+        Map<String, List<Resource>> byPatient = new LinkedHashMap<>();
+        Instant until = request.since();
+        boolean more = false;
+        int records = 0;
+        for (String type : types) {
+            StoredBundleProvider changed = fhir.search(type, changedSince(request.since()), false);
+            more |= changed.size() > maxPerPull;
+            for (IBaseResource r : changed.getResources(0, Math.min(changed.size(), maxPerPull))) {
+                Resource resource = (Resource) r;
+                if (fromReceiver(resource, request.feed())) {
+                    continue;
+                }
+                records++;
+                Instant updated = resource.getMeta().getLastUpdated().toInstant();
+                until = until == null || updated.isAfter(until) ? updated : until;
+                String patient = patientOf(resource);
+                if (patient != null) {
+                    byPatient.computeIfAbsent(patient, p -> new ArrayList<>()).add(resource);
+                }
+            }
+        }
+        List<OutboundRecord> outbound = new ArrayList<>();
+        int withheld = 0;
+        for (Map.Entry<String, List<Resource>> child : byPatient.entrySet()) {
+            List<Resource> allowed = disclosure.disclose(request, child.getKey(), child.getValue());
+            withheld += child.getValue().size() - allowed.size();
+            if (allowed.isEmpty()) {
+                continue;
+            }
+            Patient patient = (Patient) fhir.read("Patient", new IdType(child.getKey()));
+            List<Resource> resources = new ArrayList<>(allowed);
+            if (!resources.contains(patient) && !"Patient".equals(allowed.get(0).fhirType())) {
+                resources.add(0, patient);
+            }
+            outbound.add(new OutboundRecord(receiverId(patient, request.feed()), resources, request.context()));
+        }
+        FeedWriter.WriteResult result = writer.write(outbound, out);
+        return new Result(records, result.written(), withheld, until, more,
+                result.issues().stream().map(Object::toString).toList());
+    }
+
+    private static Map<String, String[]> changedSince(Instant since) {
+        Map<String, String[]> params = new LinkedHashMap<>();
+        if (since != null) {
+            params.put("_lastUpdated", new String[] {"gt" + since});
+        }
+        params.put("_sort", new String[] {"_lastUpdated"});
+        return params;
+    }
+
+    /** Data a system sent us carries identifiers under its own feed's systems; it already has it. */
+    private static boolean fromReceiver(Resource resource, String feed) {
+        String prefix = ID_BASE + feed + "/";
+        return fhirIdentifiers(resource).stream().anyMatch(i -> i.hasSystem() && i.getSystem().startsWith(prefix));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Identifier> fhirIdentifiers(Resource resource) {
+        var property = resource.getNamedProperty("identifier");
+        if (property == null) {
+            return List.of();
+        }
+        return (List<Identifier>) (List<?>) property.getValues();
+    }
+
+    private static String patientOf(Resource resource) {
+        if (resource instanceof Patient p) {
+            return "Patient/" + p.getIdElement().getIdPart();
+        }
+        for (String name : List.of("subject", "patient")) {
+            var property = resource.getNamedProperty(name);
+            if (property != null && property.hasValues() && property.getValues().get(0) instanceof Reference ref
+                    && ref.getReference() != null && ref.getReference().startsWith("Patient/")) {
+                return ref.getReference();
+            }
+        }
+        return null;
+    }
+
+    /** The receiver's own id for the child, if any record the gateway holds carries one; blank otherwise. */
+    private static String receiverId(Patient patient, String feed) {
+        String prefix = ID_BASE + feed + "/";
+        return patient.getIdentifier().stream().filter(i -> i.hasSystem() && i.getSystem().startsWith(prefix))
+                .map(Identifier::getValue).findFirst().orElse("");
+    }
+}
