@@ -28,8 +28,11 @@ public class RecordWriter {
     private final BundleProcessor bundles;
     private final SourceRecordStore sourceRecords;
     private final TransactionTemplate transactions;
+    private final PartialUpdateMerger partials;
 
-    public RecordWriter(BundleProcessor bundles, SourceRecordStore sourceRecords, TransactionTemplate transactions) {
+    public RecordWriter(BundleProcessor bundles, SourceRecordStore sourceRecords, TransactionTemplate transactions,
+                        PartialUpdateMerger partials) {
+        this.partials = partials;
         this.bundles = bundles;
         this.sourceRecords = sourceRecords;
         this.transactions = transactions;
@@ -48,7 +51,9 @@ public class RecordWriter {
         }
         try {
             return transactions.execute(status -> {
-                Bundle response = bundles.process(record.toTransactionBundle());
+                Bundle transaction = record.toTransactionBundle();
+                partials.mergeInto(transaction);
+                Bundle response = bundles.process(transaction);
                 if (record.sourceId() != null) {
                     sourceRecords.accept(record.feed(), record.file(), record.sourceId(), hash, record.lastUpdated());
                 }

@@ -1,0 +1,68 @@
+package org.childrensgateway.ingest;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.childrensgateway.fhir.FhirResourceService;
+import org.childrensgateway.store.StoredResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.stereotype.Component;
+
+/**
+ * SystmOne sends updates with only some elements; an absent element means "unchanged", not
+ * "removed". For resources the mapper tags {@code partial}, the stored resource is the base and
+ * only the elements present in the update replace its own.
+ */
+@Component
+class PartialUpdateMerger {
+
+    static final String DIRECTIVE_SYSTEM = "https://fhir.childrens-gateway.uk/CodeSystem/ingest-directive";
+    static final String PARTIAL = "partial";
+
+    private final FhirResourceService fhir;
+    private final FhirContext context;
+    private final ObjectMapper json = new ObjectMapper();
+
+    PartialUpdateMerger(FhirResourceService fhir, FhirContext context) {
+        this.fhir = fhir;
+        this.context = context;
+    }
+
+    /** Replaces each partial PUT entry's resource by the stored resource overlaid with the update's elements. */
+    void mergeInto(Bundle transaction) {
+        for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
+            Resource incoming = entry.getResource();
+            if (incoming == null || incoming.getMeta().getTag(DIRECTIVE_SYSTEM, PARTIAL) == null
+                    || entry.getRequest().getMethod() != Bundle.HTTPVerb.PUT || !entry.getRequest().getUrl().contains("?")) {
+                continue;
+            }
+            String url = entry.getRequest().getUrl();
+            List<StoredResource> existing = fhir.match(incoming.fhirType(), url.substring(url.indexOf('?') + 1));
+            if (existing.size() == 1) {
+                entry.setResource(overlay(existing.get(0), incoming));
+            }
+        }
+    }
+
+    private Resource overlay(StoredResource stored, Resource incoming) {
+        try {
+            ObjectNode base = (ObjectNode) json.readTree(stored.json());
+            ObjectNode update = (ObjectNode) json.readTree(context.newJsonParser().encodeResourceToString(incoming));
+            for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = update.fields(); it.hasNext(); ) {
+                Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field = it.next();
+                if (!field.getKey().equals("id") && !field.getKey().equals("meta")) {
+                    base.set(field.getKey(), field.getValue());
+                }
+            }
+            Resource merged = (Resource) context.newJsonParser().parseResource(json.writeValueAsString(base));
+            merged.setId((String) null);
+            return merged;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored resource is not valid JSON", e);
+        }
+    }
+}
