@@ -1,6 +1,7 @@
 package org.childrensgateway;
 
 import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,11 +21,29 @@ public abstract class GatewayTest {
     @LocalServerPort
     protected int port;
 
+    /** The suite's own client; it owns what it writes, so tests see their own data. */
+    protected static final String TEST_CLIENT = "gateway-tests";
+
     @BeforeEach
     void pointRestAssuredAtGateway() {
+        RestAssured.reset();
         RestAssured.port = port;
         RestAssured.basePath = "";
         RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+        // A test's own Authorization header replaces the suite's default token rather than adding a second one.
+        RestAssured.config = RestAssured.config().headerConfig(io.restassured.config.HeaderConfig.headerConfig()
+                .overwriteHeadersWithName("Authorization", "Accept"));
+        RestAssured.requestSpecification = new RequestSpecBuilder().addHeader("Authorization", "Bearer " + token()).build();
+    }
+
+    /** A bearer token for the suite's own client. */
+    protected String token() {
+        return Tokens.forClient(port, TEST_CLIENT, "test-secret");
+    }
+
+    /** A bearer token for one of the demo clients in application-test.yaml (secret = "demo-" + id). */
+    protected String tokenFor(String clientId) {
+        return Tokens.forClient(port, clientId, "demo-" + clientId);
     }
 
     protected String baseUrl() {

@@ -29,6 +29,7 @@ class GenericClientAndMetadataTest extends GatewayTest {
         FhirContext ctx = FhirContext.forR4Cached();
         ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         client = ctx.newRestfulGenericClient(baseUrl());
+        client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(token()));
     }
 
     @Test

@@ -41,9 +41,10 @@ class PagingTest extends SearchTestBase {
     }
 
     /** A GET from a brand new client: no cookies, no state shared with the request that produced the link. */
-    private static HttpResponse<String> freshGet(String url) {
+    private HttpResponse<String> freshGet(String url) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+json").GET().build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+json")
+                    .header("Authorization", "Bearer " + token()).GET().build();
             return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(e);

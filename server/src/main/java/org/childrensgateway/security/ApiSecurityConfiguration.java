@@ -1,0 +1,80 @@
+package org.childrensgateway.security;
+
+import java.time.Duration;
+import java.util.List;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+
+import static org.springframework.security.web.util.matcher.AntPathRequestMatcher.antMatcher;
+
+/**
+ * Every {@code /fhir}, {@code /ingest} and {@code /export} call needs a bearer JWT from the
+ * configured issuer, checked for signature, issuer, audience, expiry and not-before. Missing or
+ * bad tokens get 401 with {@code WWW-Authenticate}; what a valid token may do is decided per FHIR
+ * interaction by {@link ScopeEnforcementInterceptor} and the consent decision.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ApiSecurityConfiguration {
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder decoder) throws Exception {
+        BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
+        // Ant matchers, not MVC ones: /fhir is HAPI's servlet, not Spring MVC's, and MVC matchers would miss it.
+        http.securityMatcher(new OrRequestMatcher(antMatcher("/fhir/**"), antMatcher("/ingest/**"), antMatcher("/export/**"),
+                        antMatcher("/notifications/**")))
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(auth -> auth
+                        // The CapabilityStatement is public, as SMART clients read it before they have a token.
+                        .requestMatchers(antMatcher(HttpMethod.GET, "/fhir/metadata")).permitAll()
+                        .anyRequest().authenticated())
+                .oauth2ResourceServer(rs -> rs
+                        .jwt(jwt -> jwt.decoder(decoder))
+                        .authenticationEntryPoint((request, response, failure) -> {
+                            bearer.commence(request, response, failure); // sets status 401 and WWW-Authenticate
+                            OperationOutcomeResponses.write(response, 401, OperationOutcome.IssueType.LOGIN,
+                                    "A valid bearer token from the gateway's issuer is required: " + failure.getMessage());
+                        }))
+                .addFilterAfter(new CallerFilter(), BearerTokenAuthenticationFilter.class);
+        return http.build();
+    }
+
+    /** The checks every token must pass, whoever issued it. */
+    static OAuth2TokenValidator<Jwt> validators(String issuer, String audience, int clockSkewSeconds) {
+        OAuth2TokenValidator<Jwt> audienceCheck = jwt -> jwt.getAudience() != null && jwt.getAudience().contains(audience)
+                ? OAuth2TokenValidatorResult.success()
+                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "The token's audience is not " + audience, null));
+        return new DelegatingOAuth2TokenValidator<>(List.of(
+                new JwtTimestampValidator(Duration.ofSeconds(clockSkewSeconds)),
+                new JwtIssuerValidator(issuer),
+                audienceCheck));
+    }
+
+    /** Production: tokens from the external issuer, its keys fetched from its JWKS. */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnExpression("!'${gateway.security.issuer-uri:}'.isBlank()")
+    JwtDecoder externalIssuerDecoder(SecurityProperties properties) {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(properties.issuerUri()).build();
+        decoder.setJwtValidator(validators(properties.issuerUri(), properties.audience(), properties.clockSkew()));
+        return decoder;
+    }
+}

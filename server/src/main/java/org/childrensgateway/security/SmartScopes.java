@@ -1,0 +1,50 @@
+package org.childrensgateway.security;
+
+import java.util.Collection;
+import java.util.Locale;
+
+/**
+ * SMART App Launch v2 scopes ({@code system/Patient.rs}, {@code user/*.cruds}) and their v1 forms
+ * ({@code .read}, {@code .write}, {@code .*}): does a set of scopes allow an interaction on a type?
+ */
+public final class SmartScopes {
+
+    private SmartScopes() {
+    }
+
+    /**
+     * @param permission one of {@code c r u d s}
+     */
+    public static boolean allows(Collection<String> scopes, String resourceType, char permission) {
+        for (String scope : scopes) {
+            int slash = scope.indexOf('/');
+            int dot = scope.lastIndexOf('.');
+            if (slash < 0 || dot < slash) {
+                continue;
+            }
+            String context = scope.substring(0, slash);
+            if (!context.equals("system") && !context.equals("user") && !context.equals("patient")) {
+                continue;
+            }
+            String type = scope.substring(slash + 1, dot);
+            if (!type.equals("*") && !type.equals(resourceType)) {
+                continue;
+            }
+            if (permissions(scope.substring(dot + 1)).indexOf(permission) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** v2 letters as written (with any query part dropped), v1 words translated. */
+    static String permissions(String suffix) {
+        String s = suffix.contains("?") ? suffix.substring(0, suffix.indexOf('?')) : suffix;
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "read" -> "rs";
+            case "write" -> "cud";
+            case "*" -> "cruds";
+            default -> s.matches("c?r?u?d?s?") ? s : "";
+        };
+    }
+}
