@@ -80,7 +80,14 @@ public class ExportService {
             if (allowed.isEmpty()) {
                 continue;
             }
-            Patient patient = (Patient) fhir.read("Patient", new IdType(child.getKey()));
+            Patient patient;
+            try {
+                patient = (Patient) fhir.read("Patient", new IdType(child.getKey()));
+            } catch (ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException e) {
+                // The receiver may not see who the child is: nothing about them is sent.
+                withheld += allowed.size();
+                continue;
+            }
             List<Resource> resources = new ArrayList<>(allowed);
             if (!resources.contains(patient) && !"Patient".equals(allowed.get(0).fhirType())) {
                 resources.add(0, patient);

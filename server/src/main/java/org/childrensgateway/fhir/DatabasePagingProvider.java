@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.childrensgateway.search.IncludeSpec;
+import org.childrensgateway.security.Caller;
+import org.childrensgateway.security.CallerContext;
 import org.childrensgateway.store.SearchSessionStore;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -84,12 +86,11 @@ public class DatabasePagingProvider implements IPagingProvider {
         return list;
     }
 
-    /** Who may page through a session; filled in from the caller's identity once security is in place. */
+    /**
+     * Who may page through a session: the same client, user, organisation, role and purpose that ran
+     * the search, because the stored keys were filtered by consent for exactly that caller.
+     */
     static String owner(RequestDetails request) {
-        Object owner = request == null ? null : request.getUserData().get(SESSION_OWNER);
-        return owner == null ? null : owner.toString();
+        return CallerContext.current().map(Caller::sessionOwner).orElse(null);
     }
-
-    /** Request user-data key under which the security layer records the caller. */
-    public static final String SESSION_OWNER = "gateway.session-owner";
 }

@@ -13,7 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.childrensgateway.consent.Disclosure;
+import org.childrensgateway.consent.RecordingOrganisation;
 import org.childrensgateway.fhir.validation.ResourceValidator;
+import org.childrensgateway.security.Caller;
+import org.childrensgateway.security.CallerContext;
 import org.childrensgateway.search.ParsedSearch;
 import org.childrensgateway.search.SearchIndexer;
 import org.childrensgateway.search.SearchRequestParser;
@@ -46,11 +50,13 @@ public class FhirResourceService {
     private final ResourceValidator validator;
     private final PageLoader pages;
     private final List<ResourceWriteListener> listeners;
+    private final Disclosure disclosure;
 
     public FhirResourceService(ResourceStore store, ResourceCodec codec, SearchIndexer indexer,
                                SearchRequestParser parser, ResourceValidator validator, PageLoader pages,
-                               List<ResourceWriteListener> listeners) {
+                               List<ResourceWriteListener> listeners, Disclosure disclosure) {
         this.listeners = listeners;
+        this.disclosure = disclosure;
         this.store = store;
         this.codec = codec;
         this.indexer = indexer;
@@ -61,32 +67,36 @@ public class FhirResourceService {
 
     // ---- reads ----
 
+    /**
+     * Read or vread, as the current caller may see it. What consent withholds answers exactly as a
+     * resource that does not exist (404), so its existence is not hinted at.
+     */
     @Transactional(readOnly = true)
     public IBaseResource read(String type, IdType id) {
-        if (id.hasVersionIdPart()) {
-            long version = parseVersion(id.getVersionIdPart());
-            StoredResource stored = store.readVersion(type, id.getIdPart(), version)
-                    .orElseThrow(() -> new ResourceNotFoundException(new IdType(type, id.getIdPart(), id.getVersionIdPart())));
-            if (stored.deleted()) {
-                throw new ResourceGoneException("Version " + version + " of " + type + "/" + id.getIdPart() + " is a deletion");
-            }
-            return codec.decode(stored);
-        }
-        StoredResource stored = store.read(type, id.getIdPart())
-                .orElseThrow(() -> new ResourceNotFoundException(new IdType(type, id.getIdPart())));
+        Disclosure.Session session = disclosure.session();
+        IdType notFound = id.hasVersionIdPart() ? new IdType(type, id.getIdPart(), id.getVersionIdPart()) : new IdType(type, id.getIdPart());
+        StoredResource stored = id.hasVersionIdPart()
+                ? store.readVersion(type, id.getIdPart(), parseVersion(id.getVersionIdPart())).orElseThrow(() -> new ResourceNotFoundException(notFound))
+                : store.read(type, id.getIdPart()).orElseThrow(() -> new ResourceNotFoundException(notFound));
         if (stored.deleted()) {
+            // Whether the caller may know of the deletion depends on whether they could see the resource before it.
+            StoredResource before = store.readVersion(type, id.getIdPart(), stored.version() - 1).orElse(null);
+            if (before == null || session.apply((Resource) codec.decode(before)).isEmpty()) {
+                throw new ResourceNotFoundException(notFound);
+            }
             throw new ResourceGoneException("Resource " + type + "/" + id.getIdPart() + " was deleted at version " + stored.version());
         }
-        return codec.decode(stored);
+        return session.apply((Resource) codec.decode(stored)).orElseThrow(() -> new ResourceNotFoundException(notFound));
     }
 
     @Transactional(readOnly = true)
     public StoredBundleProvider search(String type, Map<String, String[]> parameters, boolean lenient) {
         ParsedSearch search = parser.parse(type, parameters, lenient);
+        // Totals count only what the caller may see: filtering happens before counting, never after.
+        List<Long> keys = disclosure.session().permittedKeys(store.search(search.query()));
         if (search.countOnly()) {
-            return StoredBundleProvider.countOnly(store.count(search.query()));
+            return StoredBundleProvider.countOnly(keys.size());
         }
-        List<Long> keys = store.search(search.query());
         return StoredBundleProvider.forSearch(pages, type, keys, search.includes());
     }
 
@@ -106,7 +116,30 @@ public class FhirResourceService {
         if (id != null && store.read(type, id).isEmpty()) {
             throw new ResourceNotFoundException(new IdType(type, id));
         }
-        return StoredBundleProvider.forHistory(pages, type, store.historyKeys(type, id, since, limit));
+        List<Long> visible = visibleHistory(store.historyKeys(type, id, since, limit));
+        if (id != null && visible.isEmpty()) {
+            throw new ResourceNotFoundException(new IdType(type, id));
+        }
+        return StoredBundleProvider.forHistory(pages, type, visible);
+    }
+
+    /** History entries the caller may see; a deletion is shown when a version before it was. */
+    private List<Long> visibleHistory(List<Long> hids) {
+        Disclosure.Session session = disclosure.session();
+        List<StoredResource> rows = store.loadHistory(hids);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        // Oldest first, so each deletion is judged after the versions it follows.
+        java.util.Map<Long, Boolean> shown = new java.util.HashMap<>();
+        for (int i = rows.size() - 1; i >= 0; i--) {
+            StoredResource row = rows.get(i);
+            String key = row.type() + "/" + row.id();
+            boolean show = row.deleted() ? seen.contains(key) : session.apply((Resource) codec.decode(row)).isPresent();
+            if (show && !row.deleted()) {
+                seen.add(key);
+            }
+            shown.put(row.key(), show);
+        }
+        return hids.stream().filter(h -> shown.getOrDefault(h, false)).toList();
     }
 
     // ---- writes ----
@@ -221,6 +254,7 @@ public class FhirResourceService {
     // ---- internals ----
 
     private WriteOutcome insert(IBaseResource resource, String id) {
+        RecordingOrganisation.stamp((Resource) resource, CallerContext.current().map(Caller::organisation).orElse(null));
         Instant now = now();
         prepare(resource, id, 1, now);
         String json = codec.encode(resource);
@@ -233,6 +267,10 @@ public class FhirResourceService {
     }
 
     private WriteOutcome replace(StoredResource existing, IBaseResource resource) {
+        // The organisation that first recorded the resource stays its recorder whoever updates it.
+        Resource previous = (Resource) codec.decode(existing);
+        RecordingOrganisation.stamp((Resource) resource, RecordingOrganisation.of(previous)
+                .orElse(CallerContext.current().map(Caller::organisation).orElse(null)));
         if (!existing.deleted() && sameContent(existing, resource)) {
             return new WriteOutcome(WriteOutcome.Kind.UNCHANGED, existing, codec.decode(existing));
         }

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.childrensgateway.consent.Disclosure;
 import org.childrensgateway.search.IncludeSpec;
+import org.hl7.fhir.r4.model.Resource;
 import org.childrensgateway.store.ResourceStore;
 import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -21,20 +23,26 @@ public class PageLoader {
 
     private final ResourceStore store;
     private final ResourceCodec codec;
+    private final Disclosure disclosure;
 
-    public PageLoader(ResourceStore store, ResourceCodec codec) {
+    public PageLoader(ResourceStore store, ResourceCodec codec, Disclosure disclosure) {
         this.store = store;
         this.codec = codec;
+        this.disclosure = disclosure;
     }
 
     @Transactional(readOnly = true)
     public List<IBaseResource> searchPage(List<Long> pids, List<IncludeSpec> includes) {
+        Disclosure.Session session = disclosure.session();
         List<StoredResource> matches = store.loadCurrent(pids);
         List<IBaseResource> page = new ArrayList<>();
         for (StoredResource m : matches) {
-            IBaseResource r = codec.decode(m);
-            ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(r, BundleEntrySearchModeEnum.MATCH);
-            page.add(r);
+            // The keys were filtered when the search ran; this applies element reductions and
+            // catches anything whose consent changed since.
+            session.apply((Resource) codec.decode(m)).ifPresent(r -> {
+                ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(r, BundleEntrySearchModeEnum.MATCH);
+                page.add(r);
+            });
         }
         Map<String, StoredResource> included = new LinkedHashMap<>();
         for (IncludeSpec include : includes) {
@@ -45,15 +53,27 @@ public class PageLoader {
         }
         matches.forEach(m -> included.remove(m.type() + "/" + m.id()));
         for (StoredResource inc : included.values()) {
-            IBaseResource r = codec.decode(inc);
-            ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(r, BundleEntrySearchModeEnum.INCLUDE);
-            page.add(r);
+            session.apply((Resource) codec.decode(inc)).ifPresent(r -> {
+                ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(r, BundleEntrySearchModeEnum.INCLUDE);
+                page.add(r);
+            });
         }
         return page;
     }
 
     @Transactional(readOnly = true)
     public List<IBaseResource> historyPage(List<Long> hids) {
-        return store.loadHistory(hids).stream().map(codec::decode).toList();
+        Disclosure.Session session = disclosure.session();
+        // Entries were filtered when the history was listed; reductions still apply to each version.
+        List<IBaseResource> page = new ArrayList<>();
+        for (StoredResource row : store.loadHistory(hids)) {
+            IBaseResource decoded = codec.decode(row);
+            if (row.deleted()) {
+                page.add(decoded); // a deletion marker carries no data
+            } else {
+                session.apply((Resource) decoded).ifPresent(page::add);
+            }
+        }
+        return page;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.childrensgateway.mappers.FeedReader;
 import org.childrensgateway.mappers.MappingRegistry;
+import org.childrensgateway.security.CallerContext;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -59,12 +60,12 @@ public class IngestController {
             }
             long length = request.getContentLengthLong();
             if (async || length < 0 || length > syncMaxBytes) {
-                UUID id = jobs.create(feed, file, reader.version(), IngestJobStore.QUEUED);
+                UUID id = jobs.create(feed, file, reader.version(), IngestJobStore.QUEUED, CallerContext.current().orElse(null));
                 jobs.savePayload(id, String.valueOf(request.getContentType()), body.readAllBytes());
                 IngestReport queued = ingest.report(jobs.find(id).orElseThrow());
                 return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/ingest/jobs/" + id)).body(queued);
             }
-            UUID id = jobs.create(feed, file, reader.version(), IngestJobStore.RUNNING);
+            UUID id = jobs.create(feed, file, reader.version(), IngestJobStore.RUNNING, CallerContext.current().orElse(null));
             IngestJobStore.Counts counts = ingest.run(id, reader, body, IngestJobStore.Counts.ZERO);
             jobs.finish(id, counts, IngestJobStore.DONE, null);
             return ResponseEntity.ok().location(URI.create("/ingest/jobs/" + id)).body(ingest.report(jobs.find(id).orElseThrow()));

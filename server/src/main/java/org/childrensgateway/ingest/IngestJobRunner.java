@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.UUID;
+import org.childrensgateway.security.CallerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -46,8 +47,9 @@ public class IngestJobRunner {
         try {
             IngestJobStore.Payload payload = jobs.payload(job.id())
                     .orElseThrow(() -> new IllegalStateException("the job's extract is no longer stored"));
-            IngestJobStore.Counts counts = ingest.run(job.id(), ingest.reader(job.feed(), job.file()),
-                    new ByteArrayInputStream(payload.body()), job.counts());
+            // The job writes as whoever submitted it, exactly as if they had waited for it.
+            IngestJobStore.Counts counts = CallerContext.runAs(job.submittedBy(), () -> ingest.run(job.id(),
+                    ingest.reader(job.feed(), job.file()), new ByteArrayInputStream(payload.body()), job.counts()));
             jobs.finish(job.id(), counts, IngestJobStore.DONE, null);
         } catch (RuntimeException e) {
             log.warn("Ingest job {} failed: {}", job.id(), e.getClass().getSimpleName());

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import org.childrensgateway.security.Caller;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -19,7 +20,7 @@ public class IngestJobStore {
 
     /** A job row; counts are progress so far. */
     public record Job(UUID id, String feed, String file, String mappingVersion, String status, Instant created,
-                      Instant finished, Counts counts, String error) {
+                      Instant finished, Counts counts, String error, Caller submittedBy) {
     }
 
     public record Counts(int records, int created, int updated, int unchanged, int quarantined) {
@@ -29,18 +30,36 @@ public class IngestJobStore {
     public record Payload(String contentType, byte[] body) {
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final JdbcClient jdbc;
 
     public IngestJobStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    public UUID create(String feed, String file, String mappingVersion, String status) {
+    public UUID create(String feed, String file, String mappingVersion, String status, Caller submittedBy) {
         UUID id = UUID.randomUUID();
-        jdbc.sql("insert into ingest_job (id, feed, file, mapping_version, status, started, heartbeat)"
-                        + " values (?, ?, ?, ?, ?, case when ? = 'running' then now() end, now())")
-                .params(id, feed, file, mappingVersion, status, status).update();
+        jdbc.sql("insert into ingest_job (id, feed, file, mapping_version, status, started, heartbeat, submitted_by)"
+                        + " values (?, ?, ?, ?, ?, case when ? = 'running' then now() end, now(), ?::jsonb)")
+                .params(id, feed, file, mappingVersion, status, status, toJson(submittedBy)).update();
         return id;
+    }
+
+    private static String toJson(Caller caller) {
+        try {
+            return caller == null ? null : JSON.writeValueAsString(caller);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Caller fromJson(String json) {
+        try {
+            return json == null ? null : JSON.readValue(json, Caller.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public void savePayload(UUID id, String contentType, byte[] body) {
@@ -86,6 +105,6 @@ public class IngestJobStore {
                 rs.getString("status"), rs.getTimestamp("created").toInstant(), finished == null ? null : finished.toInstant(),
                 new Counts(rs.getInt("records_done"), rs.getInt("created_count"), rs.getInt("updated_count"),
                         rs.getInt("unchanged_count"), rs.getInt("quarantined_count")),
-                rs.getString("error"));
+                rs.getString("error"), fromJson(rs.getString("submitted_by")));
     }
 }

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import org.childrensgateway.GatewayTest;
 import org.junit.jupiter.api.Test;
 
-/** Systems pull the others' data in their own format, only what changed, never their own data back. */
+/**
+ * Systems pull the others' data in their own format: only what changed, never their own data
+ * back, and only what consent lets them see.
+ */
 class ExportTest extends GatewayTest {
 
     private static byte[] sample(String name) throws Exception {
@@ -18,29 +21,52 @@ class ExportTest extends GatewayTest {
         return Files.readAllBytes(dir.resolve(name));
     }
 
-    @Test
-    void rioPullsSystmOneEventsAsAssessmentsButNotItsOwnOrSensitiveItems() throws Exception {
-        RestAssured.given().contentType("text/csv").body(sample("rio-clients.csv")).post("/ingest/rio/clients").then().statusCode(200);
-        RestAssured.given().contentType("text/csv").body(sample("rio-assessments.csv")).post("/ingest/rio/assessments").then().statusCode(200);
-        RestAssured.given().contentType("application/xml").body(sample("systmone-extract.xml")).post("/ingest/systmone/extract").then().statusCode(200);
+    private static String extract(String patientId, String weight, String consentStatus) {
+        return """
+                <SystmOneExtract xmlns="urn:example:systmone-extract:1" organisation="M85001" generated="2026-11-01T02:00:00Z">
+                  <Patient id="%1$s">
+                    <Name><Forenames>Test</Forenames><Surname>Export</Surname></Name>
+                    <DateOfBirth>2024-03-03</DateOfBirth><Sex>F</Sex>
+                    <Carers><Carer id="%1$s-C" relationship="MTH" parentalResponsibility="true">
+                      <Name><Forenames>Mam</Forenames><Surname>Export</Surname></Name></Carer></Carers>
+                    <Events><Event id="%1$s-E" date="2026-10-10T10:30:00Z" author="HV Jane Price">
+                      <Code scheme="SNOMED" value="27113001" display="Body weight"/><Value numeric="%2$s" unit="kg"/></Event></Events>
+                    <ConsentRecords><Consent id="%1$s-K" date="2026-10-01" type="SHARE-ALL-EARLY-YEARS" status="%3$s"
+                      givenBy="%1$s-C" expires="2027-10-01" recordedBy="HV Jane Price"/></ConsentRecords>
+                  </Patient>
+                </SystmOneExtract>
+                """.formatted(patientId, weight, consentStatus);
+    }
 
-        Response rio = RestAssured.given().get("/export/rio/assessments");
+    @Test
+    void rioPullsConsentedSystmOneEventsInItsOwnCodesAndNothingElse() throws Exception {
+        String gp = tokenFor("systmone-gp");
+        String hv = tokenFor("rio-hv");
+        RestAssured.given().header("Authorization", "Bearer " + hv).contentType("text/csv").body(sample("rio-clients.csv"))
+                .post("/ingest/rio/clients").then().statusCode(200);
+        RestAssured.given().header("Authorization", "Bearer " + hv).contentType("text/csv").body(sample("rio-assessments.csv"))
+                .post("/ingest/rio/assessments").then().statusCode(200);
+        RestAssured.given().header("Authorization", "Bearer " + gp).contentType("application/xml")
+                .body(extract("S1-EXP-1", "13.3", "granted")).post("/ingest/systmone/extract").then().statusCode(200);
+        RestAssured.given().header("Authorization", "Bearer " + gp).contentType("application/xml")
+                .body(extract("S1-EXP-2", "14.4", "refused")).post("/ingest/systmone/extract").then().statusCode(200);
+
+        Response rio = RestAssured.given().header("Authorization", "Bearer " + hv).get("/export/rio/assessments");
         rio.then().statusCode(200).contentType("text/csv");
         String csv = rio.asString();
         assertThat(csv).startsWith("ClientID,AssessmentID");
-        assertThat(csv).contains("WT,12.4");          // SystmOne's weight event, in RiO's own item code
-        assertThat(csv).doesNotContain("A-9001");      // RiO's own assessments are not echoed back
+        assertThat(csv).contains("WT,13.3");       // consented: SystmOne's weight, in RiO's own item code
+        assertThat(csv).doesNotContain("14.4");    // refused: not sent
+        assertThat(csv).doesNotContain("A-9001");  // RiO's own assessments are not echoed back
 
-        Response s1 = RestAssured.given().get("/export/systmone/extract");
+        // The GP system never receives RiO's mental-health item: no consent names GP, and it is sensitive.
+        Response s1 = RestAssured.given().header("Authorization", "Bearer " + gp).get("/export/systmone/extract");
         s1.then().statusCode(200);
-        assertThat(s1.asString()).contains("SystmOneExtract");
-        // RiO's mental-health item is labelled sensitive and is withheld from the GP system.
-        assertThat(s1.asString()).doesNotContain("A-9101");
-        assertThat(Integer.parseInt(s1.header("X-Export-Withheld"))).isGreaterThanOrEqualTo(1);
+        assertThat(s1.asString()).contains("SystmOneExtract").doesNotContain("A-9101");
 
         // The next pull, from where this one ended, has nothing new.
         String until = rio.header("X-Export-Until");
-        Response again = RestAssured.given().queryParam("since", until).get("/export/rio/assessments");
+        Response again = RestAssured.given().header("Authorization", "Bearer " + hv).queryParam("since", until).get("/export/rio/assessments");
         again.then().statusCode(200);
         assertThat(again.header("X-Export-Records")).isEqualTo("0");
     }

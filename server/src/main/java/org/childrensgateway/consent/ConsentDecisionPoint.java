@@ -1,0 +1,152 @@
+package org.childrensgateway.consent;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.childrensgateway.security.Caller;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.stereotype.Component;
+
+/**
+ * THE sharing rules, in one place, in the order they apply. Every read path asks this class, through
+ * {@link Disclosure}. When in doubt the answer is no.
+ * <ol>
+ * <li>no caller: deny;</li>
+ * <li>audit records: auditors only;</li>
+ * <li>directory data (organisations, practitioners): permit;</li>
+ * <li>own data (the caller's organisation recorded it): permit;</li>
+ * <li>resources about no identifiable child: deny;</li>
+ * <li>consent: the latest decision the recording organisation holds for the child that names the
+ *     caller's consent scope decides; a refusal or withdrawal overrides earlier grants; a grant past
+ *     its review date no longer permits; sensitive items need a grant that names their label;</li>
+ * <li>information-sharing agreements (e.g. live-birth data: name, date of birth, address only);</li>
+ * <li>break-glass: an eligible role declaring a safeguarding reason sees what the above withheld;</li>
+ * <li>otherwise deny. Detailed notes are removed when they cross from health to local authority or back.</li>
+ * </ol>
+ */
+@Component
+public class ConsentDecisionPoint {
+
+    private final SharingPolicyProperties policy;
+
+    public ConsentDecisionPoint(SharingPolicyProperties policy) {
+        this.policy = policy;
+    }
+
+    /**
+     * @param directives the consent directives recorded for a child, by patient reference (loaded lazily)
+     */
+    public Decision decide(Caller caller, Resource resource, Function<String, List<ConsentDirective>> directives) {
+        if (caller == null || caller.organisation() == null) {
+            return Decision.deny("no-caller", "no authenticated caller");
+        }
+        SharingPolicyProperties.Role role = policy.roles().get(caller.role());
+        String type = resource.fhirType();
+        if (type.equals("AuditEvent")) {
+            return role != null && role.auditor() ? Decision.permit("audit-records", "auditor role")
+                    : Decision.deny("audit-records", "audit records are for auditors only");
+        }
+        if (type.equals("Organization") || type.equals("Practitioner")) {
+            return Decision.permit("directory", "directory data");
+        }
+        Optional<String> recorder = RecordingOrganisation.of(resource);
+        if (recorder.isPresent() && recorder.get().equals(caller.organisation())) {
+            return Decision.permit("own-data", "recorded by the caller's organisation");
+        }
+        String patient = PatientOf.reference(resource);
+        if (patient == null) {
+            return Decision.deny("no-patient", type + " not about an identifiable child");
+        }
+        Decision withoutBreakGlass = shared(caller, role, resource, recorder.orElse(null), directives.apply(patient));
+        if (withoutBreakGlass.disclosed()) {
+            return withoutBreakGlass;
+        }
+        if (caller.isBreakGlass() && role != null && role.breakGlass()) {
+            return Decision.permit("break-glass", "safeguarding override declared; withheld by " + withoutBreakGlass.rule());
+        }
+        return withoutBreakGlass;
+    }
+
+    private Decision shared(Caller caller, SharingPolicyProperties.Role role, Resource resource, String recorder,
+                            List<ConsentDirective> directives) {
+        List<String> callerScopes = role == null ? List.of() : role.consentScopes();
+        Set<String> sensitive = sensitiveLabels(resource);
+        Optional<ConsentDirective> latest = directives.stream()
+                .filter(d -> recorder != null && recorder.equals(d.custodian()))
+                .filter(d -> d.covers(callerScopes))
+                .max(Comparator.comparing(ConsentDirective::effective));
+        String refusal = null;
+        if (latest.isPresent()) {
+            ConsentDirective d = latest.get();
+            switch (d.kind()) {
+                case REFUSAL -> refusal = "consent-refused";
+                case WITHDRAWAL -> refusal = "consent-withdrawn";
+                case GRANT -> {
+                    if (d.ends() != null && d.ends().isBefore(Instant.now())) {
+                        refusal = "consent-review-passed";
+                    } else if (!d.purposes().isEmpty() && !d.purposes().contains(caller.purposeOfUse())) {
+                        refusal = "consent-purpose";
+                    } else if (!sensitive.isEmpty() && !d.labels().containsAll(sensitive)) {
+                        return Decision.deny("sensitive", "sensitive item " + sensitive + " needs consent that names it");
+                    } else {
+                        return notesWithinSector(caller, role, recorder, resource,
+                                Decision.permit("consent", "consent " + d.consentId() + " permits " + callerScopes));
+                    }
+                }
+            }
+        }
+        if (sensitive.isEmpty()) {
+            for (SharingPolicyProperties.Agreement a : policy.agreements()) {
+                if (agreementApplies(a, caller, recorder, resource.fhirType())) {
+                    Decision d = a.elements().isEmpty()
+                            ? Decision.permit("agreement:" + a.id(), a.name())
+                            : Decision.keepOnly("agreement:" + a.id(), a.name() + " releases " + a.elements() + " only", a.elements());
+                    return notesWithinSector(caller, role, recorder, resource, d);
+                }
+            }
+        }
+        if (!sensitive.isEmpty()) {
+            return Decision.deny("sensitive", "sensitive item " + sensitive + " needs explicit permission");
+        }
+        return refusal != null ? Decision.deny(refusal, "withheld: " + refusal.replace('-', ' '))
+                : Decision.deny("no-consent", "no consent or agreement permits this sharing");
+    }
+
+    private boolean agreementApplies(SharingPolicyProperties.Agreement a, Caller caller, String recorder, String type) {
+        String sector = sectorOf(recorder);
+        return sector != null && a.fromSectors().contains(sector) && a.toRoles().contains(caller.role())
+                && (a.purposes().isEmpty() || a.purposes().contains(caller.purposeOfUse())) && a.resourceTypes().contains(type);
+    }
+
+    /** Detailed notes are written for a profession: they stay within the sector that wrote them. */
+    private Decision notesWithinSector(Caller caller, SharingPolicyProperties.Role role, String recorder, Resource resource,
+                                       Decision decision) {
+        if (!hasNotes(resource) || role == null || role.sector() == null || role.sector().equals(sectorOf(recorder))) {
+            return decision;
+        }
+        if (decision.effect() == Decision.Effect.REDUCE && !decision.removeListed()) {
+            return decision; // keep-only lists never include notes
+        }
+        return Decision.remove(decision.rule() + "+profession-notes", decision.detail() + "; notes restricted to the recording profession",
+                List.of("note"));
+    }
+
+    private static boolean hasNotes(Resource resource) {
+        var property = resource.getNamedProperty("note");
+        return property != null && property.hasValues();
+    }
+
+    private String sectorOf(String organisation) {
+        SharingPolicyProperties.Organisation org = organisation == null ? null : policy.organisations().get(organisation);
+        return org == null ? null : org.sector();
+    }
+
+    private Set<String> sensitiveLabels(Resource resource) {
+        return resource.getMeta().getSecurity().stream().map(Coding::getCode).filter(policy.sensitiveLabels()::contains)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+}

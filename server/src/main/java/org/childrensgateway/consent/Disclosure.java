@@ -1,0 +1,139 @@
+package org.childrensgateway.consent;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.childrensgateway.search.SearchParamRegistry;
+import org.childrensgateway.security.Caller;
+import org.childrensgateway.security.CallerContext;
+import org.childrensgateway.store.ResourceStore;
+import org.childrensgateway.store.SearchQuery;
+import org.childrensgateway.store.StoredResource;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.stereotype.Component;
+
+/**
+ * Applies the {@link ConsentDecisionPoint} to what a read path is about to return: drops what the
+ * caller may not see, reduces what they may see only in part, records break-glass use. Every path
+ * that returns a child's data (read, search and its totals and includes, history, operations,
+ * export) goes through here, for the caller of the current request.
+ */
+@Component
+public class Disclosure {
+
+    private static final int CHUNK = 500;
+    private static final String REDACTED_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue";
+
+    private final ConsentDecisionPoint decisions;
+    private final ResourceStore store;
+    private final SearchParamRegistry params;
+    private final FhirContext context;
+    private final BreakGlassLog breakGlass;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public Disclosure(ConsentDecisionPoint decisions, ResourceStore store, SearchParamRegistry params, FhirContext context,
+                      BreakGlassLog breakGlass) {
+        this.decisions = decisions;
+        this.store = store;
+        this.params = params;
+        this.context = context;
+        this.breakGlass = breakGlass;
+    }
+
+    /** A per-call memory of each child's consent directives, so a page of one child's data loads them once. */
+    public final class Session {
+        private final Caller caller = CallerContext.current().orElse(null);
+        private final Map<String, List<ConsentDirective>> directives = new HashMap<>();
+        private final List<String> explanations = new ArrayList<>();
+
+        public Decision decide(Resource resource) {
+            Decision decision = decisions.decide(caller, resource, this::directivesFor);
+            if ("break-glass".equals(decision.rule())) {
+                breakGlass.record(caller, resource);
+            }
+            explanations.add(resource.fhirType() + "/" + resource.getIdElement().getIdPart() + ": "
+                    + (decision.disclosed() ? "disclosed" : "withheld") + " by rule " + decision.rule() + " (" + decision.detail() + ")");
+            return decision;
+        }
+
+        /** The resource as this caller may see it, or empty. */
+        public Optional<Resource> apply(Resource resource) {
+            Decision decision = decide(resource);
+            return switch (decision.effect()) {
+                case DENY -> Optional.empty();
+                case PERMIT -> Optional.of(resource);
+                case REDUCE -> Optional.of(reduce(resource, decision));
+            };
+        }
+
+        /** The keys (pids) of those stored resources this caller may see, in order. */
+        public List<Long> permittedKeys(List<Long> pids) {
+            List<Long> permitted = new ArrayList<>();
+            for (int from = 0; from < pids.size(); from += CHUNK) {
+                List<StoredResource> chunk = store.loadCurrent(pids.subList(from, Math.min(pids.size(), from + CHUNK)));
+                for (StoredResource stored : chunk) {
+                    Resource resource = (Resource) context.newJsonParser().parseResource(stored.json());
+                    resource.setId(stored.type() + "/" + stored.id());
+                    if (decide(resource).disclosed()) {
+                        permitted.add(stored.key());
+                    }
+                }
+            }
+            return permitted;
+        }
+
+        public Caller caller() {
+            return caller;
+        }
+
+        public List<String> explanations() {
+            return explanations;
+        }
+
+        private List<ConsentDirective> directivesFor(String patientReference) {
+            return directives.computeIfAbsent(patientReference, Disclosure.this::loadDirectives);
+        }
+    }
+
+    public Session session() {
+        return new Session();
+    }
+
+    private List<ConsentDirective> loadDirectives(String patientReference) {
+        SearchQuery query = new SearchQuery("Consent", List.of(new SearchQuery.Clause(params.find("Consent", "patient").orElseThrow(),
+                null, null, List.of(patientReference), null, null)), List.of());
+        List<ConsentDirective> out = new ArrayList<>();
+        for (StoredResource stored : store.loadCurrent(store.search(query))) {
+            out.addAll(ConsentDirective.from((Consent) context.newJsonParser().parseResource(stored.json())));
+        }
+        return out;
+    }
+
+    /** A copy holding only what the decision releases, labelled as redacted. */
+    private Resource reduce(Resource resource, Decision decision) {
+        try {
+            ObjectNode node = (ObjectNode) json.readTree(context.newJsonParser().encodeResourceToString(resource));
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String field = it.next();
+                boolean structural = field.equals("resourceType") || field.equals("id") || field.equals("meta");
+                boolean listed = decision.elements().contains(field);
+                if (!structural && (decision.removeListed() == listed)) {
+                    it.remove();
+                }
+            }
+            Resource reduced = (Resource) context.newJsonParser().parseResource(json.writeValueAsString(node));
+            reduced.setId(resource.getIdElement());
+            reduced.getMeta().addSecurity(REDACTED_SYSTEM, "REDACTED", "redacted");
+            return reduced;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
