@@ -36,10 +36,12 @@ public class Disclosure {
     private final SearchParamRegistry params;
     private final FhirContext context;
     private final BreakGlassLog breakGlass;
+    private final SharingPolicyProperties policy;
     private final ObjectMapper json = new ObjectMapper();
 
     public Disclosure(ConsentDecisionPoint decisions, ResourceStore store, SearchParamRegistry params, FhirContext context,
-                      BreakGlassLog breakGlass) {
+                      BreakGlassLog breakGlass, SharingPolicyProperties policy) {
+        this.policy = policy;
         this.decisions = decisions;
         this.store = store;
         this.params = params;
@@ -49,13 +51,19 @@ public class Disclosure {
 
     /** A per-call memory of each child's consent directives, so a page of one child's data loads them once. */
     public final class Session {
-        private final Caller caller = CallerContext.current().orElse(null);
+        private final Caller caller;
         private final Map<String, List<ConsentDirective>> directives = new HashMap<>();
         private final List<String> explanations = new ArrayList<>();
+        private final boolean recordBreakGlass;
+
+        private Session(Caller caller, boolean recordBreakGlass) {
+            this.caller = caller;
+            this.recordBreakGlass = recordBreakGlass;
+        }
 
         public Decision decide(Resource resource) {
             Decision decision = decisions.decide(caller, resource, this::directivesFor);
-            if ("break-glass".equals(decision.rule())) {
+            if (recordBreakGlass && "break-glass".equals(decision.rule())) {
                 breakGlass.record(caller, resource);
             }
             explanations.add(resource.fhirType() + "/" + resource.getIdElement().getIdPart() + ": "
@@ -102,8 +110,19 @@ public class Disclosure {
         }
     }
 
+    /** Decisions for the caller of the current request. */
     public Session session() {
-        return new Session();
+        return new Session(CallerContext.current().orElse(null), true);
+    }
+
+    /** Decisions as {@code perspective} would get them, for an auditor's explanation; nothing is disclosed to them. */
+    public Session explainFor(Caller perspective) {
+        return new Session(perspective, false);
+    }
+
+    public boolean isAuditor(Caller caller) {
+        var role = caller == null ? null : policy.roles().get(caller.role());
+        return role != null && role.auditor();
     }
 
     private List<ConsentDirective> loadDirectives(String patientReference) {

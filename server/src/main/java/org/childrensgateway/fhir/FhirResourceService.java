@@ -92,12 +92,45 @@ public class FhirResourceService {
     @Transactional(readOnly = true)
     public StoredBundleProvider search(String type, Map<String, String[]> parameters, boolean lenient) {
         ParsedSearch search = parser.parse(type, parameters, lenient);
+        List<Long> matching = store.search(search.query());
         // Totals count only what the caller may see: filtering happens before counting, never after.
-        List<Long> keys = disclosure.session().permittedKeys(store.search(search.query()));
+        List<Long> keys = disclosure.session().permittedKeys(matching);
         if (search.countOnly()) {
             return StoredBundleProvider.countOnly(keys.size());
         }
-        return StoredBundleProvider.forSearch(pages, type, keys, search.includes());
+        StoredBundleProvider results = StoredBundleProvider.forSearch(pages, type, keys, search.includes());
+        if (parameters.containsKey("_explain")) {
+            results.explainWith(explanation(matching, parameters));
+        }
+        return results;
+    }
+
+    /**
+     * For auditors: which rule disclosed or withheld each matching item, for the auditor's own
+     * request or, with {@code _explainFor=organisation|role|purpose}, as another caller would see it.
+     */
+    private OperationOutcome explanation(List<Long> matching, Map<String, String[]> parameters) {
+        Caller auditor = CallerContext.current().orElse(null);
+        if (!disclosure.isAuditor(auditor)) {
+            throw new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException("Decision explanations are for the auditor role");
+        }
+        Caller perspective = auditor;
+        String[] as = parameters.get("_explainFor");
+        if (as != null && as.length > 0) {
+            String[] parts = as[0].split("\\|");
+            if (parts.length < 2) {
+                throw new InvalidRequestException("_explainFor must be organisation|role|purpose");
+            }
+            perspective = new Caller("explained", null, parts[0], parts[1], parts.length > 2 ? parts[2] : null, auditor.scopes(), null);
+        }
+        Disclosure.Session session = disclosure.explainFor(perspective);
+        session.permittedKeys(matching);
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION).setCode(OperationOutcome.IssueType.INFORMATIONAL)
+                .setDiagnostics("Decisions for " + perspective.organisation() + " / " + perspective.role() + " / " + perspective.purposeOfUse());
+        session.explanations().forEach(line -> outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                .setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics(line));
+        return outcome;
     }
 
     /** Resources matching conditional criteria such as {@code identifier=sys|123}. */

@@ -16,7 +16,9 @@ public final class SearchRequestParser {
 
     /** Parameters the HAPI server framework handles itself (paging, formatting, summaries). */
     private static final Set<String> FRAMEWORK = Set.of("_count", "_format", "_pretty", "_summary", "_elements",
-            "_elements:exclude", "_getpages", "_getpagesoffset", "_bundletype", "_total");
+            "_elements:exclude", "_getpages", "_getpagesoffset", "_bundletype", "_total",
+            // consent explanations for auditors, handled by the FHIR service
+            "_explain", "_explainFor");
     private static final Set<String> SORTABLE_SPECIAL = Set.of("_lastUpdated");
 
     private final SearchParamRegistry registry;
