@@ -60,6 +60,11 @@ public final class SearchParamRegistry {
         add("AuditEvent", "subtype", TOKEN, "AuditEvent.subtype", ANY, "More specific type/id for the event");
         add("AuditEvent", "outcome", TOKEN, "AuditEvent.outcome", ANY, "Whether the event succeeded or failed");
         add("AuditEvent", "agent", REFERENCE, "AuditEvent.agent.who", ANY, "Identifier of who");
+        add("AuditEvent", "altid", TOKEN, "AuditEvent.agent.altId", ANY, "Alternative user identity (client, user or organisation code)");
+        add("AuditEvent", "agent-role", TOKEN, "AuditEvent.agent.role", ANY, "Agent role in the event");
+        add("AuditEvent", "purpose", TOKEN, "AuditEvent.purposeOfEvent | AuditEvent.agent.purposeOfUse", ANY,
+                "The purposeOfUse of the event");
+        add("AuditEvent", "action", TOKEN, "AuditEvent.action", ANY, "Type of action performed during the event");
     }
 
     private void patient() {

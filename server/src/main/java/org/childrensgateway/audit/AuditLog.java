@@ -1,0 +1,71 @@
+package org.childrensgateway.audit;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.childrensgateway.fhir.ResourceCodec;
+import org.childrensgateway.search.SearchIndexer;
+import org.childrensgateway.store.ResourceStore;
+import org.childrensgateway.store.StoredResource;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.IdType;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Writes the audit trail: each {@link AuditRecord} becomes one AuditEvent in the resource store
+ * (so the generic AuditEvent read and search work on it) and one link in the hash chain, in one
+ * short transaction of its own. Server-generated, so it skips profile validation and write
+ * listeners; it never goes through the FHIR API, so audit writes are not audited again.
+ */
+@Service
+public class AuditLog {
+
+    private final ResourceStore store;
+    private final ResourceCodec codec;
+    private final SearchIndexer indexer;
+    private final AuditChain chain;
+    private final TransactionTemplate transaction;
+    private final String node;
+
+    public AuditLog(ResourceStore store, ResourceCodec codec, SearchIndexer indexer, AuditChain chain,
+                    PlatformTransactionManager transactions, @Value("${gateway.audit.node:}") String node) {
+        this.store = store;
+        this.codec = codec;
+        this.indexer = indexer;
+        this.chain = chain;
+        this.transaction = new TransactionTemplate(transactions);
+        // Never inside the caller's transaction: the audit survives its rollback and holds no locks of it.
+        this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.node = node == null || node.isBlank() ? defaultNode() : node;
+    }
+
+    /** The name this gateway node records as the audit source. */
+    public String node() {
+        return node;
+    }
+
+    /** Stores the record as an AuditEvent linked into the chain; returns the stored AuditEvent. */
+    public AuditEvent record(AuditRecord record) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        AuditEvent event = AuditEventBuilder.build(record, now);
+        String id = UUID.randomUUID().toString();
+        event.setId(new IdType("AuditEvent", id, "1"));
+        event.getMeta().setVersionId("1").setLastUpdated(java.util.Date.from(now));
+        String json = codec.encode(event);
+        var rows = indexer.index(event);
+        transaction.executeWithoutResult(status -> {
+            StoredResource stored = store.write("AuditEvent", id, 1, now, json, rows, "POST");
+            chain.append(stored.key(), id);
+        });
+        return event;
+    }
+
+    private static String defaultNode() {
+        String host = System.getenv("HOSTNAME");
+        return host == null || host.isBlank() ? "gateway" : host;
+    }
+}

@@ -1,0 +1,299 @@
+package org.childrensgateway.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.childrensgateway.GatewayTest;
+import org.childrensgateway.fhir.FhirFixtures;
+import org.childrensgateway.security.Caller;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Every access and change leaves an AuditEvent; the trail is read-only, chained and verifiable. */
+class AuditTest extends GatewayTest {
+
+    private static final String READ = "http://hl7.org/fhir/restful-interaction|read";
+    private static final String SEARCH = "http://hl7.org/fhir/restful-interaction|search-type";
+    private static final String CREATE = "http://hl7.org/fhir/restful-interaction|create";
+
+    @Autowired
+    private JdbcClient jdbc;
+    @Autowired
+    private PlatformTransactionManager transactions;
+    @Autowired
+    private AuditLog auditLog;
+
+    private String createPatient(String family) {
+        String body = FhirFixtures.patient(FhirFixtures.uniqueId("A"), FhirFixtures.nhsNumber(), family, "Amelia", "2023-05-14",
+                "female", "NP4 6AB");
+        return fhir().body(body).post("/Patient").then().statusCode(201).extract().jsonPath().getString("id");
+    }
+
+    /** AuditEvents matching {@code query} recorded since {@code since}, as a searchset. */
+    private JsonPath audits(Instant since, String query) {
+        return fhir().get("/AuditEvent?date=ge" + since + "&_count=100&" + query).then().statusCode(200).extract().jsonPath();
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS).minusMillis(5);
+    }
+
+    @Test
+    void readCreatesAnAuditEventNamingThePatient() {
+        String id = createPatient("Audited");
+        Instant start = now();
+        fhir().get("/Patient/" + id).then().statusCode(200);
+
+        JsonPath found = audits(start, "patient=Patient/" + id + "&subtype=" + READ);
+        assertThat(found.getInt("total")).isEqualTo(1);
+        String prefix = "entry[0].resource.";
+        assertThat(found.getString(prefix + "type.code")).isEqualTo("rest");
+        assertThat(found.getString(prefix + "action")).isEqualTo("R");
+        assertThat(found.getString(prefix + "outcome")).isEqualTo("0");
+        assertThat(found.getList(prefix + "entity.what.reference", String.class)).contains("Patient/" + id);
+        assertThat(found.getList(prefix + "entity.role.code", String.class)).contains("1");
+        // No caller yet (the security filter is not in this build): recorded as anonymous, never refused.
+        assertThat(found.getList(prefix + "agent.altId", String.class)).contains("anonymous");
+        assertThat(found.getList(prefix + "agent.type.coding.code.flatten()", String.class)).contains("110153", "110152");
+        // Searchable by the patient the auditor asks about, by the date range and by the read subtype.
+        assertThat(audits(start.minusSeconds(3600), "patient=Patient/" + id + "&subtype=" + READ).getInt("total")).isEqualTo(1);
+        assertThat(audits(start.plusSeconds(3600), "patient=Patient/" + id).getInt("total")).isZero();
+    }
+
+    @Test
+    void searchRecordsThePatientsOfTheReturnedPageAndTheQuery() {
+        String family = FhirFixtures.uniqueId("Searchfam").replace("-", "");
+        String a = createPatient(family);
+        String b = createPatient(family);
+        String obs = fhir().body(FhirFixtures.observation("Patient/" + a, "27113001", "2025-01-10T10:30:00Z", 12.4))
+                .post("/Observation").then().statusCode(201).extract().jsonPath().getString("id");
+        Instant start = now();
+        fhir().get("/Patient?family=" + family).then().statusCode(200);
+
+        JsonPath found = audits(start, "patient=Patient/" + b + "&subtype=" + SEARCH);
+        assertThat(found.getInt("total")).isEqualTo(1);
+        String prefix = "entry[0].resource.";
+        assertThat(found.getList(prefix + "entity.what.reference", String.class)).contains("Patient/" + a, "Patient/" + b);
+        assertThat(found.getString(prefix + "action")).isEqualTo("E");
+        String query = found.getList(prefix + "entity.findAll { it.role.code == '24' }.query", String.class).get(0);
+        assertThat(new String(Base64.getDecoder().decode(query))).isEqualTo("family=" + family);
+
+        // A search of another type names the patients its results are about.
+        Instant second = now();
+        fhir().get("/Observation?code=27113001&_id=" + obs).then().statusCode(200).body("total", org.hamcrest.Matchers.equalTo(1));
+        JsonPath observations = audits(second, "patient=Patient/" + a + "&subtype=" + SEARCH);
+        assertThat(observations.getInt("total")).isEqualTo(1);
+        assertThat(observations.getList("entry[0].resource.entity.what.reference", String.class)).contains("Observation/" + obs);
+    }
+
+    @Test
+    void notFoundAndUnprocessableAreAuditedAsFailures() {
+        String missing = FhirFixtures.uniqueId("missing");
+        Instant start = now();
+        fhir().get("/Patient/" + missing).then().statusCode(404);
+        JsonPath notFound = audits(start, "patient=Patient/" + missing);
+        assertThat(notFound.getInt("total")).isEqualTo(1);
+        assertThat(notFound.getString("entry[0].resource.outcome")).isEqualTo("4");
+        assertThat(notFound.getString("entry[0].resource.outcomeDesc")).contains("ResourceNotFoundException");
+        assertThat(audits(start, "patient=Patient/" + missing + "&subtype=" + READ + "&outcome=4").getInt("total")).isEqualTo(1);
+        assertThat(audits(start, "patient=Patient/" + missing + "&subtype=" + READ + "&outcome=0").getInt("total")).isZero();
+
+        Instant before422 = now();
+        String nhs = FhirFixtures.nhsNumber();
+        String badCheckDigit = nhs.substring(0, 9) + (char) ('0' + (nhs.charAt(9) - '0' + 1) % 10);
+        String invalid = FhirFixtures.patient(FhirFixtures.uniqueId("A"), badCheckDigit, "Bad", "Number", "2023-05-14",
+                "female", "NP4 6AB");
+        fhir().body(invalid).post("/Patient").then().statusCode(422);
+        JsonPath unprocessable = audits(before422, "subtype=" + CREATE + "&outcome=4");
+        assertThat(unprocessable.getInt("total")).isEqualTo(1);
+        assertThat(unprocessable.getString("entry[0].resource.outcomeDesc")).contains("UnprocessableEntityException");
+        assertThat(details(unprocessable, "entry[0].resource.", "http-status")).containsExactly("422");
+    }
+
+    @Test
+    void auditEventsAreReadOnlyOverTheApiAndInTheDatabase() {
+        String id = createPatient("Readonly");
+        Instant start = now();
+        fhir().get("/Patient/" + id).then().statusCode(200);
+        String auditId = audits(start, "patient=Patient/" + id + "&subtype=" + READ).getString("entry[0].resource.id");
+        String event = fhir().get("/AuditEvent/" + auditId).then().statusCode(200).extract().asString();
+
+        fhir().body(event).put("/AuditEvent/" + auditId).then().statusCode(405);
+        fhir().delete("/AuditEvent/" + auditId).then().statusCode(405);
+        fhir().body(event.replace("\"id\":\"" + auditId + "\",", "")).post("/AuditEvent").then().statusCode(405);
+        fhir().get("/AuditEvent/" + auditId).then().statusCode(200).body("meta.versionId", org.hamcrest.Matchers.equalTo("1"));
+        // Nor can a transaction Bundle slip one in.
+        String forged = event.replace("\"id\":\"" + auditId + "\",", "");
+        fhir().body("""
+                {"resourceType": "Bundle", "type": "transaction", "entry": [{"fullUrl": "urn:uuid:5b0c0b8e-1a8e-4a43-9f59-7d2f2c6f0d10",
+                  "resource": %s, "request": {"method": "POST", "url": "AuditEvent"}}]}
+                """.formatted(forged)).post("/").then().statusCode(405);
+        // Searching by POST is still a search.
+        fhir().contentType("application/x-www-form-urlencoded").formParam("_id", auditId).post("/AuditEvent/_search")
+                .then().statusCode(200).body("total", org.hamcrest.Matchers.equalTo(1));
+
+        // Below the API, the database refuses changes to stored AuditEvents and to the chain.
+        assertThatThrownBy(() -> jdbc.sql("update resource set content = content where res_type = 'AuditEvent' and res_id = ?")
+                .param(auditId).update()).hasStackTraceContaining("append-only");
+        assertThatThrownBy(() -> jdbc.sql("delete from resource_history where res_type = 'AuditEvent' and res_id = ?")
+                .param(auditId).update()).hasStackTraceContaining("append-only");
+        assertThatThrownBy(() -> jdbc.sql("delete from audit_chain where res_id = ?").param(auditId).update())
+                .hasStackTraceContaining("append-only");
+    }
+
+    @Test
+    void chainVerifiesAndTamperingIsFoundAtTheTamperedLink() {
+        String id = createPatient("Chain");
+        Instant start = now();
+        fhir().get("/Patient/" + id).then().statusCode(200);
+        fhir().get("/Patient/" + id).then().statusCode(200);
+        String auditId = audits(start, "patient=Patient/" + id + "&subtype=" + READ + "&_sort=date").getString("entry[0].resource.id");
+
+        JsonPath ok = verify();
+        assertThat(parameter(ok, "result")).isEqualTo(true);
+        assertThat((Integer) parameter(ok, "checked")).isGreaterThanOrEqualTo(2);
+
+        long seq = jdbc.sql("select seq from audit_chain where res_id = ?").param(auditId).query(Long.class).single();
+        String original = jdbc.sql("select content::text from resource where res_type = 'AuditEvent' and res_id = ?")
+                .param(auditId).query(String.class).single();
+        try {
+            // A privileged user bypassing the append-only triggers rewrites the outcome of one event.
+            asSuperuserWithoutTriggers("update resource set content = jsonb_set(content, '{outcome}', '\"4\"')"
+                    + " where res_type = 'AuditEvent' and res_id = ?", auditId);
+            JsonPath broken = verify();
+            assertThat(parameter(broken, "result")).isEqualTo(false);
+            assertThat(((Integer) parameter(broken, "firstBrokenSeq")).longValue()).isEqualTo(seq);
+            assertThat((Integer) parameter(broken, "checked")).isEqualTo((int) seq - 1);
+            assertThat((String) parameter(broken, "reason")).contains("content");
+        } finally {
+            asSuperuserWithoutTriggers("update resource set content = ?::jsonb where res_type = 'AuditEvent' and res_id = ?",
+                    original, auditId);
+        }
+        assertThat(parameter(verify(), "result")).isEqualTo(true);
+
+        // Recomputing a tampered event's hashes does not help: the next link still names the old chain hash.
+        String hash = jdbc.sql("select chain_hash from audit_chain where seq = ?").param(seq).query(String.class).single();
+        try {
+            asSuperuserWithoutTriggers("update audit_chain set chain_hash = ? where seq = ?", "f".repeat(64), seq);
+            JsonPath broken = verify();
+            assertThat(((Integer) parameter(broken, "firstBrokenSeq")).longValue()).isEqualTo(seq);
+        } finally {
+            asSuperuserWithoutTriggers("update audit_chain set chain_hash = ? where seq = ?", hash, seq);
+        }
+        assertThat(parameter(verify(), "result")).isEqualTo(true);
+    }
+
+    @Test
+    void accessReportListsWhoReadTheChildsRecordInTimeOrder() {
+        String id = createPatient("Report");
+        fhir().get("/Patient/" + id).then().statusCode(200);
+        fhir().get("/Patient/" + id + "/_history/1").then().statusCode(200);
+        fhir().get("/Patient/" + id).then().statusCode(200);
+        String other = createPatient("Other");
+        fhir().get("/Patient/" + other).then().statusCode(200);
+
+        Response response = fhir().get("/Patient/" + id + "/$access-report");
+        response.then().statusCode(200).body("resourceType", org.hamcrest.Matchers.equalTo("Parameters"));
+        JsonPath report = response.jsonPath();
+        List<Map<String, Object>> accesses = report.getList("parameter.findAll { it.name == 'access' }");
+        List<String> interactions = accesses.stream().map(a -> part(a, "interaction", "valueCode")).toList();
+        assertThat(interactions).containsExactly("create", "read", "vread", "read");
+        List<String> times = accesses.stream().map(a -> part(a, "when", "valueInstant")).toList();
+        assertThat(times).isSortedAccordingTo(java.util.Comparator.comparing(Instant::parse));
+        assertThat(accesses).allSatisfy(a -> {
+            assertThat(part(a, "client", "valueString")).isEqualTo("anonymous");
+            assertThat(part(a, "breakGlass", "valueBoolean")).isEqualTo("false");
+        });
+        // Who, when and why only: nothing of the record itself.
+        assertThat(response.asString()).doesNotContain("Report").doesNotContain("Amelia").doesNotContain("NP4");
+
+        fhir().get("/Patient/" + FhirFixtures.uniqueId("nobody") + "/$access-report").then().statusCode(404);
+    }
+
+    @Test
+    void breakGlassCallerOrganisationRoleAndPurposeAreRecordedPerBalp() {
+        String patient = "Patient/" + FhirFixtures.uniqueId("bg");
+        String ods = FhirFixtures.uniqueId("RXX").replace("-", "");
+        Caller caller = new Caller("hv-app", "user-17", ods, "health-visitor", "TREAT", Set.of("user/Patient.rs"),
+                "Child at immediate risk");
+        AuditRecord record = new AuditRecord("read", "Patient", caller, Set.of(patient), List.of(patient), 0, null,
+                AuditRecord.Outcome.SUCCESS, null, caller.breakGlass(),
+                new AuditRecord.ConsentSummary("permit", 1, 0, List.of("Consent/1")), caller.purposeOfUse(), "node-a", "10.0.0.1",
+                Map.of("request-id", "r-1"));
+        String id = auditLog.record(record).getIdElement().getIdPart();
+
+        JsonPath event = fhir().get("/AuditEvent/" + id).then().statusCode(200).extract().jsonPath();
+        assertThat(event.getList("meta.security.code", String.class)).containsExactly("BTG");
+        assertThat(event.getList("purposeOfEvent.coding.code.flatten()", String.class)).containsExactly("TREAT", "BTG");
+        Map<String, Object> user = event.getMap("agent.find { it.altId == 'user-17' }");
+        assertThat(user.get("requestor")).isEqualTo(true);
+        assertThat(event.getList("agent.find { it.altId == 'user-17' }.role.coding.code.flatten()", String.class))
+                .contains("health-visitor");
+        assertThat(event.getString("agent.find { it.altId == '" + ods + "' }.who.identifier.system"))
+                .isEqualTo("https://fhir.nhs.uk/Id/ods-organization-code");
+        assertThat(event.getString("agent.find { it.altId == 'hv-app' }.who.identifier.value")).isEqualTo("hv-app");
+        assertThat(details(event, "", "withheld")).containsExactly("0");
+        assertThat(details(event, "", "policy")).containsExactly("Consent/1");
+        // Auditors find it by organisation, purpose and patient.
+        assertThat(fhir().get("/AuditEvent?altid=" + ods + "&purpose=BTG&patient=" + patient).then().statusCode(200)
+                .extract().jsonPath().getInt("total")).isEqualTo(1);
+    }
+
+    @Test
+    void exportsAndRefusedExportsAreAudited() {
+        Instant start = now();
+        RestAssured.given().queryParam("since", Instant.now().toString()).get("/export/rio/assessments").then().statusCode(200);
+        RestAssured.given().get("/export/rio/clients").then().statusCode(400);
+        String type = "type=http://dicom.nema.org/resources/ontology/DCM|110106";
+        JsonPath ok = audits(start, type + "&outcome=0");
+        assertThat(ok.getInt("total")).isEqualTo(1);
+        assertThat(details(ok, "entry[0].resource.", "feed")).containsExactly("rio");
+        assertThat(details(ok, "entry[0].resource.", "file")).containsExactly("assessments");
+        assertThat(details(ok, "entry[0].resource.", "records")).containsExactly("0");
+        assertThat(audits(start, type + "&outcome=4").getInt("total")).isEqualTo(1);
+    }
+
+    /** The values of entity details of {@code type} in the AuditEvent at {@code prefix}. */
+    @SuppressWarnings("unchecked")
+    private static List<String> details(JsonPath json, String prefix, String type) {
+        List<Map<String, Object>> entities = json.getList(prefix + "entity");
+        return entities.stream()
+                .flatMap(e -> ((List<Map<String, Object>>) e.getOrDefault("detail", List.of())).stream())
+                .filter(d -> type.equals(d.get("type"))).map(d -> String.valueOf(d.get("valueString"))).toList();
+    }
+
+    private JsonPath verify() {
+        return fhir().get("/$verify-audit-chain").then().statusCode(200).extract().jsonPath();
+    }
+
+    private static Object parameter(JsonPath parameters, String name) {
+        Map<String, Object> p = parameters.getMap("parameter.find { it.name == '" + name + "' }");
+        assertThat(p).as("parameter " + name).isNotNull();
+        return p.entrySet().stream().filter(e -> e.getKey().startsWith("value")).findFirst().orElseThrow().getValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String part(Map<String, Object> access, String name, String value) {
+        List<Map<String, Object>> parts = (List<Map<String, Object>>) access.get("part");
+        return parts.stream().filter(p -> name.equals(p.get("name"))).map(p -> String.valueOf(p.get(value))).findFirst().orElse(null);
+    }
+
+    private void asSuperuserWithoutTriggers(String sql, Object... params) {
+        new TransactionTemplate(transactions).executeWithoutResult(s -> {
+            jdbc.sql("set local session_replication_role = replica").update();
+            jdbc.sql(sql).params(params).update();
+        });
+    }
+}
