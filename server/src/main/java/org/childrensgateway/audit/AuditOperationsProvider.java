@@ -39,7 +39,11 @@ public class AuditOperationsProvider {
     private final FhirResourceService service;
     private final ResourceStore store;
 
-    public AuditOperationsProvider(AuditChain chain, FhirResourceService service, ResourceStore store) {
+    private final org.childrensgateway.consent.Disclosure disclosure;
+
+    public AuditOperationsProvider(AuditChain chain, FhirResourceService service, ResourceStore store,
+                                   org.childrensgateway.consent.Disclosure disclosure) {
+        this.disclosure = disclosure;
         this.chain = chain;
         this.service = service;
         this.store = store;
@@ -47,6 +51,7 @@ public class AuditOperationsProvider {
 
     @Operation(name = "$verify-audit-chain", idempotent = true)
     public Parameters verifyAuditChain() {
+        requireAuditor();
         AuditChain.Verification v = chain.verify();
         Parameters result = new Parameters();
         result.addParameter().setName("result").setValue(new BooleanType(v.intact()));
@@ -60,6 +65,7 @@ public class AuditOperationsProvider {
 
     @Operation(name = "$access-report", idempotent = true, type = Patient.class)
     public Parameters accessReport(@IdParam IdType id) {
+        requireAuditor();
         String patient = "Patient/" + id.getIdPart();
         if (store.read("Patient", id.getIdPart()).isEmpty()) {
             throw new ResourceNotFoundException(new IdType("Patient", id.getIdPart()));
@@ -127,5 +133,12 @@ public class AuditOperationsProvider {
 
     private static org.hl7.fhir.r4.model.Type integer(long value) {
         return value <= Integer.MAX_VALUE ? new IntegerType((int) value) : new StringType(Long.toString(value));
+    }
+
+    /** Audit operations answer questions about everyone's access: they are for the auditor role. */
+    private void requireAuditor() {
+        if (!disclosure.isAuditor(org.childrensgateway.security.CallerContext.current().orElse(null))) {
+            throw new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException("This operation is for the auditor role");
+        }
     }
 }

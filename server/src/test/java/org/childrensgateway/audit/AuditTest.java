@@ -24,6 +24,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** Every access and change leaves an AuditEvent; the trail is read-only, chained and verifiable. */
 class AuditTest extends GatewayTest {
 
+    /** Audit records are for auditors: only the auditor role may read them (consent rule audit-records). */
+    private io.restassured.specification.RequestSpecification auditor() {
+        return fhir().header("Authorization", "Bearer " + tokenFor("ig-auditor"));
+    }
+
+
     private static final String READ = "http://hl7.org/fhir/restful-interaction|read";
     private static final String SEARCH = "http://hl7.org/fhir/restful-interaction|search-type";
     private static final String CREATE = "http://hl7.org/fhir/restful-interaction|create";
@@ -43,7 +49,7 @@ class AuditTest extends GatewayTest {
 
     /** AuditEvents matching {@code query} recorded since {@code since}, as a searchset. */
     private JsonPath audits(Instant since, String query) {
-        return fhir().get("/AuditEvent?date=ge" + since + "&_count=100&" + query).then().statusCode(200).extract().jsonPath();
+        return auditor().get("/AuditEvent?date=ge" + since + "&_count=100&" + query).then().statusCode(200).extract().jsonPath();
     }
 
     private static Instant now() {
@@ -64,8 +70,8 @@ class AuditTest extends GatewayTest {
         assertThat(found.getString(prefix + "outcome")).isEqualTo("0");
         assertThat(found.getList(prefix + "entity.what.reference", String.class)).contains("Patient/" + id);
         assertThat(found.getList(prefix + "entity.role.code", String.class)).contains("1");
-        // No caller yet (the security filter is not in this build): recorded as anonymous, never refused.
-        assertThat(found.getList(prefix + "agent.altId", String.class)).contains("anonymous");
+        // The caller from the token: the client and its organisation.
+        assertThat(found.getList(prefix + "agent.altId", String.class)).contains(TEST_CLIENT, "TEST-ORG");
         assertThat(found.getList(prefix + "agent.type.coding.code.flatten()", String.class)).contains("110153", "110152");
         // Searchable by the patient the auditor asks about, by the date range and by the read subtype.
         assertThat(audits(start.minusSeconds(3600), "patient=Patient/" + id + "&subtype=" + READ).getInt("total")).isEqualTo(1);
@@ -128,12 +134,12 @@ class AuditTest extends GatewayTest {
         Instant start = now();
         fhir().get("/Patient/" + id).then().statusCode(200);
         String auditId = audits(start, "patient=Patient/" + id + "&subtype=" + READ).getString("entry[0].resource.id");
-        String event = fhir().get("/AuditEvent/" + auditId).then().statusCode(200).extract().asString();
+        String event = auditor().get("/AuditEvent/" + auditId).then().statusCode(200).extract().asString();
 
         fhir().body(event).put("/AuditEvent/" + auditId).then().statusCode(405);
         fhir().delete("/AuditEvent/" + auditId).then().statusCode(405);
         fhir().body(event.replace("\"id\":\"" + auditId + "\",", "")).post("/AuditEvent").then().statusCode(405);
-        fhir().get("/AuditEvent/" + auditId).then().statusCode(200).body("meta.versionId", org.hamcrest.Matchers.equalTo("1"));
+        auditor().get("/AuditEvent/" + auditId).then().statusCode(200).body("meta.versionId", org.hamcrest.Matchers.equalTo("1"));
         // Nor can a transaction Bundle slip one in.
         String forged = event.replace("\"id\":\"" + auditId + "\",", "");
         fhir().body("""
@@ -141,7 +147,8 @@ class AuditTest extends GatewayTest {
                   "resource": %s, "request": {"method": "POST", "url": "AuditEvent"}}]}
                 """.formatted(forged)).post("/").then().statusCode(405);
         // Searching by POST is still a search.
-        fhir().contentType("application/x-www-form-urlencoded").formParam("_id", auditId).post("/AuditEvent/_search")
+        RestAssured.given().basePath("/fhir").header("Authorization", "Bearer " + tokenFor("ig-auditor"))
+                .contentType(io.restassured.http.ContentType.URLENC).formParam("_id", auditId).post("/AuditEvent/_search")
                 .then().statusCode(200).body("total", org.hamcrest.Matchers.equalTo(1));
 
         // Below the API, the database refuses changes to stored AuditEvents and to the chain.
@@ -204,7 +211,7 @@ class AuditTest extends GatewayTest {
         String other = createPatient("Other");
         fhir().get("/Patient/" + other).then().statusCode(200);
 
-        Response response = fhir().get("/Patient/" + id + "/$access-report");
+        Response response = auditor().get("/Patient/" + id + "/$access-report");
         response.then().statusCode(200).body("resourceType", org.hamcrest.Matchers.equalTo("Parameters"));
         JsonPath report = response.jsonPath();
         List<Map<String, Object>> accesses = report.getList("parameter.findAll { it.name == 'access' }");
@@ -213,13 +220,13 @@ class AuditTest extends GatewayTest {
         List<String> times = accesses.stream().map(a -> part(a, "when", "valueInstant")).toList();
         assertThat(times).isSortedAccordingTo(java.util.Comparator.comparing(Instant::parse));
         assertThat(accesses).allSatisfy(a -> {
-            assertThat(part(a, "client", "valueString")).isEqualTo("anonymous");
+            assertThat(part(a, "client", "valueString")).isEqualTo(TEST_CLIENT);
             assertThat(part(a, "breakGlass", "valueBoolean")).isEqualTo("false");
         });
         // Who, when and why only: nothing of the record itself.
         assertThat(response.asString()).doesNotContain("Report").doesNotContain("Amelia").doesNotContain("NP4");
 
-        fhir().get("/Patient/" + FhirFixtures.uniqueId("nobody") + "/$access-report").then().statusCode(404);
+        auditor().get("/Patient/" + FhirFixtures.uniqueId("nobody") + "/$access-report").then().statusCode(404);
     }
 
     @Test
@@ -234,7 +241,7 @@ class AuditTest extends GatewayTest {
                 Map.of("request-id", "r-1"));
         String id = auditLog.record(record).getIdElement().getIdPart();
 
-        JsonPath event = fhir().get("/AuditEvent/" + id).then().statusCode(200).extract().jsonPath();
+        JsonPath event = auditor().get("/AuditEvent/" + id).then().statusCode(200).extract().jsonPath();
         assertThat(event.getList("meta.security.code", String.class)).containsExactly("BTG");
         assertThat(event.getList("purposeOfEvent.coding.code.flatten()", String.class)).containsExactly("TREAT", "BTG");
         Map<String, Object> user = event.getMap("agent.find { it.altId == 'user-17' }");
@@ -247,7 +254,7 @@ class AuditTest extends GatewayTest {
         assertThat(details(event, "", "withheld")).containsExactly("0");
         assertThat(details(event, "", "policy")).containsExactly("Consent/1");
         // Auditors find it by organisation, purpose and patient.
-        assertThat(fhir().get("/AuditEvent?altid=" + ods + "&purpose=BTG&patient=" + patient).then().statusCode(200)
+        assertThat(auditor().get("/AuditEvent?altid=" + ods + "&purpose=BTG&patient=" + patient).then().statusCode(200)
                 .extract().jsonPath().getInt("total")).isEqualTo(1);
     }
 
@@ -275,7 +282,7 @@ class AuditTest extends GatewayTest {
     }
 
     private JsonPath verify() {
-        return fhir().get("/$verify-audit-chain").then().statusCode(200).extract().jsonPath();
+        return auditor().get("/$verify-audit-chain").then().statusCode(200).extract().jsonPath();
     }
 
     private static Object parameter(JsonPath parameters, String name) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.childrensgateway.GatewayTest;
 import org.junit.jupiter.api.Test;
 
@@ -15,11 +13,12 @@ import org.junit.jupiter.api.Test;
  */
 class ExportTest extends GatewayTest {
 
-    private static byte[] sample(String name) throws Exception {
-        Path shared = Path.of("../../shared/formats/samples");
-        Path dir = Files.isDirectory(shared) ? shared : Path.of("../mappers/src/test/resources/samples");
-        return Files.readAllBytes(dir.resolve(name));
-    }
+    private static final String RIO_CLIENT = "ClientID,NHSNumber,NHSNumberStatus,Surname,Forenames,PreferredName,DateOfBirth,"
+            + "GenderCode,AddressLine1,AddressLine2,AddressLine3,AddressLine4,Postcode,GPPracticeCode,EthnicCategory,DateOfDeath,LastUpdated\n"
+            + "RIO-EXP-1,,,Export,Rhys,,01/01/2024,1,,,,,NP4 6AB,,,,01/11/2026 10:00:00\n";
+    private static final String RIO_ITEMS = "ClientID,AssessmentID,AssessmentDate,Team,ClinicianCode,ItemCode,Value,Unit,Sensitive\n"
+            + "RIO-EXP-1,A-EXP-1,10/10/2026 10:30,HV-NORTH,HV017,WT,11.1,kg,N\n"
+            + "RIO-EXP-1,A-EXP-2,10/10/2026 10:30,CAMHS-EAST,MH004,MHACTIVE,Y,,Y\n";
 
     private static String extract(String patientId, String weight, String consentStatus) {
         return """
@@ -39,13 +38,14 @@ class ExportTest extends GatewayTest {
     }
 
     @Test
-    void rioPullsConsentedSystmOneEventsInItsOwnCodesAndNothingElse() throws Exception {
+    void rioPullsConsentedSystmOneEventsInItsOwnCodesAndNothingElse() {
         String gp = tokenFor("systmone-gp");
         String hv = tokenFor("rio-hv");
-        RestAssured.given().header("Authorization", "Bearer " + hv).contentType("text/csv").body(sample("rio-clients.csv"))
-                .post("/ingest/rio/clients").then().statusCode(200);
-        RestAssured.given().header("Authorization", "Bearer " + hv).contentType("text/csv").body(sample("rio-assessments.csv"))
-                .post("/ingest/rio/assessments").then().statusCode(200);
+        // RiO's own client and items, one of them sensitive; unique ids keep other tests' data apart.
+        RestAssured.given().header("Authorization", "Bearer " + hv).contentType("text/csv").body(RIO_CLIENT)
+                .post("/ingest/rio/clients").then().statusCode(200).body("quarantined", org.hamcrest.Matchers.equalTo(0));
+        RestAssured.given().header("Authorization", "Bearer " + hv).contentType("text/csv").body(RIO_ITEMS)
+                .post("/ingest/rio/assessments").then().statusCode(200).body("quarantined", org.hamcrest.Matchers.equalTo(0));
         RestAssured.given().header("Authorization", "Bearer " + gp).contentType("application/xml")
                 .body(extract("S1-EXP-1", "13.3", "granted")).post("/ingest/systmone/extract").then().statusCode(200);
         RestAssured.given().header("Authorization", "Bearer " + gp).contentType("application/xml")
@@ -57,12 +57,12 @@ class ExportTest extends GatewayTest {
         assertThat(csv).startsWith("ClientID,AssessmentID");
         assertThat(csv).contains("WT,13.3");       // consented: SystmOne's weight, in RiO's own item code
         assertThat(csv).doesNotContain("14.4");    // refused: not sent
-        assertThat(csv).doesNotContain("A-9001");  // RiO's own assessments are not echoed back
+        assertThat(csv).doesNotContain("A-EXP-1");  // RiO's own assessments are not echoed back
 
         // The GP system never receives RiO's mental-health item: no consent names GP, and it is sensitive.
         Response s1 = RestAssured.given().header("Authorization", "Bearer " + gp).get("/export/systmone/extract");
         s1.then().statusCode(200);
-        assertThat(s1.asString()).contains("SystmOneExtract").doesNotContain("A-9101");
+        assertThat(s1.asString()).contains("SystmOneExtract").doesNotContain("A-EXP-2").doesNotContain("A-EXP-1");
 
         // The next pull, from where this one ended, has nothing new.
         String until = rio.header("X-Export-Until");
