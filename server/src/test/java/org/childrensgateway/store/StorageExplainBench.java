@@ -40,7 +40,8 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * Storage benchmark, not part of the normal build ({@code mvn -B -Pbench -pl server -am verify}).
+ * Storage benchmark, not part of the normal build; run it with {@code mvn -B -Pbench -pl server -am verify
+ * -Dtest=StorageExplainBench -Dsurefire.failIfNoSpecifiedTests=false} (docs/storage.md).
  *
  * <p>Starts an embedded PostgreSQL under {@code target/bench-postgres}, applies the real Liquibase
  * changelog, bulk-loads {@code bench.children} (default 125,000) synthetic children with set-based
