@@ -24,6 +24,8 @@ public class PostgresResourceStore implements ResourceStore {
             "pid, res_type, res_id, version_id, last_updated, deleted, null as method, content::text as content";
     private static final String HISTORY_COLUMNS =
             "hid, res_type, res_id, version_id, last_updated, deleted, method, content::text as content";
+    static final String READ_VERSION =
+            "select " + HISTORY_COLUMNS + " from resource_history where res_type = ? and res_id = ? and version_id = ?";
     private static final RowMapper<StoredResource> ROW = PostgresResourceStore::map;
 
     private final JdbcClient jdbc;
@@ -53,8 +55,7 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public Optional<StoredResource> readVersion(String type, String id, long version) {
-        return jdbc.sql("select " + HISTORY_COLUMNS + " from resource_history where res_type = ? and res_id = ? and version_id = ?")
-                .params(type, id, version).query(ROW).optional();
+        return jdbc.sql(READ_VERSION).params(type, id, version).query(ROW).optional();
     }
 
     @Override
@@ -143,13 +144,23 @@ public class PostgresResourceStore implements ResourceStore {
         if (pids.isEmpty()) {
             return List.of();
         }
-        List<StoredResource> rows = jdbc.sql("select " + CURRENT_COLUMNS + " from resource where pid = any(?) and not deleted")
-                .param(pids.toArray(Long[]::new)).query(ROW).list();
-        return inOrder(pids, rows);
+        SqlFragment sql = loadCurrentQuery(pids);
+        return inOrder(pids, jdbc.sql(sql.sql()).params(sql.args()).query(ROW).list());
+    }
+
+    /** One page of current resources by key: one statement, whatever the page size. */
+    static SqlFragment loadCurrentQuery(List<Long> pids) {
+        return new SqlFragment().append("select " + CURRENT_COLUMNS + " from resource where pid = any(?) and not deleted",
+                (Object) pids.toArray(Long[]::new));
     }
 
     @Override
     public List<Long> historyKeys(String type, String id, Instant since, int limit) {
+        SqlFragment sql = historyKeysQuery(type, id, since, limit);
+        return jdbc.sql(sql.sql()).params(sql.args()).query(Long.class).list();
+    }
+
+    static SqlFragment historyKeysQuery(String type, String id, Instant since, int limit) {
         SqlFragment sql = new SqlFragment().append("select hid from resource_history where true");
         if (type != null) {
             sql.append(" and res_type = ?", type);
@@ -160,8 +171,7 @@ public class PostgresResourceStore implements ResourceStore {
         if (since != null) {
             sql.append(" and last_updated >= ?", Timestamp.from(since));
         }
-        sql.append(" order by last_updated desc, hid desc limit ?", limit);
-        return jdbc.sql(sql.sql()).params(sql.args()).query(Long.class).list();
+        return sql.append(" order by last_updated desc, hid desc limit ?", limit);
     }
 
     @Override
@@ -185,6 +195,12 @@ public class PostgresResourceStore implements ResourceStore {
         if (pids.isEmpty()) {
             return List.of();
         }
+        SqlFragment sql = includesQuery(pids, sourceType, param, targetType);
+        return jdbc.sql(sql.sql()).params(sql.args()).query(ROW).list();
+    }
+
+    /** {@code _include} for one page: one statement per include parameter. */
+    static SqlFragment includesQuery(Collection<Long> pids, String sourceType, String param, String targetType) {
         SqlFragment sql = new SqlFragment().append("select distinct " + prefixed("t") + " from sp_reference f"
                         + " join resource t on t.res_type = f.target_type and t.res_id = f.target_id and not t.deleted"
                         + " where f.pid = any(?) and f.res_type = ? and f.name = ?",
@@ -192,7 +208,7 @@ public class PostgresResourceStore implements ResourceStore {
         if (targetType != null) {
             sql.append(" and f.target_type = ?", targetType);
         }
-        return jdbc.sql(sql.sql()).params(sql.args()).query(ROW).list();
+        return sql;
     }
 
     @Override
@@ -200,18 +216,23 @@ public class PostgresResourceStore implements ResourceStore {
         if (targets.isEmpty()) {
             return List.of();
         }
+        SqlFragment sql = revIncludesQuery(targets, sourceType, param);
+        return jdbc.sql(sql.sql()).params(sql.args()).query(ROW).list();
+    }
+
+    /** {@code _revinclude} for one page: one statement per revinclude parameter. */
+    static SqlFragment revIncludesQuery(Collection<StoredResource> targets, String sourceType, String param) {
         List<String> types = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         targets.forEach(t -> {
             types.add(t.type());
             ids.add(t.id());
         });
-        return jdbc.sql("select distinct " + prefixed("s") + " from sp_reference f"
+        return new SqlFragment().append("select distinct " + prefixed("s") + " from sp_reference f"
                         + " join unnest(?::text[], ?::text[]) as k(t, i) on f.target_type = k.t and f.target_id = k.i"
                         + " join resource s on s.pid = f.pid and not s.deleted"
-                        + " where f.res_type = ? and f.name = ?")
-                .params(types.toArray(String[]::new), ids.toArray(String[]::new), sourceType, param)
-                .query(ROW).list();
+                        + " where f.res_type = ? and f.name = ?",
+                types.toArray(String[]::new), ids.toArray(String[]::new), sourceType, param);
     }
 
     private static String prefixed(String alias) {
