@@ -26,7 +26,9 @@ public class BreakGlassLog {
         this.jdbc = jdbc;
     }
 
-    void record(Caller caller, Resource resource) {
+    /** Its own transaction: the read it belongs to is read-only, and the notification must stand regardless. */
+    @org.springframework.transaction.annotation.Transactional(propagation = org.springframework.transaction.annotation.Propagation.REQUIRES_NEW)
+    public void record(Caller caller, Resource resource) {
         jdbc.sql("insert into break_glass_notification (owner_org, caller_org, caller_role, caller_client, reason, patient_ref, resource_ref)"
                         + " values (?, ?, ?, ?, ?, ?, ?)")
                 .params(RecordingOrganisation.of(resource).orElse(null), caller.organisation(), caller.role(), caller.clientId(),

@@ -100,7 +100,12 @@ public class FhirResourceService {
         }
         StoredBundleProvider results = StoredBundleProvider.forSearch(pages, type, keys, search.includes());
         if (parameters.containsKey("_explain")) {
-            results.explainWith(explanation(matching, parameters));
+            // Added to the response Bundle by ExplanationInterceptor, whatever the page holds.
+            var attributes = org.springframework.web.context.request.RequestContextHolder.getRequestAttributes();
+            if (attributes != null) {
+                attributes.setAttribute(ExplanationInterceptor.ATTRIBUTE, explanation(matching, parameters),
+                        org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST);
+            }
         }
         return results;
     }

@@ -30,8 +30,6 @@ public final class StoredBundleProvider implements IBundleProvider {
     private final BiFunction<Integer, Integer, List<Long>> sessionKeys;
     private final String uuid;
     private final Date published = new Date();
-    /** An auditor's decision explanation, shown with the first page. */
-    private org.hl7.fhir.r4.model.OperationOutcome explanation;
 
     private StoredBundleProvider(PageLoader pages, String kind, String resourceType, List<IncludeSpec> includes, int total,
                                  List<Long> keys, BiFunction<Integer, Integer, List<Long>> sessionKeys, String uuid) {
@@ -66,26 +64,10 @@ public final class StoredBundleProvider implements IBundleProvider {
     public List<IBaseResource> getResources(int fromIndex, int toIndex) {
         int to = Math.min(toIndex, total);
         if (pages == null || fromIndex >= to) {
-            if (explanation != null && fromIndex == 0) {
-                ca.uhn.fhir.model.api.ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(explanation,
-                        ca.uhn.fhir.model.valueset.BundleEntrySearchModeEnum.OUTCOME);
-                return List.of(explanation);
-            }
             return List.of();
         }
         List<Long> slice = keys != null ? keys.subList(fromIndex, to) : sessionKeys.apply(fromIndex, to);
-        List<IBaseResource> page = HISTORY.equals(kind) ? pages.historyPage(slice) : pages.searchPage(slice, includes);
-        if (explanation != null && fromIndex == 0) {
-            page = new java.util.ArrayList<>(page);
-            ca.uhn.fhir.model.api.ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(explanation,
-                    ca.uhn.fhir.model.valueset.BundleEntrySearchModeEnum.OUTCOME);
-            page.add(explanation);
-        }
-        return page;
-    }
-
-    void explainWith(org.hl7.fhir.r4.model.OperationOutcome outcome) {
-        this.explanation = outcome;
+        return HISTORY.equals(kind) ? pages.historyPage(slice) : pages.searchPage(slice, includes);
     }
 
     @Override
