@@ -53,7 +53,8 @@ public class FhirConfiguration {
     @Bean
     ServletRegistrationBean<GatewayRestfulServer> fhirServlet(FhirContext context, FhirResourceService service,
                                                               BundleProcessor bundles, DatabasePagingProvider paging,
-                                                              SearchParamRegistry registry, FhirInterceptors interceptors) {
+                                                              SearchParamRegistry registry, FhirInterceptors interceptors,
+                                                              List<FhirOperationProvider> operations) {
         List<Object> providers = new ArrayList<>();
         providers.add(new FhirResourceProvider<>(Patient.class, "Patient", service));
         providers.add(new FhirResourceProvider<>(RelatedPerson.class, "RelatedPerson", service));
@@ -68,7 +69,9 @@ public class FhirConfiguration {
         // AuditEvent is written by the server itself; clients may only read and search it.
         providers.add(new ReadOnlyResourceProvider<>(AuditEvent.class, "AuditEvent", service));
         SearchParamCapabilities capabilities = new SearchParamCapabilities(registry, ProfileValidatorFactory.defaultProfiles());
-        GatewayRestfulServer server = new GatewayRestfulServer(context, providers, List.of(new SystemProvider(bundles)),
+        List<Object> plain = new ArrayList<>(List.of(new SystemProvider(bundles)));
+        plain.addAll(operations);
+        GatewayRestfulServer server = new GatewayRestfulServer(context, providers, plain,
                 paging, interceptors.all(), capabilities);
         ServletRegistrationBean<GatewayRestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
         registration.setName("fhir");

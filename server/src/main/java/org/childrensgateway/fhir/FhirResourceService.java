@@ -19,6 +19,7 @@ import org.childrensgateway.search.SearchIndexer;
 import org.childrensgateway.search.SearchRequestParser;
 import org.childrensgateway.store.ConcurrentVersionException;
 import org.childrensgateway.store.ResourceStore;
+import org.childrensgateway.store.SearchQuery;
 import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
@@ -46,11 +47,13 @@ public class FhirResourceService {
     private final ResourceValidator validator;
     private final PageLoader pages;
     private final List<ResourceWriteListener> listeners;
+    private final List<SearchExpansion> expansions;
 
     public FhirResourceService(ResourceStore store, ResourceCodec codec, SearchIndexer indexer,
                                SearchRequestParser parser, ResourceValidator validator, PageLoader pages,
-                               List<ResourceWriteListener> listeners) {
+                               List<ResourceWriteListener> listeners, List<SearchExpansion> expansions) {
         this.listeners = listeners;
+        this.expansions = expansions;
         this.store = store;
         this.codec = codec;
         this.indexer = indexer;
@@ -83,10 +86,14 @@ public class FhirResourceService {
     @Transactional(readOnly = true)
     public StoredBundleProvider search(String type, Map<String, String[]> parameters, boolean lenient) {
         ParsedSearch search = parser.parse(type, parameters, lenient);
-        if (search.countOnly()) {
-            return StoredBundleProvider.countOnly(store.count(search.query()));
+        SearchQuery query = search.query();
+        for (SearchExpansion expansion : expansions) {
+            query = expansion.expand(query);
         }
-        List<Long> keys = store.search(search.query());
+        if (search.countOnly()) {
+            return StoredBundleProvider.countOnly(store.count(query));
+        }
+        List<Long> keys = store.search(query);
         return StoredBundleProvider.forSearch(pages, type, keys, search.includes());
     }
 
@@ -98,7 +105,9 @@ public class FhirResourceService {
             throw new InvalidRequestException("Conditional criteria for " + type + " must not be empty");
         }
         ParsedSearch search = parser.parse(type, params, false);
-        return store.loadCurrent(store.search(search.query()));
+        // Derived records (child records) carry sources' identifiers but are never a conditional write's target.
+        return store.loadCurrent(store.search(search.query())).stream()
+                .filter(r -> !DerivedRecords.isDerived(codec.decode(r))).toList();
     }
 
     @Transactional(readOnly = true)

@@ -60,6 +60,8 @@ public final class SearchParamRegistry {
         add("AuditEvent", "subtype", TOKEN, "AuditEvent.subtype", ANY, "More specific type/id for the event");
         add("AuditEvent", "outcome", TOKEN, "AuditEvent.outcome", ANY, "Whether the event succeeded or failed");
         add("AuditEvent", "agent", REFERENCE, "AuditEvent.agent.who", ANY, "Identifier of who");
+        // _tag on every type: e.g. _tag:not=<record-kind>|child-record leaves out the person index's derived records.
+        List.copyOf(byType.keySet()).forEach(type -> add(type, "_tag", TOKEN, type + ".meta.tag", ANY, "Tags applied to this resource"));
     }
 
     private void patient() {
