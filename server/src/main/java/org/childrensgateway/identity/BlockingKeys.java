@@ -9,7 +9,8 @@ import java.util.TreeSet;
  * the date of birth, so a block is roughly "children born on one day with one surname sound" and
  * does not grow with the register. The keys are chosen so each kind of noise leaves another key
  * intact: the date uses day and month in sorted order (a transposed 05/04 still blocks with 04/05),
- * and the surname-and-postcode key survives a wrong date of birth.
+ * the surname-and-postcode key survives a wrong date of birth, and surname, given name and year
+ * survive a wrong day together with a move.
  */
 final class BlockingKeys {
 
@@ -32,6 +33,12 @@ final class BlockingKeys {
             }
             if (f.postcode() != null) {
                 keys.add("pd:" + f.postcode() + ":" + dob);
+            }
+        }
+        if (sdx != null && f.birthDate() != null) {
+            // Survives a wrong day and a move together: surname sound, given name and year of birth.
+            for (String g : f.given()) {
+                keys.add("fgy:" + sdx + ":" + NameVariants.canonical(g) + ":" + f.birthDate().substring(0, 4));
             }
         }
         if (sdx != null && f.postcode() != null) {
