@@ -18,8 +18,8 @@ import java.util.Set;
  *       family name and date of birth disagree, or date of birth and sex both disagree), which goes to
  *       review instead.</li>
  *   <li>Otherwise the best Fellegi–Sunter score per child record: at or above the upper threshold
- *       link (unless two child records both reach it: ambiguous, review both); between the thresholds
- *       review; below, a new child record.</li>
+ *       link (unless two child records both reach it: ambiguous, review both; or the records hold
+ *       different NHS numbers: review); between the thresholds review; below, a new child record.</li>
  * </ol>
  */
 final class LinkDecider {
@@ -78,11 +78,15 @@ final class LinkDecider {
         List<Map.Entry<String, MatchResult>> ranked = new ArrayList<>(best.entrySet());
         ranked.sort(Comparator.comparingDouble((Map.Entry<String, MatchResult> e) -> e.getValue().score()).reversed());
         List<Map.Entry<String, MatchResult>> above = ranked.stream().filter(e -> e.getValue().score() >= settings.upperThreshold()).toList();
-        if (above.size() == 1) {
+        // Two different valid NHS numbers are two different children (twins named alike, a middle name
+        // that is the twin's first name): demographics alone never overrule them, a person decides.
+        boolean nhsConflict = above.stream().anyMatch(e -> e.getValue().disagrees("nhs"));
+        if (above.size() == 1 && !nhsConflict) {
             return new Decision(above.get(0).getKey(), "auto", above.get(0).getValue(), List.of());
         }
         List<Proposal> reviews = ranked.stream().filter(e -> e.getValue().score() >= settings.lowerThreshold()).limit(MAX_REVIEWS)
-                .map(e -> new Proposal(e.getKey(), e.getValue(), above.size() > 1 ? "ambiguous: more than one child record scores above the upper threshold"
+                .map(e -> new Proposal(e.getKey(), e.getValue(), e.getValue().disagrees("nhs") ? "demographics agree but the NHS numbers differ"
+                        : above.size() > 1 ? "ambiguous: more than one child record scores above the upper threshold"
                         : "score between the thresholds"))
                 .toList();
         return new Decision(null, null, null, reviews);

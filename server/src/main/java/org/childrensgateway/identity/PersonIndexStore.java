@@ -53,12 +53,15 @@ public class PersonIndexStore {
     // ---- features and blocking keys ----
 
     void saveFeatures(String pool, PersonFeatures f, Set<String> keys) {
-        jdbc.sql("insert into identity_features (pool, source_id, features, updated) values (?, ?, ?::jsonb, now())"
-                        + " on conflict (pool, source_id) do update set features = excluded.features, updated = now()")
-                .params(pool, f.sourceId(), write(f)).update();
-        jdbc.sql("delete from identity_key where pool = ? and source_id = ?").params(pool, f.sourceId()).update();
-        template.batchUpdate("insert into identity_key (pool, key, source_id) values (?, ?, ?)",
-                keys.stream().map(k -> new Object[] {pool, trim(k), f.sourceId()}).toList());
+        boolean inserted = jdbc.sql("insert into identity_features (pool, source_id, features, updated) values (?, ?, ?::jsonb, now())"
+                        + " on conflict (pool, source_id) do update set features = excluded.features, updated = now()"
+                        + " returning (xmax = 0)")
+                .params(pool, f.sourceId(), write(f)).query(Boolean.class).single();
+        if (!inserted) {
+            jdbc.sql("delete from identity_key where pool = ? and source_id = ?").params(pool, f.sourceId()).update();
+        }
+        jdbc.sql("insert into identity_key (pool, key, source_id) select ?, k, ? from unnest(?::text[]) as u(k)")
+                .params(pool, f.sourceId(), keys.stream().map(PersonIndexStore::trim).toArray(String[]::new)).update();
     }
 
     void removeFeatures(String pool, String sourceId) {
@@ -107,6 +110,25 @@ public class PersonIndexStore {
     }
 
     // ---- links ----
+
+    /** The current link and the rejected child records of a source, in one query. */
+    record SourceState(Optional<Link> current, Set<String> rejected) {
+    }
+
+    SourceState state(String pool, String sourceId) {
+        List<Link> rows = jdbc.sql("select " + LINK_COLUMNS + " from person_link where pool = ? and source_id = ? and ended is null")
+                .params(pool, sourceId).query((org.springframework.jdbc.core.RowMapper<Link>) this::link).list();
+        Set<String> rejected = new HashSet<>();
+        Optional<Link> current = Optional.empty();
+        for (Link l : rows) {
+            if ("linked".equals(l.status())) {
+                current = Optional.of(l);
+            } else if ("rejected".equals(l.status())) {
+                rejected.add(l.childId());
+            }
+        }
+        return new SourceState(current, rejected);
+    }
 
     Optional<Link> currentLink(String pool, String sourceId) {
         return jdbc.sql("select " + LINK_COLUMNS + " from person_link where pool = ? and source_id = ? and status = 'linked' and ended is null")

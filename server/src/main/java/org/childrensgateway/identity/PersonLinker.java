@@ -40,7 +40,8 @@ public class PersonLinker {
         index.lockKeys(pool, keys);
         index.saveFeatures(pool, f, keys);
         Set<String> affected = new LinkedHashSet<>();
-        Optional<PersonIndexStore.Link> current = index.currentLink(pool, f.sourceId());
+        PersonIndexStore.SourceState state = index.state(pool, f.sourceId());
+        Optional<PersonIndexStore.Link> current = state.current();
         if (current.isPresent()) {
             affected.add(current.get().childId());
             boolean rematch = "new".equals(current.get().method()) && index.members(pool, current.get().childId()).size() == 1;
@@ -49,7 +50,7 @@ public class PersonLinker {
             }
         }
         List<LinkDecider.Candidate> candidates = index.candidates(pool, keys, f.sourceId(), settings.maxCandidates());
-        LinkDecider.Decision d = decider.decide(f, candidates, index.rejectedChildren(pool, f.sourceId()));
+        LinkDecider.Decision d = decider.decide(f, candidates, state.rejected());
         String childId;
         if (d.links()) {
             if (current.isPresent()) {
