@@ -60,12 +60,6 @@ class PopulationLinkageTest extends GatewayTest {
                         tp++;
                     } else {
                         fp++;
-                        if (Boolean.getBoolean("identity.debug")) {
-                            String x = cluster.get(a), y = cluster.get(b);
-                            LOG.info("FP {} {}: {} | {}", x, y, index.currentLink(pool, x).map(l -> l.method() + " " + l.evidence()).orElse(""),
-                                    index.currentLink(pool, y).map(l -> l.method() + " " + l.evidence()).orElse(""));
-                            LOG.info("   {}\n   {}", index.features(pool, x).orElseThrow(), index.features(pool, y).orElseThrow());
-                        }
                     }
                 }
             }
