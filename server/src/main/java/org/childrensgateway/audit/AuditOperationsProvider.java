@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
  * AuditEvents naming the patient: who, when, why, never what the record says.
  */
 @Component
-public class AuditOperationsProvider {
+public class AuditOperationsProvider implements org.childrensgateway.fhir.FhirOperationProvider {
 
     /** The most accesses one report lists (the newest are kept if there are more). */
     static final int MAX_REPORT = 10_000;

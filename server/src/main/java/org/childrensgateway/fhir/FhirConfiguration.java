@@ -3,7 +3,6 @@ package org.childrensgateway.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import java.util.ArrayList;
 import java.util.List;
-import org.childrensgateway.audit.AuditOperationsProvider;
 import org.childrensgateway.profiles.ProfileValidatorFactory;
 import org.childrensgateway.search.SearchIndexer;
 import org.childrensgateway.search.SearchParamRegistry;
@@ -55,7 +54,7 @@ public class FhirConfiguration {
     ServletRegistrationBean<GatewayRestfulServer> fhirServlet(FhirContext context, FhirResourceService service,
                                                               BundleProcessor bundles, DatabasePagingProvider paging,
                                                               SearchParamRegistry registry, FhirInterceptors interceptors,
-                                                              AuditOperationsProvider auditOperations) {
+                                                              List<FhirOperationProvider> operations) {
         List<Object> providers = new ArrayList<>();
         providers.add(new FhirResourceProvider<>(Patient.class, "Patient", service));
         providers.add(new FhirResourceProvider<>(RelatedPerson.class, "RelatedPerson", service));
@@ -70,7 +69,9 @@ public class FhirConfiguration {
         // AuditEvent is written by the server itself; clients may only read and search it.
         providers.add(new ReadOnlyResourceProvider<>(AuditEvent.class, "AuditEvent", service));
         SearchParamCapabilities capabilities = new SearchParamCapabilities(registry, ProfileValidatorFactory.defaultProfiles());
-        GatewayRestfulServer server = new GatewayRestfulServer(context, providers, List.of(new SystemProvider(bundles), auditOperations),
+        List<Object> plain = new ArrayList<>(List.of(new SystemProvider(bundles)));
+        plain.addAll(operations);
+        GatewayRestfulServer server = new GatewayRestfulServer(context, providers, plain,
                 paging, interceptors.all(), capabilities);
         ServletRegistrationBean<GatewayRestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
         registration.setName("fhir");

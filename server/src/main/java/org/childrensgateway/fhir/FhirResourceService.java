@@ -23,6 +23,7 @@ import org.childrensgateway.search.SearchIndexer;
 import org.childrensgateway.search.SearchRequestParser;
 import org.childrensgateway.store.ConcurrentVersionException;
 import org.childrensgateway.store.ResourceStore;
+import org.childrensgateway.store.SearchQuery;
 import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
@@ -51,12 +52,14 @@ public class FhirResourceService {
     private final PageLoader pages;
     private final List<ResourceWriteListener> listeners;
     private final Disclosure disclosure;
+    private final List<SearchExpansion> expansions;
 
     public FhirResourceService(ResourceStore store, ResourceCodec codec, SearchIndexer indexer,
                                SearchRequestParser parser, ResourceValidator validator, PageLoader pages,
-                               List<ResourceWriteListener> listeners, Disclosure disclosure) {
+                               List<ResourceWriteListener> listeners, Disclosure disclosure, List<SearchExpansion> expansions) {
         this.listeners = listeners;
         this.disclosure = disclosure;
+        this.expansions = expansions;
         this.store = store;
         this.codec = codec;
         this.indexer = indexer;
@@ -92,7 +95,11 @@ public class FhirResourceService {
     @Transactional(readOnly = true)
     public StoredBundleProvider search(String type, Map<String, String[]> parameters, boolean lenient) {
         ParsedSearch search = parser.parse(type, parameters, lenient);
-        List<Long> matching = store.search(search.query());
+        SearchQuery query = search.query();
+        for (SearchExpansion expansion : expansions) {
+            query = expansion.expand(query);
+        }
+        List<Long> matching = store.search(query);
         // Totals count only what the caller may see: filtering happens before counting, never after.
         List<Long> keys = disclosure.session().permittedKeys(matching);
         if (search.countOnly()) {
@@ -146,7 +153,9 @@ public class FhirResourceService {
             throw new InvalidRequestException("Conditional criteria for " + type + " must not be empty");
         }
         ParsedSearch search = parser.parse(type, params, false);
-        return store.loadCurrent(store.search(search.query()));
+        // Derived records (child records) carry sources' identifiers but are never a conditional write's target.
+        return store.loadCurrent(store.search(search.query())).stream()
+                .filter(r -> !DerivedRecords.isDerived(codec.decode(r))).toList();
     }
 
     @Transactional(readOnly = true)

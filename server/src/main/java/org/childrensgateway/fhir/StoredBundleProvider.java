@@ -43,7 +43,7 @@ public final class StoredBundleProvider implements IBundleProvider {
         this.uuid = uuid;
     }
 
-    static StoredBundleProvider forSearch(PageLoader pages, String type, List<Long> pids, List<IncludeSpec> includes) {
+    public static StoredBundleProvider forSearch(PageLoader pages, String type, List<Long> pids, List<IncludeSpec> includes) {
         return new StoredBundleProvider(pages, SEARCH, type, includes, pids.size(), pids, null, null);
     }
 

@@ -65,6 +65,8 @@ public final class SearchParamRegistry {
         add("AuditEvent", "purpose", TOKEN, "AuditEvent.purposeOfEvent | AuditEvent.agent.purposeOfUse", ANY,
                 "The purposeOfUse of the event");
         add("AuditEvent", "action", TOKEN, "AuditEvent.action", ANY, "Type of action performed during the event");
+        // _tag on every type: e.g. _tag:not=<record-kind>|child-record leaves out the person index's derived records.
+        List.copyOf(byType.keySet()).forEach(type -> add(type, "_tag", TOKEN, type + ".meta.tag", ANY, "Tags applied to this resource"));
     }
 
     private void patient() {

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 class ConditionalAndVersioningTest extends GatewayTest {
 
     private static final String SOURCE = "https://fhir.childrens-gateway.uk/Id/test/client";
+    /** Leaves out the child record the person index derives from each Patient. */
+    private static final String SOURCE_RECORDS_ONLY = "&_tag:not=https://fhir.childrens-gateway.uk/CodeSystem/record-kind|";
 
     @Test
     void conditionalCreateIsIdempotent() {
@@ -29,7 +31,7 @@ class ConditionalAndVersioningTest extends GatewayTest {
         Response again = fhir().header("If-None-Exist", "identifier=" + SOURCE + "|" + sourceId).body(body).post("/Patient");
         again.then().statusCode(200);
         assertThat(again.jsonPath().getString("id")).isEqualTo(first);
-        fhir().get("/Patient?identifier=" + SOURCE + "|" + sourceId).then().body("total", equalTo(1));
+        fhir().get("/Patient?identifier=" + SOURCE + "|" + sourceId + SOURCE_RECORDS_ONLY).then().body("total", equalTo(1));
     }
 
     @Test

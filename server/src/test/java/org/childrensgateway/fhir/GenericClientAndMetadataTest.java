@@ -48,6 +48,9 @@ class GenericClientAndMetadataTest extends GatewayTest {
 
         Bundle found = client.search().forResource(Patient.class)
                 .where(Patient.IDENTIFIER.exactly().systemAndCode("https://fhir.nhs.uk/Id/nhs-number", nhs))
+                // the person index's child record holds the NHS number too; this test is about the Patient it wrote
+                .and(new ca.uhn.fhir.rest.gclient.TokenClientParam("_tag:not").exactly()
+                        .systemAndCode("https://fhir.childrens-gateway.uk/CodeSystem/record-kind", "child-record"))
                 .returnBundle(Bundle.class).execute();
         assertThat(found.getTotal()).isEqualTo(1);
         Patient read = (Patient) found.getEntryFirstRep().getResource();

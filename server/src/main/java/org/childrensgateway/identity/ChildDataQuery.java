@@ -1,0 +1,49 @@
+package org.childrensgateway.identity;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Finds everything recorded about a set of Patients (a child record and its source records) in one
+ * bounded query over the reference index: the Patients, every resource pointing at them (carers,
+ * consents, observations, care plans, episodes, provenance) and the Provenance of those resources.
+ * Audit events are the server's own record of access, not the child's record, and are left out.
+ */
+@Repository
+class ChildDataQuery {
+
+    private final JdbcClient jdbc;
+
+    ChildDataQuery(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Keys (pids) in a stable order: Patients first, then by type, time and key. */
+    List<Long> keys(Collection<String> patientIds, Collection<String> types, Instant since) {
+        StringBuilder sql = new StringBuilder("with pats as (select unnest(?::text[]) as id),"
+                + " direct as ("
+                + "   select r.pid from resource r where r.res_type = 'Patient' and r.res_id in (select id from pats)"
+                + "   union select f.pid from sp_reference f where f.target_type = 'Patient' and f.target_id in (select id from pats)"
+                + "     and f.res_type <> 'AuditEvent'),"
+                + " prov as ("
+                + "   select f.pid from sp_reference f join resource t on t.pid in (select pid from direct)"
+                + "     and f.target_type = t.res_type and f.target_id = t.res_id where f.res_type = 'Provenance' and f.name = 'target')"
+                + " select r.pid from resource r where r.pid in (select pid from direct union select pid from prov) and not r.deleted");
+        List<Object> args = new java.util.ArrayList<>();
+        args.add(patientIds.toArray(String[]::new));
+        if (types != null && !types.isEmpty()) {
+            sql.append(" and r.res_type = any(?)");
+            args.add(types.toArray(String[]::new));
+        }
+        if (since != null) {
+            sql.append(" and r.last_updated >= ?");
+            args.add(Timestamp.from(since));
+        }
+        sql.append(" order by case when r.res_type = 'Patient' then 0 else 1 end, r.res_type, r.last_updated, r.pid");
+        return jdbc.sql(sql.toString()).params(args).query(Long.class).list();
+    }
+}

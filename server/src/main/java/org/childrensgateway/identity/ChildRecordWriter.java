@@ -1,0 +1,90 @@
+package org.childrensgateway.identity;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.childrensgateway.fhir.DerivedRecords;
+import org.childrensgateway.fhir.FhirResourceService;
+import org.childrensgateway.fhir.ResourceCodec;
+import org.childrensgateway.store.ResourceStore;
+import org.childrensgateway.store.StoredResource;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.hl7.fhir.r4.model.Patient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes a child record (Patient) from the person index through {@link FhirResourceService}, so it
+ * is validated, versioned, indexed and searchable like any resource; deletes it when no source is
+ * left (history keeps it, and it comes back with the same id if its source returns). Then brings the
+ * child's carer records in step.
+ */
+@Component
+class ChildRecordWriter {
+
+    static final String POOL = "Patient";
+    private static final Logger LOG = LoggerFactory.getLogger(ChildRecordWriter.class);
+
+    private final PersonIndexStore index;
+    private final ResourceStore store;
+    private final ResourceCodec codec;
+    private final FhirResourceService fhir;
+    private final Survivorship survivorship;
+    private final CarerLinker carers;
+
+    ChildRecordWriter(PersonIndexStore index, ResourceStore store, ResourceCodec codec, FhirResourceService fhir,
+                      LinkageSettings settings, CarerLinker carers) {
+        this.index = index;
+        this.store = store;
+        this.codec = codec;
+        this.fhir = fhir;
+        this.carers = carers;
+        this.survivorship = new Survivorship(settings);
+    }
+
+    void refresh(String childId) {
+        List<StoredResource> stored = new ArrayList<>();
+        List<Survivorship.Source> sources = new ArrayList<>();
+        for (String id : index.members(POOL, childId)) {
+            Optional<StoredResource> s = store.read("Patient", id).filter(r -> !r.deleted());
+            if (s.isPresent()) {
+                Patient p = (Patient) codec.decode(s.get());
+                stored.add(s.get());
+                sources.add(new Survivorship.Source(id, p, FeatureExtractor.feedOf(p.getIdentifier()), p.getMeta().getLastUpdated()));
+            }
+        }
+        Optional<StoredResource> existing = store.read("Patient", childId).filter(r -> !r.deleted());
+        if (sources.isEmpty()) {
+            if (existing.isPresent()) {
+                fhir.delete("Patient", new IdType("Patient", childId), null);
+            }
+            carers.refresh(childId, List.of());
+            return;
+        }
+        Patient child = survivorship.childRecord(childId, sources);
+        if (!child.hasName() || !child.hasBirthDate()) {
+            // Identity-only source records (no demographics yet): the child record waits for them.
+            return;
+        }
+        if (!valid(child)) {
+            // Never fail the source's write for a derived record; the id is not personal data.
+            LOG.warn("Child record {} does not pass validation; left as it was", childId);
+            return;
+        }
+        fhir.update(child, new IdType("Patient", childId), null);
+        carers.refresh(childId, stored);
+    }
+
+    /** Validated first: a failing write inside the source's transaction would roll the source back too. */
+    private boolean valid(Patient child) {
+        return fhir.validate(child).getIssue().stream().noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
+                || i.getSeverity() == OperationOutcome.IssueSeverity.FATAL);
+    }
+
+    static boolean isChildRecord(Patient p) {
+        return p.getMeta().getTag().stream().anyMatch(t -> DerivedRecords.TAG_SYSTEM.equals(t.getSystem())
+                && DerivedRecords.CHILD_RECORD.equals(t.getCode()));
+    }
+}

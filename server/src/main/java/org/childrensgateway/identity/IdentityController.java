@@ -1,0 +1,125 @@
+package org.childrensgateway.identity;
+
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The data-quality desk for the person index, under {@code /identity}: the review queue (possible
+ * matches with both records' evidence side by side, accept or reject), manual link and unlink, and a
+ * child record's link history. Plain JSON rather than FHIR operations: these are work items about the
+ * index, not FHIR resources.
+ *
+ * <p>SECURITY: every endpoint here is for the data-quality role ({@link #ROLE}); the security issue
+ * adds the check (e.g. {@code @PreAuthorize("hasRole('DATA_QUALITY')")} on this class) and
+ * {@link #user} then names the authenticated caller for the link history.
+ */
+@RestController
+@RequestMapping("/identity")
+public class IdentityController {
+
+    public static final String ROLE = "DATA_QUALITY";
+
+    /** Request body of link and unlink: references or ids of a source Patient and a child record. */
+    public record LinkRequest(String source, String child) {
+    }
+
+    private final IdentityService identity;
+    private final PersonIndexStore index;
+
+    IdentityController(IdentityService identity, PersonIndexStore index) {
+        this.identity = identity;
+        this.index = index;
+    }
+
+    @GetMapping("/reviews")
+    public List<PersonIndexStore.Review> reviews(@RequestParam(defaultValue = "open") String status,
+                                                 @RequestParam(defaultValue = "100") int limit) {
+        return index.reviews(status, Math.min(Math.max(limit, 1), 1000));
+    }
+
+    /** One review with the source record's and the candidate child's records side by side. */
+    @GetMapping("/reviews/{id}")
+    public Map<String, Object> review(@PathVariable long id) {
+        PersonIndexStore.Review r = index.review(id)
+                .orElseThrow(() -> new ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException("Review task " + id + " not found"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("review", r);
+        out.put("source", index.features(r.pool(), r.sourceId()).orElse(null));
+        List<PersonFeatures> candidate = new ArrayList<>(index.features(r.pool(), index.members(r.pool(), r.candidateChildId())));
+        out.put("candidateChild", r.candidateChildId());
+        out.put("candidateRecords", candidate);
+        return out;
+    }
+
+    @PostMapping("/reviews/{id}/accept")
+    public Map<String, Object> accept(@PathVariable long id, HttpServletRequest request) {
+        identity.acceptReview(id, user(request));
+        return Map.of("review", id, "status", "accepted");
+    }
+
+    @PostMapping("/reviews/{id}/reject")
+    public Map<String, Object> reject(@PathVariable long id, HttpServletRequest request) {
+        identity.rejectReview(id, user(request));
+        return Map.of("review", id, "status", "rejected");
+    }
+
+    @PostMapping("/link")
+    public Map<String, Object> link(@RequestBody LinkRequest body, HttpServletRequest request) {
+        String source = patientId(body.source(), "source");
+        String child = patientId(body.child(), "child");
+        identity.link(source, child, user(request));
+        return child(child);
+    }
+
+    @PostMapping("/unlink")
+    public Map<String, Object> unlink(@RequestBody LinkRequest body, HttpServletRequest request) {
+        String source = patientId(body.source(), "source");
+        String child = patientId(body.child(), "child");
+        identity.unlink(source, child, user(request));
+        Map<String, Object> out = child(child);
+        out.put("sourceNowIn", identity.childOf(source).orElse(null));
+        return out;
+    }
+
+    /** A child record's current source records, full link history and review tasks. */
+    @GetMapping("/children/{childId}")
+    public Map<String, Object> child(@PathVariable String childId) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("child", childId);
+        out.put("sources", identity.sourceRecordsOf(childId));
+        out.put("links", identity.history(childId));
+        out.put("reviews", index.reviewsFor(ChildRecordWriter.POOL, childId));
+        return out;
+    }
+
+    @ExceptionHandler(BaseServerResponseException.class)
+    ResponseEntity<Map<String, Object>> error(BaseServerResponseException e) {
+        return ResponseEntity.status(e.getStatusCode()).body(Map.of("status", e.getStatusCode(), "error", e.getMessage()));
+    }
+
+    private static String patientId(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidRequestException("'" + name + "' is required (a Patient id or Patient/<id>)");
+        }
+        return value.startsWith("Patient/") ? value.substring("Patient/".length()) : value;
+    }
+
+    /** Who is acting, for the link history; the authenticated user once security is in place. */
+    static String user(HttpServletRequest request) {
+        return request.getUserPrincipal() != null ? request.getUserPrincipal().getName() : "anonymous";
+    }
+}

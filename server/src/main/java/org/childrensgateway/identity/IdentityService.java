@@ -1,0 +1,126 @@
+package org.childrensgateway.identity;
+
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.childrensgateway.fhir.DerivedRecords;
+import org.childrensgateway.fhir.ResourceCodec;
+import org.childrensgateway.store.ResourceStore;
+import org.childrensgateway.store.StoredResource;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.RelatedPerson;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The person index's entry points: matching written records, the data-quality operations, and the
+ * questions other capabilities ask (which child is this, which source records and identifiers does
+ * it have). Export calls {@link #identifiersOf} and {@link #sourceRecordsOf} to write a linked
+ * source's data under the receiving system's own identifier for the child.
+ */
+@Service
+public class IdentityService {
+
+    private static final String POOL = ChildRecordWriter.POOL;
+
+    private final PersonIndexStore index;
+    private final PersonLinker linker;
+    private final ChildRecordWriter writer;
+    private final ResourceStore store;
+    private final ResourceCodec codec;
+
+    IdentityService(PersonIndexStore index, PersonLinker linker, ChildRecordWriter writer, ResourceStore store, ResourceCodec codec) {
+        this.index = index;
+        this.linker = linker;
+        this.writer = writer;
+        this.store = store;
+        this.codec = codec;
+    }
+
+    /** Matches the source Patients written (or whose carers were written) in a transaction, then rewrites the child records concerned. */
+    @Transactional
+    public void process(Set<String> touched, Set<String> deleted) {
+        Set<String> affected = new LinkedHashSet<>();
+        for (String id : deleted) {
+            affected.addAll(linker.remove(POOL, id));
+        }
+        for (String id : touched) {
+            Optional<StoredResource> stored = store.read("Patient", id).filter(r -> !r.deleted());
+            if (stored.isEmpty()) {
+                affected.addAll(linker.remove(POOL, id));
+                continue;
+            }
+            Patient p = (Patient) codec.decode(stored.get());
+            if (DerivedRecords.isDerived(p)) {
+                continue;
+            }
+            List<RelatedPerson> carers = store.loadRevIncludes(List.of(stored.get()), "RelatedPerson", "patient").stream()
+                    .map(s -> (RelatedPerson) codec.decode(s)).filter(r -> !DerivedRecords.isDerived(r)).toList();
+            affected.addAll(linker.match(POOL, FeatureExtractor.ofPatient(id, p, carers)));
+        }
+        affected.forEach(writer::refresh);
+    }
+
+    // ---- data-quality operations (the place for the data-quality role check, see IdentityController) ----
+
+    @Transactional
+    public void link(String sourceId, String childId, String by) {
+        linker.link(POOL, sourceId, childId, by, "manual").forEach(writer::refresh);
+    }
+
+    @Transactional
+    public void unlink(String sourceId, String childId, String by) {
+        linker.unlink(POOL, sourceId, childId, by).forEach(writer::refresh);
+    }
+
+    @Transactional
+    public void acceptReview(long reviewId, String by) {
+        linker.acceptReview(reviewId, by).forEach(writer::refresh);
+    }
+
+    @Transactional
+    public void rejectReview(long reviewId, String by) {
+        linker.rejectReview(reviewId, by);
+    }
+
+    // ---- questions ----
+
+    /** The child record a Patient id stands for: itself when it is a child record, else the child its source record is linked to. */
+    @Transactional(readOnly = true)
+    public Optional<String> childOf(String patientId) {
+        if (!index.membersOf(POOL, List.of(patientId)).isEmpty()) {
+            return Optional.of(patientId);
+        }
+        return Optional.ofNullable(index.childrenOf(POOL, List.of(patientId)).get(patientId));
+    }
+
+    /** Ids of the source Patients linked to a child record (empty when the id is not a child record). */
+    @Transactional(readOnly = true)
+    public List<String> sourceRecordsOf(String childId) {
+        return index.members(POOL, childId);
+    }
+
+    /**
+     * Every identifier of the child a Patient id (child record or source record) stands for: the NHS
+     * number, each source system's own id and the child record's id. For a source that is in no child
+     * record yet, its own identifiers. Export picks the receiving system's identifier from these.
+     */
+    @Transactional(readOnly = true)
+    public List<Identifier> identifiersOf(String childOrSourcePatientId) {
+        String id = childOf(childOrSourcePatientId).orElse(childOrSourcePatientId);
+        StoredResource stored = store.read("Patient", id).filter(r -> !r.deleted())
+                .or(() -> store.read("Patient", childOrSourcePatientId).filter(r -> !r.deleted()))
+                .orElseThrow(() -> new ResourceNotFoundException("Patient/" + childOrSourcePatientId));
+        return new ArrayList<>(((Patient) codec.decode(stored)).getIdentifier());
+    }
+
+    /** Link rows (current and ended) naming a child record, oldest first: the audit trail of the child's linkage. */
+    @Transactional(readOnly = true)
+    public List<PersonIndexStore.Link> history(String childId) {
+        return index.historyOfChild(POOL, childId);
+    }
+}

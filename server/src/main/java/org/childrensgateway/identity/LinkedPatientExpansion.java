@@ -1,0 +1,85 @@
+package org.childrensgateway.identity;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.childrensgateway.fhir.SearchExpansion;
+import org.childrensgateway.search.SearchParamType;
+import org.childrensgateway.store.SearchQuery;
+import org.springframework.stereotype.Component;
+
+/**
+ * A search whose reference parameter names a child record ({@code Observation?patient=<child>},
+ * {@code Consent?patient=}, {@code RelatedPerson?patient=}, {@code subject=Patient/<child>} ...) also
+ * matches resources recorded against any source record linked to it, so clients need not know the
+ * linkage. One indexed query finds the linked records; the search itself stays one query.
+ */
+@Component
+class LinkedPatientExpansion implements SearchExpansion {
+
+    private final PersonIndexStore index;
+
+    LinkedPatientExpansion(PersonIndexStore index) {
+        this.index = index;
+    }
+
+    @Override
+    public SearchQuery expand(SearchQuery query) {
+        Set<String> patients = new LinkedHashSet<>();
+        for (SearchQuery.Clause c : query.clauses()) {
+            if (expandable(c)) {
+                c.values().forEach(v -> {
+                    String id = patientId(c, v);
+                    if (id != null) {
+                        patients.add(id);
+                    }
+                });
+            }
+        }
+        if (patients.isEmpty()) {
+            return query;
+        }
+        Map<String, List<String>> members = index.membersOf(ChildRecordWriter.POOL, patients);
+        if (members.isEmpty()) {
+            return query;
+        }
+        List<SearchQuery.Clause> clauses = new ArrayList<>();
+        for (SearchQuery.Clause c : query.clauses()) {
+            if (!expandable(c)) {
+                clauses.add(c);
+                continue;
+            }
+            Set<String> values = new LinkedHashSet<>(c.values());
+            for (String v : c.values()) {
+                String id = patientId(c, v);
+                if (id != null) {
+                    members.getOrDefault(id, List.of()).forEach(m -> values.add("Patient/" + m));
+                }
+            }
+            clauses.add(new SearchQuery.Clause(c.param(), c.special(), c.modifier(), List.copyOf(values), c.chained(), c.chainedType()));
+        }
+        return new SearchQuery(query.resourceType(), clauses, query.sort());
+    }
+
+    private static boolean expandable(SearchQuery.Clause c) {
+        return c.param() != null && c.param().type() == SearchParamType.REFERENCE && c.chained() == null && c.modifier() == null
+                // Patient?link= asks about the link itself; it must not be widened.
+                && !("Patient".equals(c.param().resourceType()) && "link".equals(c.param().name()));
+    }
+
+    /** The Patient id a reference value names, or null. */
+    private static String patientId(SearchQuery.Clause c, String value) {
+        String v = value;
+        int history = v.indexOf("/_history/");
+        if (history > 0) {
+            v = v.substring(0, history);
+        }
+        String[] parts = v.split("/");
+        if (parts.length >= 2) {
+            return "Patient".equals(parts[parts.length - 2]) ? parts[parts.length - 1] : null;
+        }
+        return c.param().targetTypes().equals(Set.of("Patient")) ? v : null;
+    }
+}

@@ -1,0 +1,302 @@
+package org.childrensgateway.identity;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The person index tables (020-identity.sql): features, blocking keys, links and review tasks. */
+@Repository
+public class PersonIndexStore {
+
+    /** A row of person_link. */
+    public record Link(long id, String pool, String sourceId, String childId, String status, String method, Double score,
+                       List<Evidence> evidence, Instant created, String createdBy, Instant ended, String endedBy, String endReason) {
+    }
+
+    /** A row of review_task. */
+    public record Review(long id, String pool, String sourceId, String candidateChildId, Double score, List<Evidence> evidence,
+                         String reason, String status, Instant created, Instant resolved, String resolvedBy) {
+    }
+
+    private static final String LINK_COLUMNS = "id, pool, source_id, child_id, status, method, score, evidence::text, created,"
+            + " created_by, ended, ended_by, end_reason";
+    private static final String REVIEW_COLUMNS = "id, pool, source_id, candidate_child_id, score, evidence::text, reason, status,"
+            + " created, resolved, resolved_by";
+    private static final TypeReference<List<Evidence>> EVIDENCE = new TypeReference<>() {
+    };
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+    private final ObjectMapper json;
+
+    public PersonIndexStore(JdbcClient jdbc, JdbcTemplate template, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.template = template;
+        this.json = json;
+    }
+
+    // ---- features and blocking keys ----
+
+    void saveFeatures(String pool, PersonFeatures f, Set<String> keys) {
+        boolean inserted = jdbc.sql("insert into identity_features (pool, source_id, features, updated) values (?, ?, ?::jsonb, now())"
+                        + " on conflict (pool, source_id) do update set features = excluded.features, updated = now()"
+                        + " returning (xmax = 0)")
+                .params(pool, f.sourceId(), write(f)).query(Boolean.class).single();
+        if (!inserted) {
+            jdbc.sql("delete from identity_key where pool = ? and source_id = ?").params(pool, f.sourceId()).update();
+        }
+        jdbc.sql("insert into identity_key (pool, key, source_id) select ?, k, ? from unnest(?::text[]) as u(k)")
+                .params(pool, f.sourceId(), keys.stream().map(PersonIndexStore::trim).toArray(String[]::new)).update();
+    }
+
+    void removeFeatures(String pool, String sourceId) {
+        jdbc.sql("delete from identity_key where pool = ? and source_id = ?").params(pool, sourceId).update();
+        jdbc.sql("delete from identity_features where pool = ? and source_id = ?").params(pool, sourceId).update();
+    }
+
+    Optional<PersonFeatures> features(String pool, String sourceId) {
+        return jdbc.sql("select features::text from identity_features where pool = ? and source_id = ?").params(pool, sourceId)
+                .query(String.class).optional().map(this::readFeatures);
+    }
+
+    List<PersonFeatures> features(String pool, Collection<String> sourceIds) {
+        if (sourceIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("select features::text from identity_features where pool = ? and source_id = any(?) order by source_id")
+                .params(pool, sourceIds.toArray(String[]::new)).query(String.class).list().stream().map(this::readFeatures).toList();
+    }
+
+    /**
+     * Records sharing a blocking key with {@code keys}, with the child record each currently belongs
+     * to: one indexed query, at most {@code limit} records whatever the population.
+     */
+    List<LinkDecider.Candidate> candidates(String pool, Set<String> keys, String excludeSourceId, int limit) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("select f.features::text, l.child_id from"
+                        + " (select distinct k.source_id from identity_key k where k.pool = ? and k.key = any(?) and k.source_id <> ? limit ?) c"
+                        + " join identity_features f on f.pool = ? and f.source_id = c.source_id"
+                        + " left join person_link l on l.pool = f.pool and l.source_id = f.source_id and l.status = 'linked' and l.ended is null")
+                .params(pool, keys.stream().map(PersonIndexStore::trim).toArray(String[]::new), excludeSourceId, limit, pool)
+                .query((rs, n) -> new LinkDecider.Candidate(readFeatures(rs.getString(1)), rs.getString(2))).list();
+    }
+
+    /** Serialises matching of records that share a blocking key (so two arrivals cannot both start a child record). */
+    void lockKeys(String pool, Set<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        // One round trip; sorted so that concurrent matchers take the locks in the same order.
+        jdbc.sql("select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from"
+                        + " (select ? || k as k from unnest(?::text[]) as u(k) order by 1) s")
+                .params("identity:" + pool + ":", new java.util.TreeSet<>(keys).toArray(String[]::new)).query(Long.class).single();
+    }
+
+    // ---- links ----
+
+    /** The current link and the rejected child records of a source, in one query. */
+    record SourceState(Optional<Link> current, Set<String> rejected) {
+    }
+
+    SourceState state(String pool, String sourceId) {
+        List<Link> rows = jdbc.sql("select " + LINK_COLUMNS + " from person_link where pool = ? and source_id = ? and ended is null")
+                .params(pool, sourceId).query((org.springframework.jdbc.core.RowMapper<Link>) this::link).list();
+        Set<String> rejected = new HashSet<>();
+        Optional<Link> current = Optional.empty();
+        for (Link l : rows) {
+            if ("linked".equals(l.status())) {
+                current = Optional.of(l);
+            } else if ("rejected".equals(l.status())) {
+                rejected.add(l.childId());
+            }
+        }
+        return new SourceState(current, rejected);
+    }
+
+    Optional<Link> currentLink(String pool, String sourceId) {
+        return jdbc.sql("select " + LINK_COLUMNS + " from person_link where pool = ? and source_id = ? and status = 'linked' and ended is null")
+                .params(pool, sourceId).query((org.springframework.jdbc.core.RowMapper<Link>) this::link).optional();
+    }
+
+    /** Source ids currently linked to a child record, in id order. */
+    public List<String> members(String pool, String childId) {
+        return jdbc.sql("select source_id from person_link where pool = ? and child_id = ? and status = 'linked' and ended is null"
+                        + " order by source_id").params(pool, childId).query(String.class).list();
+    }
+
+    /** child id for each source id given that is linked (one query). */
+    Map<String, String> childrenOf(String pool, Collection<String> sourceIds) {
+        Map<String, String> out = new java.util.HashMap<>();
+        if (sourceIds.isEmpty()) {
+            return out;
+        }
+        jdbc.sql("select source_id, child_id from person_link where pool = ? and source_id = any(?) and status = 'linked' and ended is null")
+                .params(pool, sourceIds.toArray(String[]::new)).query((rs, n) -> out.put(rs.getString(1), rs.getString(2))).list();
+        return out;
+    }
+
+    /** Current members of each given child id (one query); ids that are not child records are absent. */
+    public Map<String, List<String>> membersOf(String pool, Collection<String> childIds) {
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        if (childIds.isEmpty()) {
+            return out;
+        }
+        jdbc.sql("select child_id, source_id from person_link where pool = ? and child_id = any(?) and status = 'linked' and ended is null"
+                        + " order by child_id, source_id")
+                .params(pool, childIds.toArray(String[]::new))
+                .query((rs, n) -> out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2))).list();
+        return out;
+    }
+
+    boolean isChild(String pool, String childId) {
+        return jdbc.sql("select exists (select 1 from person_link where pool = ? and child_id = ?)").params(pool, childId)
+                .query(Boolean.class).single();
+    }
+
+    Set<String> rejectedChildren(String pool, String sourceId) {
+        return new HashSet<>(jdbc.sql("select child_id from person_link where pool = ? and source_id = ? and status = 'rejected' and ended is null")
+                .params(pool, sourceId).query(String.class).list());
+    }
+
+    long insertLink(String pool, String sourceId, String childId, String status, String method, MatchResult result, String by) {
+        return jdbc.sql("insert into person_link (pool, source_id, child_id, status, method, score, evidence, created_by)"
+                        + " values (?, ?, ?, ?, ?, ?, ?::jsonb, ?) returning id")
+                .params(pool, sourceId, childId, status, method, result == null ? null : BigDecimal.valueOf(result.score()),
+                        result == null ? null : write(result.evidence()), by)
+                .query(Long.class).single();
+    }
+
+    long insertLink(String pool, String sourceId, String childId, String method, Double score, List<Evidence> evidence, String by) {
+        return jdbc.sql("insert into person_link (pool, source_id, child_id, status, method, score, evidence, created_by)"
+                        + " values (?, ?, ?, 'linked', ?, ?, ?::jsonb, ?) returning id")
+                .params(pool, sourceId, childId, method, score == null ? null : BigDecimal.valueOf(score),
+                        evidence == null ? null : write(evidence), by)
+                .query(Long.class).single();
+    }
+
+    void endLink(long id, String by, String reason) {
+        jdbc.sql("update person_link set ended = now(), ended_by = ?, end_reason = ? where id = ? and ended is null")
+                .params(by, reason, id).update();
+    }
+
+    void endRejection(String pool, String sourceId, String childId, String by) {
+        jdbc.sql("update person_link set ended = now(), ended_by = ?, end_reason = 'linked manually'"
+                        + " where pool = ? and source_id = ? and child_id = ? and status = 'rejected' and ended is null")
+                .params(by, pool, sourceId, childId).update();
+    }
+
+    /** Every link row, current and ended, of a source record, newest first. */
+    List<Link> historyOfSource(String pool, String sourceId) {
+        return jdbc.sql("select " + LINK_COLUMNS + " from person_link where pool = ? and source_id = ? order by id desc")
+                .params(pool, sourceId).query((org.springframework.jdbc.core.RowMapper<Link>) this::link).list();
+    }
+
+    /** Every link row, current and ended, that names a child record, oldest first. */
+    public List<Link> historyOfChild(String pool, String childId) {
+        return jdbc.sql("select " + LINK_COLUMNS + " from person_link where pool = ? and child_id = ? order by id")
+                .params(pool, childId).query((org.springframework.jdbc.core.RowMapper<Link>) this::link).list();
+    }
+
+    // ---- review tasks ----
+
+    void openReview(String pool, String sourceId, String childId, MatchResult result, String reason) {
+        jdbc.sql("insert into review_task (pool, source_id, candidate_child_id, score, evidence, reason) values (?, ?, ?, ?, ?::jsonb, ?)"
+                        + " on conflict (pool, source_id, candidate_child_id) where status = 'open' do update"
+                        + " set score = excluded.score, evidence = excluded.evidence, reason = excluded.reason")
+                .params(pool, sourceId, childId, BigDecimal.valueOf(result.score()), write(result.evidence()), reason).update();
+    }
+
+    public List<Review> reviews(String status, int limit) {
+        return jdbc.sql("select " + REVIEW_COLUMNS + " from review_task where status = ? order by created, id limit ?")
+                .params(status, limit).query((org.springframework.jdbc.core.RowMapper<Review>) this::review).list();
+    }
+
+    public List<Review> reviewsFor(String pool, String childOrSource) {
+        return jdbc.sql("select " + REVIEW_COLUMNS + " from review_task where pool = ? and (source_id = ? or candidate_child_id = ?) order by id")
+                .params(pool, childOrSource, childOrSource).query((org.springframework.jdbc.core.RowMapper<Review>) this::review).list();
+    }
+
+    public Optional<Review> review(long id) {
+        return jdbc.sql("select " + REVIEW_COLUMNS + " from review_task where id = ? for update").param(id).query((org.springframework.jdbc.core.RowMapper<Review>) this::review).optional();
+    }
+
+    void resolveReview(long id, String status, String by) {
+        jdbc.sql("update review_task set status = ?, resolved = now(), resolved_by = ? where id = ? and status = 'open'")
+                .params(status, by, id).update();
+    }
+
+    /** Closes open reviews of a source that a later decision made moot. */
+    void supersedeReviews(String pool, String sourceId, String childId, String status, String by) {
+        jdbc.sql("update review_task set status = ?, resolved = now(), resolved_by = ?"
+                        + " where pool = ? and source_id = ? and candidate_child_id = ? and status = 'open'")
+                .params(status, by, pool, sourceId, childId).update();
+    }
+
+    // ---- mapping ----
+
+    private Link link(ResultSet rs, int n) throws SQLException {
+        BigDecimal score = rs.getBigDecimal(7);
+        return new Link(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                score == null ? null : score.doubleValue(), readEvidence(rs.getString(8)), instant(rs.getTimestamp(9)),
+                rs.getString(10), instant(rs.getTimestamp(11)), rs.getString(12), rs.getString(13));
+    }
+
+    private Review review(ResultSet rs, int n) throws SQLException {
+        BigDecimal score = rs.getBigDecimal(5);
+        return new Review(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), score == null ? null : score.doubleValue(),
+                readEvidence(rs.getString(6)), rs.getString(7), rs.getString(8), instant(rs.getTimestamp(9)),
+                instant(rs.getTimestamp(10)), rs.getString(11));
+    }
+
+    private static Instant instant(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
+    }
+
+    private static String trim(String key) {
+        return key.length() <= 200 ? key : key.substring(0, 200);
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialise identity data", e);
+        }
+    }
+
+    private PersonFeatures readFeatures(String text) {
+        try {
+            return json.readValue(text, PersonFeatures.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Unreadable identity features", e);
+        }
+    }
+
+    private List<Evidence> readEvidence(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return json.readValue(text, EVIDENCE);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Unreadable link evidence", e);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package org.childrensgateway.identity;
+
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the person index: matches an arriving record, and performs the manual operations (link,
+ * unlink, accept and reject a review). Works on ids only; turning the index into child-record
+ * resources is {@link ChildRecordWriter}'s job. Every method returns the child records whose
+ * membership changed, so the caller can rewrite exactly those. Runs inside the caller's transaction.
+ */
+@Component
+public class PersonLinker {
+
+    public static final String SYSTEM_USER = "gateway-matcher";
+
+    private final PersonIndexStore index;
+    private final LinkDecider decider;
+    private final LinkageSettings settings;
+
+    public PersonLinker(PersonIndexStore index, LinkageSettings settings) {
+        this.index = index;
+        this.settings = settings;
+        this.decider = new LinkDecider(settings);
+    }
+
+    /**
+     * Matches one source record. A record already linked keeps its link (a person may have confirmed
+     * it), unless it is alone in a child record it was given automatically: then it is matched again,
+     * because a later update (an NHS number added, a typo fixed) may show where it belongs.
+     */
+    public Set<String> match(String pool, PersonFeatures f) {
+        Set<String> keys = BlockingKeys.of(f);
+        index.lockKeys(pool, keys);
+        index.saveFeatures(pool, f, keys);
+        Set<String> affected = new LinkedHashSet<>();
+        PersonIndexStore.SourceState state = index.state(pool, f.sourceId());
+        Optional<PersonIndexStore.Link> current = state.current();
+        if (current.isPresent()) {
+            affected.add(current.get().childId());
+            boolean rematch = "new".equals(current.get().method()) && index.members(pool, current.get().childId()).size() == 1;
+            if (!rematch) {
+                return affected;
+            }
+        }
+        List<LinkDecider.Candidate> candidates = index.candidates(pool, keys, f.sourceId(), settings.maxCandidates());
+        LinkDecider.Decision d = decider.decide(f, candidates, state.rejected());
+        String childId;
+        if (d.links()) {
+            if (current.isPresent()) {
+                index.endLink(current.get().id(), SYSTEM_USER, "matched to another child record after an update");
+            }
+            index.insertLink(pool, f.sourceId(), d.childId(), "linked", d.method(), d.result(), SYSTEM_USER);
+            childId = d.childId();
+        } else if (current.isPresent()) {
+            childId = current.get().childId();
+        } else {
+            childId = newChildId();
+            index.insertLink(pool, f.sourceId(), childId, "linked", "new", null, SYSTEM_USER);
+        }
+        affected.add(childId);
+        for (LinkDecider.Proposal p : d.reviews()) {
+            if (!p.childId().equals(childId)) {
+                index.openReview(pool, f.sourceId(), p.childId(), p.result(), p.reason());
+            }
+        }
+        return affected;
+    }
+
+    /** A source record was deleted: it leaves its child record (the link history stays). */
+    public Set<String> remove(String pool, String sourceId) {
+        Set<String> affected = new LinkedHashSet<>();
+        index.currentLink(pool, sourceId).ifPresent(l -> {
+            index.endLink(l.id(), SYSTEM_USER, "source record deleted");
+            affected.add(l.childId());
+        });
+        index.removeFeatures(pool, sourceId);
+        return affected;
+    }
+
+    /** Manual link by a data-quality user: the source leaves its current child record and joins {@code childId}. */
+    public Set<String> link(String pool, String sourceId, String childId, String by, String method) {
+        if (!index.isChild(pool, childId)) {
+            throw new ResourceNotFoundException(childId + " is not a child record");
+        }
+        PersonIndexStore.Link current = index.currentLink(pool, sourceId)
+                .orElseThrow(() -> new ResourceNotFoundException(sourceId + " is not a source record in the person index"));
+        Set<String> affected = new LinkedHashSet<>();
+        if (current.childId().equals(childId)) {
+            return affected;
+        }
+        index.endLink(current.id(), by, "moved to another child record (" + method + ")");
+        index.endRejection(pool, sourceId, childId, by);
+        MatchResult evidence = index.features(pool, sourceId).flatMap(f -> best(pool, f, childId)).orElse(null);
+        index.insertLink(pool, sourceId, childId, "linked", method, evidence, by);
+        index.supersedeReviews(pool, sourceId, childId, "accepted", by);
+        affected.add(current.childId());
+        affected.add(childId);
+        return affected;
+    }
+
+    /**
+     * Unlink: the source leaves {@code childId} and the pair is remembered as rejected, so matching
+     * never joins them again. The source returns to the child record it was in before it joined
+     * (restoring that record exactly, with the earlier link's method, score and evidence) or, if it
+     * never had another, starts a new one.
+     */
+    public Set<String> unlink(String pool, String sourceId, String childId, String by) {
+        PersonIndexStore.Link current = index.currentLink(pool, sourceId)
+                .filter(l -> l.childId().equals(childId))
+                .orElseThrow(() -> new InvalidRequestException(sourceId + " is not linked to child record " + childId));
+        if (index.members(pool, childId).size() == 1) {
+            throw new InvalidRequestException(sourceId + " is the only record in " + childId + "; there is nothing to unlink it from");
+        }
+        index.endLink(current.id(), by, "unlinked");
+        index.insertLink(pool, sourceId, childId, "rejected", "manual", null, by);
+        Optional<PersonIndexStore.Link> previous = index.historyOfSource(pool, sourceId).stream()
+                .filter(l -> "linked".equals(l.status()) && !l.childId().equals(childId) && l.ended() != null)
+                .findFirst();
+        Set<String> affected = new LinkedHashSet<>();
+        affected.add(childId);
+        if (previous.isPresent() && !index.rejectedChildren(pool, sourceId).contains(previous.get().childId())) {
+            PersonIndexStore.Link p = previous.get();
+            index.insertLink(pool, sourceId, p.childId(), p.method(), p.score(), p.evidence(), by);
+            affected.add(p.childId());
+        } else {
+            String fresh = newChildId();
+            index.insertLink(pool, sourceId, fresh, "linked", "manual", null, by);
+            affected.add(fresh);
+        }
+        return affected;
+    }
+
+    public Set<String> acceptReview(long reviewId, String by) {
+        PersonIndexStore.Review r = openReview(reviewId);
+        Set<String> affected = link(r.pool(), r.sourceId(), r.candidateChildId(), by, "review");
+        index.resolveReview(reviewId, "accepted", by);
+        return affected;
+    }
+
+    public void rejectReview(long reviewId, String by) {
+        PersonIndexStore.Review r = openReview(reviewId);
+        index.insertLink(r.pool(), r.sourceId(), r.candidateChildId(), "rejected", "review", null, by);
+        index.resolveReview(reviewId, "rejected", by);
+    }
+
+    private PersonIndexStore.Review openReview(long id) {
+        PersonIndexStore.Review r = index.review(id).orElseThrow(() -> new ResourceNotFoundException("Review task " + id + " not found"));
+        if (!"open".equals(r.status())) {
+            throw new InvalidRequestException("Review task " + id + " is already " + r.status());
+        }
+        return r;
+    }
+
+    /** The best comparison of a record with the members of a child record (evidence for manual links). */
+    Optional<MatchResult> best(String pool, PersonFeatures f, String childId) {
+        return index.features(pool, index.members(pool, childId)).stream().map(m -> MatchScorer.compare(f, m))
+                .max(java.util.Comparator.comparingDouble(MatchResult::score));
+    }
+
+    static String newChildId() {
+        return UUID.randomUUID().toString();
+    }
+}

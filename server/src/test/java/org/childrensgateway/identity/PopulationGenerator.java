@@ -1,0 +1,241 @@
+package org.childrensgateway.identity;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A synthetic register of children with known truth, for measuring linkage. Households hold one to
+ * three children (siblings), about 2% of children are twins (same date of birth, surname and
+ * address, different given names); each child has two or three source records (SystmOne, RiO,
+ * children's centre) with realistic noise: nicknames and Welsh/English forms, typos, day and month
+ * transposed, missing NHS numbers (mostly at the centre), postcode spacing and case, address
+ * spellings, moves, missing sex, carers named with nicknames. Seeded, so runs are repeatable.
+ */
+final class PopulationGenerator {
+
+    /** One generated source record and the child it truly belongs to. */
+    record SourceRecord(int truth, PersonFeatures features) {
+    }
+
+    private static final String[] BOYS = {"William", "John", "David", "Llyr", "James", "Thomas", "Robert", "Richard", "Edward", "Hugh",
+        "Owen", "Henry", "Charles", "Daniel", "Matthew", "Samuel", "Benjamin", "Joseph", "Michael", "Oliver", "Rhys", "Peter", "Osian",
+        "Gethin", "Cai", "Dylan", "Iwan", "Ifan", "Noah", "Leo", "Arthur", "Freddie", "Jacob", "Harrison", "Mason", "Elis", "Tomos",
+        "Aled", "Emrys", "Macsen", "Teilo", "Jac", "Alfie", "George", "Theo", "Luca", "Zain", "Mohammed", "Adam", "Isaac"};
+    private static final String[] GIRLS = {"Amelia", "Elizabeth", "Catherine", "Eleanor", "Jane", "Mary", "Anne", "Charlotte",
+        "Alexandra", "Samantha", "Jennifer", "Rebecca", "Victoria", "Jessica", "Abigail", "Olivia", "Isabella", "Sophie", "Gwen",
+        "Margaret", "Nia", "Seren", "Ffion", "Cerys", "Mali", "Alys", "Efa", "Lili", "Megan", "Elin", "Cadi", "Manon", "Hannah",
+        "Grace", "Ava", "Poppy", "Freya", "Florence", "Evie", "Mia", "Ruby", "Ivy", "Aria", "Layla", "Isla", "Eira", "Mabli", "Non",
+        "Heledd", "Nansi"};
+    private static final String[] SURNAMES = {"Jones", "Jones", "Jones", "Williams", "Williams", "Davies", "Davies", "Evans", "Evans",
+        "Thomas", "Thomas", "Roberts", "Hughes", "Lewis", "Morgan", "Griffiths", "Price", "Rees", "Jenkins", "Phillips", "Edwards",
+        "Owen", "James", "Powell", "Lloyd", "Morris", "ap Dafydd", "Pritchard", "Howells", "Bevan", "Parry", "Probert", "Vaughan",
+        "Watkins", "Harris", "Smith", "Taylor", "Brown", "Wilson", "Walker", "Wright", "O'Neill", "Khan", "Ahmed", "Patel", "Nowak",
+        "Kowalski", "ap Rhys", "Llewellyn", "Prosser", "Bowen", "Meredith", "Gittins", "Cadwaladr", "Rowlands", "Humphreys",
+        "Jenkins-Price", "Ellis", "Pugh", "Rogers"};
+    private static final String[] STREETS = {"Heol y Bryn", "Stryd Fawr", "High Street", "Church Road", "Station Road", "Heol Gwyn",
+        "Mill Lane", "Park Road", "Canal View", "Victoria Street", "Ffordd y Parc", "Heol Newydd", "Commercial Street", "Bridge Street",
+        "Maes y Dre", "Llys Derwen", "Clos Ceirios", "Queen Street", "King Street", "Chapel Road"};
+    private static final String[] OUTWARD = {"NP4", "NP44", "NP18", "NP20", "CF10", "CF11", "CF14", "CF24", "CF31", "CF37", "SA1", "SA2",
+        "SA4", "SA15", "SA31", "LL11", "LL13", "LL55", "LL57", "SY23", "LD1", "NP7", "NP11", "NP12", "NP13", "NP22", "NP23", "NP25"};
+    private static final String[] MOTHERS = {"Cerys", "Sian", "Jane", "Elizabeth", "Catherine", "Rebecca", "Jennifer", "Sarah", "Emma",
+        "Rhian", "Nia", "Bethan", "Lowri", "Hannah", "Laura", "Amy", "Kate", "Megan", "Ffion", "Leah"};
+
+    private final Random random;
+
+    PopulationGenerator(long seed) {
+        this.random = new Random(seed);
+    }
+
+    /** A child as it truly is. */
+    private record Child(int truth, String nhs, String given, String middle, String family, LocalDate dob, String sex,
+                         String houseNumber, String street, String postcode, String mother, String motherFamily, String phone) {
+    }
+
+    List<SourceRecord> generate(int children, String idPrefix) {
+        List<Child> truth = new ArrayList<>();
+        while (truth.size() < children) {
+            household(truth, children);
+        }
+        List<SourceRecord> records = new ArrayList<>();
+        int seq = 0;
+        for (Child c : truth) {
+            List<String> systems = new ArrayList<>(List.of("systmone", "rio", "childrens-centre"));
+            java.util.Collections.shuffle(systems, random);
+            int count = random.nextDouble() < 0.5 ? 3 : 2;
+            for (String system : systems.subList(0, count)) {
+                records.add(new SourceRecord(c.truth(), record(c, system, idPrefix + "-" + (seq++))));
+            }
+        }
+        java.util.Collections.shuffle(records, random);
+        return records;
+    }
+
+    private void household(List<Child> out, int limit) {
+        String family = pick(SURNAMES);
+        String street = pick(STREETS);
+        String house = Integer.toString(1 + random.nextInt(120));
+        String postcode = pick(OUTWARD) + " " + random.nextInt(10) + (char) ('A' + random.nextInt(26)) + (char) ('A' + random.nextInt(26));
+        String mother = pick(MOTHERS);
+        String motherFamily = random.nextDouble() < 0.8 ? family : pick(SURNAMES);
+        String phone = "07700" + (100000 + random.nextInt(900000));
+        double r = random.nextDouble();
+        int kids = r < 0.70 ? 1 : r < 0.92 ? 2 : 3;
+        boolean twins = random.nextDouble() < 0.02;
+        LocalDate dob = LocalDate.of(2019, 1, 1).plusDays(random.nextInt(365 * 6));
+        List<String> used = new ArrayList<>();
+        for (int k = 0; k < kids + (twins ? 1 : 0) && out.size() < limit; k++) {
+            boolean twin = twins && k == 1;
+            if (k > 0 && !twin) {
+                dob = dob.plusDays(300 + random.nextInt(900));
+            }
+            String sex = random.nextBoolean() ? "male" : "female";
+            // Siblings and twins never share a name or a form of one (parents do not name twins Will and Bill).
+            String finalGiven = pick("male".equals(sex) ? BOYS : GIRLS);
+            while (clashes(finalGiven, used)) {
+                finalGiven = pick("male".equals(sex) ? BOYS : GIRLS);
+            }
+            used.add(finalGiven);
+            String middle = random.nextDouble() < 0.4 ? pick(random.nextBoolean() ? BOYS : GIRLS) : null;
+            out.add(new Child(out.size(), nhs(), finalGiven, middle, family, dob, sex, house, street, postcode, mother, motherFamily, phone));
+        }
+    }
+
+    private static boolean clashes(String name, List<String> used) {
+        String n = Names.normalise(name);
+        return used.stream().map(Names::normalise).anyMatch(u -> u.equals(n) || NameVariants.variants(u, n));
+    }
+
+    private PersonFeatures record(Child c, String system, String id) {
+        boolean centre = system.equals("childrens-centre");
+        String nhs = random.nextDouble() < (centre ? 0.3 : system.equals("rio") ? 0.9 : 0.97) ? c.nhs() : null;
+        boolean verified = nhs != null && !centre && random.nextDouble() < 0.8;
+        // Given name: a nickname or Welsh/English form (more often at the centre), a typo, middle name kept or not.
+        String given = c.given();
+        if (random.nextDouble() < (centre ? 0.35 : 0.08)) {
+            given = variant(given);
+        }
+        if (random.nextDouble() < 0.03) {
+            given = typo(given);
+        }
+        List<String> givens = new ArrayList<>();
+        givens.add(given);
+        if (c.middle() != null && !centre && random.nextDouble() < 0.7) {
+            givens.add(c.middle());
+        }
+        String family = c.family();
+        if (random.nextDouble() < 0.03) {
+            family = typo(family);
+        }
+        LocalDate dob = c.dob();
+        String birthDate = dob.toString();
+        double d = random.nextDouble();
+        if (d < 0.02 && dob.getDayOfMonth() <= 12 && dob.getDayOfMonth() != dob.getMonthValue()) {
+            birthDate = LocalDate.of(dob.getYear(), dob.getDayOfMonth(), dob.getMonthValue()).toString();
+        } else if (d < 0.03) {
+            int day = Math.max(1, Math.min(28, dob.getDayOfMonth() + (random.nextBoolean() ? 1 : -1)));
+            birthDate = LocalDate.of(dob.getYear(), dob.getMonthValue(), day).toString();
+        }
+        String sex = random.nextDouble() < 0.02 ? null : c.sex();
+        String postcode = c.postcode();
+        String line = c.houseNumber() + " " + c.street();
+        if (random.nextDouble() < 0.08) { // moved house since this system last heard
+            postcode = pick(OUTWARD) + " " + random.nextInt(10) + (char) ('A' + random.nextInt(26)) + (char) ('A' + random.nextInt(26));
+            line = (1 + random.nextInt(120)) + " " + pick(STREETS);
+        } else {
+            line = addressVariant(line);
+        }
+        postcode = postcodeVariant(postcode);
+        List<String> carers = new ArrayList<>();
+        List<String> phones = new ArrayList<>();
+        if (!system.equals("rio") && random.nextDouble() < 0.9) {
+            String mother = random.nextDouble() < 0.15 ? variant(c.mother()) : c.mother();
+            carers.add(Names.normalise(mother) + " " + Names.family(c.motherFamily()));
+            if (random.nextDouble() < 0.6) {
+                phones.add(c.phone());
+            }
+        }
+        List<String> normalisedGiven = new ArrayList<>();
+        givens.forEach(g -> normalisedGiven.addAll(List.of(Names.normalise(g).split(" "))));
+        return new PersonFeatures(id, system, nhs, verified, normalisedGiven, Names.family(family), birthDate, sex,
+                Names.postcode(postcode), Names.normalise(line), carers, phones);
+    }
+
+    private String variant(String name) {
+        List<String> forms = new ArrayList<>(NameVariants.forms(Names.normalise(name)));
+        forms.remove(Names.normalise(name));
+        return forms.isEmpty() ? name : capitalise(forms.get(random.nextInt(forms.size())));
+    }
+
+    /** One character substituted, dropped or two neighbours swapped. */
+    private String typo(String s) {
+        if (s.length() < 4) {
+            return s;
+        }
+        int i = 1 + random.nextInt(s.length() - 2);
+        char[] c = s.toCharArray();
+        switch (random.nextInt(3)) {
+            case 0 -> c[i] = (char) ('a' + random.nextInt(26));
+            case 1 -> {
+                char t = c[i];
+                c[i] = c[i + 1];
+                c[i + 1] = t;
+            }
+            default -> {
+                return s.substring(0, i) + s.substring(i + 1);
+            }
+        }
+        return new String(c);
+    }
+
+    private String addressVariant(String line) {
+        double r = random.nextDouble();
+        if (r < 0.15) {
+            return line.replace(" y ", "-y-").replace("Street", "St").replace("Road", "Rd");
+        }
+        if (r < 0.25) {
+            return line.toUpperCase();
+        }
+        return line;
+    }
+
+    private String postcodeVariant(String postcode) {
+        double r = random.nextDouble();
+        if (r < 0.3) {
+            return postcode.replace(" ", "");
+        }
+        if (r < 0.5) {
+            return postcode.toLowerCase();
+        }
+        return postcode;
+    }
+
+    private String nhs() {
+        while (true) {
+            StringBuilder nine = new StringBuilder("999");
+            for (int i = 0; i < 6; i++) {
+                nine.append(random.nextInt(10));
+            }
+            int sum = 0;
+            for (int i = 0; i < 9; i++) {
+                sum += (nine.charAt(i) - '0') * (10 - i);
+            }
+            int check = 11 - sum % 11;
+            if (check == 11) {
+                check = 0;
+            }
+            if (check != 10) {
+                return nine.toString() + check;
+            }
+        }
+    }
+
+    private String pick(String[] values) {
+        return values[random.nextInt(values.length)];
+    }
+
+    private static String capitalise(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}
