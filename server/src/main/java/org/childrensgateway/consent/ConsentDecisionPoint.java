@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.childrensgateway.fhir.DerivedRecords;
 import org.childrensgateway.security.Caller;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
@@ -40,7 +42,8 @@ public class ConsentDecisionPoint {
     /**
      * @param directives the consent directives recorded for a child, by patient reference (loaded lazily)
      */
-    public Decision decide(Caller caller, Resource resource, Function<String, List<ConsentDirective>> directives) {
+    public Decision decide(Caller caller, Resource resource, Function<String, List<ConsentDirective>> directives,
+                           Function<String, Resource> loader) {
         if (caller == null || caller.organisation() == null) {
             return Decision.deny("no-caller", "no authenticated caller");
         }
@@ -52,6 +55,9 @@ public class ConsentDecisionPoint {
         }
         if (type.equals("Organization") || type.equals("Practitioner")) {
             return Decision.permit("directory", "directory data");
+        }
+        if (DerivedRecords.isDerived(resource)) {
+            return derived(caller, resource, directives, loader);
         }
         Optional<String> recorder = RecordingOrganisation.of(resource);
         if (recorder.isPresent() && recorder.get().equals(caller.organisation())) {
@@ -69,6 +75,37 @@ public class ConsentDecisionPoint {
             return Decision.permit("break-glass", "safeguarding override declared; withheld by " + withoutBreakGlass.rule());
         }
         return withoutBreakGlass;
+    }
+
+    /**
+     * A child record (or carer record) the person index derived from several sources: the caller sees
+     * it as far as they may see at least one of the source records it was made from.
+     */
+    private Decision derived(Caller caller, Resource resource, Function<String, List<ConsentDirective>> directives,
+                             Function<String, Resource> loader) {
+        if (!(resource instanceof Patient child)) {
+            Resource childRecord = loader.apply(PatientOf.reference(resource));
+            if (childRecord == null || !DerivedRecords.isDerived(childRecord)) {
+                return Decision.deny("child-record", "derived record without its child record");
+            }
+            return derived(caller, childRecord, directives, loader);
+        }
+        Decision best = Decision.deny("child-record", "no linked source record the caller may see");
+        for (Patient.PatientLinkComponent link : child.getLink()) {
+            Resource source = link.getOther().getReference() == null ? null : loader.apply(link.getOther().getReference());
+            if (source == null || DerivedRecords.isDerived(source)) {
+                continue;
+            }
+            Decision d = decide(caller, source, directives, loader);
+            if (d.effect() == Decision.Effect.PERMIT) {
+                return Decision.permit("child-record", "a linked source record is disclosed by rule " + d.rule());
+            }
+            if (d.effect() == Decision.Effect.REDUCE && !best.disclosed()) {
+                best = new Decision(Decision.Effect.REDUCE, "child-record", "as the linked source record: " + d.detail(), d.elements(),
+                        d.removeListed());
+            }
+        }
+        return best;
     }
 
     private Decision shared(Caller caller, SharingPolicyProperties.Role role, Resource resource, String recorder,

@@ -62,7 +62,7 @@ public class Disclosure {
         }
 
         public Decision decide(Resource resource) {
-            Decision decision = decisions.decide(caller, resource, this::directivesFor);
+            Decision decision = decisions.decide(caller, resource, this::directivesFor, this::load);
             if (recordBreakGlass && "break-glass".equals(decision.rule())) {
                 breakGlass.record(caller, resource);
             }
@@ -103,6 +103,23 @@ public class Disclosure {
 
         public List<String> explanations() {
             return explanations;
+        }
+
+        private final Map<String, Optional<Resource>> loaded = new HashMap<>();
+
+        /** A current resource by reference (e.g. a child record's source Patient), for decisions about derived records. */
+        private Resource load(String reference) {
+            if (reference == null || !reference.contains("/")) {
+                return null;
+            }
+            return loaded.computeIfAbsent(reference, ref -> {
+                String[] parts = ref.split("/");
+                return store.read(parts[parts.length - 2], parts[parts.length - 1]).filter(r -> !r.deleted()).map(r -> {
+                    Resource res = (Resource) context.newJsonParser().parseResource(r.json());
+                    res.setId(r.type() + "/" + r.id());
+                    return res;
+                });
+            }).orElse(null);
         }
 
         private List<ConsentDirective> directivesFor(String patientReference) {

@@ -12,6 +12,9 @@ public final class RecordingOrganisation {
 
     public static final String SYSTEM = "https://fhir.childrens-gateway.uk/CodeSystem/recording-organisation";
 
+    /** The recorder of records the gateway derives itself (child and carer records of the person index). */
+    public static final String GATEWAY = "GATEWAY";
+
     private RecordingOrganisation() {
     }
 

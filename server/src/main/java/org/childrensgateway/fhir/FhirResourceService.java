@@ -301,7 +301,7 @@ public class FhirResourceService {
     // ---- internals ----
 
     private WriteOutcome insert(IBaseResource resource, String id) {
-        RecordingOrganisation.stamp((Resource) resource, CallerContext.current().map(Caller::organisation).orElse(null));
+        RecordingOrganisation.stamp((Resource) resource, recorderFor(resource));
         Instant now = now();
         prepare(resource, id, 1, now);
         String json = codec.encode(resource);
@@ -316,8 +316,8 @@ public class FhirResourceService {
     private WriteOutcome replace(StoredResource existing, IBaseResource resource) {
         // The organisation that first recorded the resource stays its recorder whoever updates it.
         Resource previous = (Resource) codec.decode(existing);
-        RecordingOrganisation.stamp((Resource) resource, RecordingOrganisation.of(previous)
-                .orElse(CallerContext.current().map(Caller::organisation).orElse(null)));
+        RecordingOrganisation.stamp((Resource) resource, DerivedRecords.isDerived(resource) ? RecordingOrganisation.GATEWAY
+                : RecordingOrganisation.of(previous).orElse(recorderFor(resource)));
         if (!existing.deleted() && sameContent(existing, resource)) {
             return new WriteOutcome(WriteOutcome.Kind.UNCHANGED, existing, codec.decode(existing));
         }
@@ -341,6 +341,12 @@ public class FhirResourceService {
         candidate.getMeta().setVersionId(stored.getMeta().getVersionId());
         candidate.getMeta().setLastUpdated(stored.getMeta().getLastUpdated());
         return stored.equalsDeep(candidate);
+    }
+
+    /** Records the person index derives belong to the gateway, not to whoever's write set them off. */
+    private static String recorderFor(IBaseResource resource) {
+        return DerivedRecords.isDerived(resource) ? RecordingOrganisation.GATEWAY
+                : CallerContext.current().map(Caller::organisation).orElse(null);
     }
 
     private WriteOutcome notify(WriteOutcome outcome) {

@@ -23,15 +23,24 @@ import org.springframework.web.bind.annotation.RestController;
  * child record's link history. Plain JSON rather than FHIR operations: these are work items about the
  * index, not FHIR resources.
  *
- * <p>SECURITY: every endpoint here is for the data-quality role ({@link #ROLE}); the security issue
- * adds the check (e.g. {@code @PreAuthorize("hasRole('DATA_QUALITY')")} on this class) and
- * {@link #user} then names the authenticated caller for the link history.
+ * <p>Every endpoint here is for the data-quality role (and integration engineers, who run the
+ * feeds): {@link #requireDataQualityRole} runs before each of them.
  */
 @RestController
 @RequestMapping("/identity")
 public class IdentityController {
 
-    public static final String ROLE = "DATA_QUALITY";
+    public static final String ROLE = "data-quality";
+    private static final java.util.Set<String> ALLOWED_ROLES = java.util.Set.of(ROLE, "integration-engineer");
+
+    /** Linking and unlinking decide whose data is shown as one child's: only the data-quality desk may. */
+    @org.springframework.web.bind.annotation.ModelAttribute
+    void requireDataQualityRole() {
+        org.childrensgateway.security.Caller caller = org.childrensgateway.security.CallerContext.current().orElse(null);
+        if (caller == null || !ALLOWED_ROLES.contains(caller.role())) {
+            throw new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException("The person index is for the data-quality role");
+        }
+    }
 
     /** Request body of link and unlink: references or ids of a source Patient and a child record. */
     public record LinkRequest(String source, String child) {
@@ -120,6 +129,7 @@ public class IdentityController {
 
     /** Who is acting, for the link history; the authenticated user once security is in place. */
     static String user(HttpServletRequest request) {
-        return request.getUserPrincipal() != null ? request.getUserPrincipal().getName() : "anonymous";
+        return org.childrensgateway.security.CallerContext.current()
+                .map(c -> c.clientId() + (c.userId() == null ? "" : "/" + c.userId())).orElse("anonymous");
     }
 }

@@ -18,7 +18,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
  * Errors from the gateway's own endpoints (/ingest, /export) as FHIR OperationOutcomes, the format
  * vendor systems already handle, with the right status and never a stack trace.
  */
-@RestControllerAdvice(basePackages = {"org.childrensgateway.ingest", "org.childrensgateway.export"})
+@RestControllerAdvice(basePackages = {"org.childrensgateway.ingest", "org.childrensgateway.export", "org.childrensgateway.identity",
+        "org.childrensgateway.consent"})
 public class GatewayErrorAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayErrorAdvice.class);

@@ -40,7 +40,7 @@ public class ApiSecurityConfiguration {
         BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
         // Ant matchers, not MVC ones: /fhir is HAPI's servlet, not Spring MVC's, and MVC matchers would miss it.
         http.securityMatcher(new OrRequestMatcher(antMatcher("/fhir/**"), antMatcher("/ingest/**"), antMatcher("/export/**"),
-                        antMatcher("/notifications/**")))
+                        antMatcher("/notifications/**"), antMatcher("/identity/**")))
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(auth -> auth
