@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.context.WebServerApplicationContext;
@@ -56,6 +57,9 @@ class TwoNodeTest {
                 .setCleanDataDirectory(true).start();
         db = JdbcClient.create(postgres.getPostgresDatabase());
         String url = postgres.getJdbcUrl("postgres", "postgres");
+        // Logback is set up once per JVM: if another test's context configured it (plain text), let
+        // these nodes configure it again, as a container's single process would, with JSON.
+        LoggingSystem.get(TwoNodeTest.class.getClassLoader()).cleanUp();
         nodeA = node(url);
         nodeB = node(url);
     }
