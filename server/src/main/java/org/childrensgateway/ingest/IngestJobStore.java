@@ -89,6 +89,17 @@ public class IngestJobStore {
                 .params(counts.records(), counts.created(), counts.updated(), counts.unchanged(), counts.quarantined(), id).update();
     }
 
+    /**
+     * Hands a running job back to the queue with its progress (its node is stopping), so another
+     * node claims it at once and resumes after the last recorded record, instead of waiting for
+     * the heartbeat to go stale. Only the node holding the job can release it.
+     */
+    public boolean release(UUID id, String node, Counts counts) {
+        progress(id, counts);
+        return jdbc.sql("update ingest_job set status = 'queued', node = null where id = ? and node = ? and status = 'running'")
+                .params(id, node).update() == 1;
+    }
+
     public void finish(UUID id, Counts counts, String status, String error) {
         progress(id, counts);
         jdbc.sql("update ingest_job set status = ?, finished = now(), error = ? where id = ?").params(status, error, id).update();

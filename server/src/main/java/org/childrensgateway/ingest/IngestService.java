@@ -4,10 +4,12 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.childrensgateway.mappers.FeedReader;
 import org.childrensgateway.mappers.MappedRecord;
 import org.childrensgateway.mappers.MappingRegistry;
 import org.childrensgateway.mappers.RecordStream;
+import org.childrensgateway.operations.IngestMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -28,12 +30,15 @@ public class IngestService {
     private final RecordWriter writer;
     private final QuarantineStore quarantine;
     private final IngestJobStore jobs;
+    private final IngestMetrics metrics;
 
-    public IngestService(MappingRegistry mappings, RecordWriter writer, QuarantineStore quarantine, IngestJobStore jobs) {
+    public IngestService(MappingRegistry mappings, RecordWriter writer, QuarantineStore quarantine, IngestJobStore jobs,
+                         IngestMetrics metrics) {
         this.mappings = mappings;
         this.writer = writer;
         this.quarantine = quarantine;
         this.jobs = jobs;
+        this.metrics = metrics;
     }
 
     /** Checks the feed and file exist and returns the reader, before anything is stored. */
@@ -47,6 +52,16 @@ public class IngestService {
      * but slow) and its counts carried on.
      */
     public IngestJobStore.Counts run(UUID jobId, FeedReader reader, InputStream in, IngestJobStore.Counts resumeFrom) {
+        return run(jobId, reader, in, resumeFrom, () -> false);
+    }
+
+    /**
+     * As above, but checks {@code stopRequested} before each record: when it answers true (the node
+     * is shutting down) the progress so far is saved and {@link Interrupted} thrown, so the job can
+     * be handed back and resumed, by any node, after the last record stored.
+     */
+    public IngestJobStore.Counts run(UUID jobId, FeedReader reader, InputStream in, IngestJobStore.Counts resumeFrom,
+                                     BooleanSupplier stopRequested) {
         Tally tally = new Tally(resumeFrom);
         int skip = resumeFrom.records();
         int seen = 0;
@@ -56,9 +71,14 @@ public class IngestService {
                 if (++seen <= skip) {
                     continue;
                 }
+                if (stopRequested.getAsBoolean()) {
+                    jobs.progress(jobId, tally.counts());
+                    throw new Interrupted(tally.counts());
+                }
                 tally.records++;
                 RecordWriter.Result result = writer.write(record);
                 tally.add(result.outcome());
+                metrics.record(record.feed(), record.file(), result.outcome());
                 if (result.outcome() == RecordOutcome.QUARANTINED) {
                     quarantine.add(jobId, record.feed(), record.file(), record.mappingVersion(), record.location(),
                             record.line() > 0 ? record.line() : null, record.sourceId(), result.reason(), record.rawText());
@@ -89,6 +109,20 @@ public class IngestService {
         IngestJobStore.Counts c = job.counts();
         return new IngestReport(job.id(), job.feed(), job.file(), job.mappingVersion(), job.status(), job.created(), job.finished(),
                 c.records(), c.created(), c.updated(), c.unchanged(), c.quarantined(), bad, job.error());
+    }
+
+    /** A background run stopped between records because its node is shutting down; {@code counts} are saved. */
+    public static final class Interrupted extends RuntimeException {
+        private final transient IngestJobStore.Counts counts;
+
+        Interrupted(IngestJobStore.Counts counts) {
+            super("stopped for shutdown after " + counts.records() + " records", null, false, false);
+            this.counts = counts;
+        }
+
+        public IngestJobStore.Counts counts() {
+            return counts;
+        }
     }
 
     /** Counts per outcome, starting from an interrupted run's counts when resuming. */
