@@ -37,9 +37,12 @@ public class ExportService {
     private final MappingRegistry mappings;
     private final ExportDisclosure disclosure;
     private final int maxPerPull;
+    private final org.childrensgateway.identity.IdentityService identity;
 
     public ExportService(FhirResourceService fhir, MappingRegistry mappings, ExportDisclosure disclosure,
-                         @org.springframework.beans.factory.annotation.Value("${gateway.export.max-per-pull:10000}") int maxPerPull) {
+                         @org.springframework.beans.factory.annotation.Value("${gateway.export.max-per-pull:10000}") int maxPerPull,
+                         org.childrensgateway.identity.IdentityService identity) {
+        this.identity = identity;
         this.fhir = fhir;
         this.mappings = mappings;
         this.disclosure = disclosure;
@@ -92,7 +95,7 @@ public class ExportService {
             if (!resources.contains(patient) && !"Patient".equals(allowed.get(0).fhirType())) {
                 resources.add(0, patient);
             }
-            outbound.add(new OutboundRecord(receiverId(patient, request.feed()), resources, request.context()));
+            outbound.add(new OutboundRecord(receiverId(patient.getIdElement().getIdPart(), request.feed()), resources, request.context()));
         }
         FeedWriter.WriteResult result = writer.write(outbound, out);
         return new Result(records, result.written(), withheld, until, more,
@@ -137,10 +140,14 @@ public class ExportService {
         return null;
     }
 
-    /** The receiver's own id for the child, if any record the gateway holds carries one; blank otherwise. */
-    private static String receiverId(Patient patient, String feed) {
+    /**
+     * The receiver's own id for the child: the person index knows every source record linked to
+     * this one, so data from SystmOne reaches RiO under RiO's ClientID. Blank when the receiver does
+     * not know the child yet.
+     */
+    private String receiverId(String patientId, String feed) {
         String prefix = ID_BASE + feed + "/";
-        return patient.getIdentifier().stream().filter(i -> i.hasSystem() && i.getSystem().startsWith(prefix))
+        return identity.identifiersOf(patientId).stream().filter(i -> i.hasSystem() && i.getSystem().startsWith(prefix))
                 .map(Identifier::getValue).findFirst().orElse("");
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.childrensgateway.consent.Disclosure;
 import org.childrensgateway.fhir.FhirOperationProvider;
 import org.childrensgateway.fhir.PageLoader;
 import org.childrensgateway.fhir.ResourceCodec;
@@ -52,8 +53,11 @@ public class PatientIdentityOperations implements FhirOperationProvider {
     private final PageLoader pages;
     private final ResourceStore store;
     private final ResourceCodec codec;
+    private final Disclosure disclosure;
 
-    PatientIdentityOperations(IdentityService identity, ChildDataQuery query, PageLoader pages, ResourceStore store, ResourceCodec codec) {
+    PatientIdentityOperations(IdentityService identity, ChildDataQuery query, PageLoader pages, ResourceStore store, ResourceCodec codec,
+                              Disclosure disclosure) {
+        this.disclosure = disclosure;
         this.identity = identity;
         this.query = query;
         this.pages = pages;
@@ -79,7 +83,9 @@ public class PatientIdentityOperations implements FhirOperationProvider {
             });
         }
         Instant from = since == null || since.getValue() == null ? null : since.getValue().toInstant();
-        return StoredBundleProvider.forSearch(pages, "Patient", query.keys(patients, typeFilter, from), List.of());
+        // Only what the caller may see is listed or counted (the consent decision, as for any search).
+        List<Long> keys = disclosure.session().permittedKeys(query.keys(patients, typeFilter, from));
+        return StoredBundleProvider.forSearch(pages, "Patient", keys, List.of());
     }
 
     /**
@@ -98,8 +104,12 @@ public class PatientIdentityOperations implements FhirOperationProvider {
                     .filter(ss -> !"child-record".equals(ss.feed())).findFirst().ifPresent(ss -> sourceOf.put(s.id(), ss));
         }
         Map<String, Service> services = new TreeMap<>();
+        Disclosure.Session session = disclosure.session();
         for (StoredResource s : store.loadCurrent(query.keys(patients, CONTACT_TYPES, null))) {
             IBaseResource r = codec.decode(s);
+            if (!session.decide((org.hl7.fhir.r4.model.Resource) r).disclosed()) {
+                continue; // a contact the caller may not know of is not counted either
+            }
             String subject = subjectOf(r);
             SourceSystem source = subject == null ? null : sourceOf.get(subject);
             LocalDate date = contactDate(r);
@@ -140,7 +150,10 @@ public class PatientIdentityOperations implements FhirOperationProvider {
     }
 
     private List<String> patientsOf(String id) {
-        if (store.read("Patient", id).filter(r -> !r.deleted()).isEmpty()) {
+        // A child the caller may not see answers as one that does not exist.
+        StoredResource patient = store.read("Patient", id).filter(r -> !r.deleted())
+                .orElseThrow(() -> new ResourceNotFoundException(new IdType("Patient", id)));
+        if (disclosure.session().apply((org.hl7.fhir.r4.model.Resource) codec.decode(patient)).isEmpty()) {
             throw new ResourceNotFoundException(new IdType("Patient", id));
         }
         List<String> patients = new ArrayList<>();

@@ -132,6 +132,14 @@ class ConsentScenarioTest extends GatewayTest {
             next = page.jsonPath().getString("link.find { it.relation == 'next' }.url");
         }
         assertThat(seen.contains(id)).as("paged search").isEqualTo(disclosed);
+        // $everything about the child lists the item only if it is disclosed (and counts it only then).
+        Response everything = as(client, breakGlass).get("/" + subject + "/$everything?_count=100");
+        if (everything.statusCode() == 200) {
+            assertThat(ids(everything).contains(id)).as("$everything").isEqualTo(disclosed);
+        } else {
+            assertThat(everything.statusCode()).as("$everything of a child the caller may not see").isEqualTo(404);
+            assertThat(disclosed).as("a disclosed item's child is visible").isFalse();
+        }
         if (breakGlass != null && disclosed) {
             assertThat(as(client, breakGlass).get("/Observation/" + id).header("X-Break-Glass")).as("break-glass is announced").isNotNull();
         }
