@@ -37,11 +37,13 @@ public class Disclosure {
     private final FhirContext context;
     private final BreakGlassLog breakGlass;
     private final SharingPolicyProperties policy;
+    private final org.childrensgateway.operations.GatewayMetrics metrics;
     private final ObjectMapper json = new ObjectMapper();
 
     public Disclosure(ConsentDecisionPoint decisions, ResourceStore store, SearchParamRegistry params, FhirContext context,
-                      BreakGlassLog breakGlass, SharingPolicyProperties policy) {
+                      BreakGlassLog breakGlass, SharingPolicyProperties policy, org.childrensgateway.operations.GatewayMetrics metrics) {
         this.policy = policy;
+        this.metrics = metrics;
         this.decisions = decisions;
         this.store = store;
         this.params = params;
@@ -63,6 +65,13 @@ public class Disclosure {
 
         public Decision decide(Resource resource) {
             Decision decision = decisions.decide(caller, resource, this::directivesFor, this::load);
+            if (recordBreakGlass) { // real decisions only, not an auditor's explanation
+                metrics.consentDecision(switch (decision.effect()) {
+                    case PERMIT -> "permit";
+                    case REDUCE -> "permit_with_redaction";
+                    case DENY -> "deny";
+                });
+            }
             if (recordBreakGlass && "break-glass".equals(decision.rule())) {
                 breakGlass.record(caller, resource);
             }

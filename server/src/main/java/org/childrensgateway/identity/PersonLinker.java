@@ -24,7 +24,10 @@ public class PersonLinker {
     private final LinkDecider decider;
     private final LinkageSettings settings;
 
-    public PersonLinker(PersonIndexStore index, LinkageSettings settings) {
+    private final org.childrensgateway.operations.GatewayMetrics metrics;
+
+    public PersonLinker(PersonIndexStore index, LinkageSettings settings, org.childrensgateway.operations.GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.index = index;
         this.settings = settings;
         this.decider = new LinkDecider(settings);
@@ -58,16 +61,19 @@ public class PersonLinker {
             }
             index.insertLink(pool, f.sourceId(), d.childId(), "linked", d.method(), d.result(), SYSTEM_USER);
             childId = d.childId();
+            metrics.linkageOutcome("linked");
         } else if (current.isPresent()) {
             childId = current.get().childId();
         } else {
             childId = newChildId();
             index.insertLink(pool, f.sourceId(), childId, "linked", "new", null, SYSTEM_USER);
+            metrics.linkageOutcome("new_record");
         }
         affected.add(childId);
         for (LinkDecider.Proposal p : d.reviews()) {
             if (!p.childId().equals(childId)) {
                 index.openReview(pool, f.sourceId(), p.childId(), p.result(), p.reason());
+                metrics.linkageOutcome("possible_match");
             }
         }
         return affected;

@@ -63,9 +63,9 @@ class ActuatorAndMetricsTest extends GatewayTest {
         fhir().get("/Patient?family=Metrics").then().statusCode(200);
         RestAssured.given().contentType("text/csv").body(org.childrensgateway.ingest.SamplesAccess.bytes("rio-clients.csv"))
                 .post("/ingest/rio/clients").then().statusCode(200);
-        gatewayMetrics.consentDecision("permit");
-        gatewayMetrics.consentDecision("deny");
-        gatewayMetrics.linkageOutcome("linked");
+        // Real decisions: the owner reads its patient (permit), another organisation may not (deny);
+        // creating the patient ran the person index (a new child record or a link).
+        fhir().header("Authorization", "Bearer " + tokenFor("rio-hv")).get("/Patient/" + id).then().statusCode(404);
         gatewayMetrics.linkageOutcome("9434765919"); // a caller's mistake must not publish a value
 
         String metrics = RestAssured.get("/actuator/prometheus").then().statusCode(200).extract().asString();
@@ -85,7 +85,7 @@ class ActuatorAndMetricsTest extends GatewayTest {
         assertThat(metrics).containsPattern("gateway_ingest_jobs\\{[^}]*status=\"queued\"\\} \\d");
         assertThat(metrics).containsPattern("gateway_consent_decisions_total\\{[^}]*outcome=\"permit\"\\} [1-9]");
         assertThat(metrics).containsPattern("gateway_consent_decisions_total\\{[^}]*outcome=\"deny\"\\} [1-9]");
-        assertThat(metrics).containsPattern("gateway_linkage_outcomes_total\\{[^}]*outcome=\"linked\"\\} [1-9]");
+        assertThat(metrics).containsPattern("gateway_linkage_outcomes_total\\{[^}]*outcome=\"(linked|new_record)\"\\} [1-9]");
         assertThat(metrics).containsPattern("gateway_linkage_outcomes_total\\{[^}]*outcome=\"other\"\\} [1-9]");
         assertThat(metrics).doesNotContain("9434765919").doesNotContain(id);
         // Spring's own HTTP metrics and the JVM's are there too.
