@@ -25,6 +25,30 @@ class TokenCheckTest extends GatewayTest {
                 .body("resourceType", equalTo("OperationOutcome"));
     }
 
+    /** Every read path refuses every kind of bad token the same way: 401, nothing disclosed. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> badTokensOnEveryPath() throws Exception {
+        java.util.Map<String, String> tokens = new java.util.LinkedHashMap<>();
+        tokens.put("none", "");
+        tokens.put("expired", "Bearer " + TestTokens.signedBy(KEY).expires(Instant.now().minusSeconds(300)).build());
+        tokens.put("unknown issuer", "Bearer " + TestTokens.signedBy(KEY).issuer("https://someone-else.example").build());
+        tokens.put("wrong audience", "Bearer " + TestTokens.signedBy(KEY).audience("another-api").build());
+        tokens.put("rogue signature", "Bearer " + TestTokens.signedBy(ROGUE).build());
+        java.util.List<String> paths = java.util.List.of("/fhir/Patient/p1", "/fhir/Patient/p1/_history/1", "/fhir/Patient?_count=1",
+                "/fhir/Observation?patient.identifier=x|y&_include=Observation:subject", "/fhir/Patient/p1/_history",
+                "/fhir/Patient/p1/$everything", "/fhir/Patient/p1/$services", "/fhir/AuditEvent", "/export/rio/assessments",
+                "/ingest/quarantine", "/identity/reviews", "/notifications/break-glass");
+        java.util.List<org.junit.jupiter.params.provider.Arguments> cases = new java.util.ArrayList<>();
+        tokens.forEach((kind, header) -> paths.forEach(path -> cases.add(org.junit.jupiter.params.provider.Arguments.of(kind, path, header))));
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} token on {1}")
+    @org.junit.jupiter.params.provider.MethodSource("badTokensOnEveryPath")
+    void badTokensAreRefusedOnEveryPath(String kind, String path, String header) {
+        RestAssured.given().header("Authorization", header).urlEncodingEnabled(true).get(path).then().statusCode(401)
+                .header("WWW-Authenticate", containsString("Bearer"));
+    }
+
     @Test
     void aWellFormedTokenFromTheIssuerIsAccepted() throws Exception {
         String token = TestTokens.signedBy(KEY).build();
