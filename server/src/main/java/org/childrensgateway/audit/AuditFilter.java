@@ -96,7 +96,7 @@ public class AuditFilter extends OncePerRequestFilter {
             audit.record(pending.toRecord(status, failure, audit.node(), request.getRemoteAddr()));
             return true;
         } catch (RuntimeException e) {
-            log.error("Audit record for {} {} could not be stored: {}", request.getMethod(), area, e.getClass().getName());
+            log.error("Audit record for {} {} could not be stored: {}", request.getMethod(), area, e.getClass().getTypeName());
             return false;
         }
     }

@@ -146,7 +146,7 @@ public class AuditInterceptor implements FhirInterceptor {
             audit.record(pending.toRecord(status, failure, audit.node(), address));
         } catch (RuntimeException e) {
             // Never the record itself: it holds personal data.
-            log.error("Audit record for a FHIR {} could not be stored: {}", request.getRestOperationType(), e.getClass().getName());
+            log.error("Audit record for a FHIR {} could not be stored: {}", request.getRestOperationType(), e.getClass().getTypeName());
             throw e;
         }
     }

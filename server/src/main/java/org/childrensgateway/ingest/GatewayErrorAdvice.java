@@ -55,7 +55,7 @@ public class GatewayErrorAdvice {
     @ExceptionHandler(Exception.class)
     ResponseEntity<String> unexpected(Exception e) {
         String incident = UUID.randomUUID().toString();
-        log.error("Incident {}: {}", incident, e.getClass().getName(), e);
+        log.error("Incident {}: {}", incident, e.getClass().getTypeName(), e);
         return outcome(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error (incident " + incident + "); nothing further was stored");
     }
 

@@ -13,7 +13,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.childrensgateway.fhir.FhirFixtures;
 import org.childrensgateway.fhir.GatewayRestfulServer;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * rounds. Opt-in: {@code mvn -o test -pl server -Dtest=AuditOverheadTest -Daudit.perf=true}.
  */
 @EnabledIfSystemProperty(named = "audit.perf", matches = "true")
-class AuditOverheadTest extends GatewayTest {
+class AuditOverheadTest extends GatewayTestBase {
 
     private static final int READS = 200;
     private static final int ROUNDS = 7;

@@ -12,7 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.childrensgateway.fhir.FhirFixtures;
 import org.childrensgateway.security.Caller;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** Every access and change leaves an AuditEvent; the trail is read-only, chained and verifiable. */
-class AuditTest extends GatewayTest {
+class AuditTest extends GatewayTestBase {
 
     /** Audit records are for auditors: only the auditor role may read them (consent rule audit-records). */
     private io.restassured.specification.RequestSpecification auditor() {

@@ -10,7 +10,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.childrensgateway.fhir.FhirFixtures;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * checked on every read path. A withheld resource must look exactly like one that does not exist:
  * not readable, not counted, not included, not in history, not exported.
  */
-class ConsentScenarioTest extends GatewayTest {
+class ConsentScenarioTest extends GatewayTestBase {
 
     /** The data every scenario reads, created once per test run by each organisation under its own token. */
     static final class Scene {

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * own token: Llŷr's father's refusal, Ava's withdrawal and Oliver's mental-health item. The sample
  * ids get a suffix so this scene does not meet other tests' copies of the same files.
  */
-class SampleSharingTest extends GatewayTest {
+class SampleSharingTest extends GatewayTestBase {
 
     private static final String ID = "https://fhir.childrens-gateway.uk/Id/";
     private static final String NOT_DERIVED = "&_tag:not=https://fhir.childrens-gateway.uk/CodeSystem/record-kind|";

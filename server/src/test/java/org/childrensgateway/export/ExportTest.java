@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.junit.jupiter.api.Test;
 
 /**
  * Systems pull the others' data in their own format: only what changed, never their own data
  * back, and only what consent lets them see.
  */
-class ExportTest extends GatewayTest {
+class ExportTest extends GatewayTestBase {
 
     private static final String RIO_CLIENT = "ClientID,NHSNumber,NHSNumberStatus,Surname,Forenames,PreferredName,DateOfBirth,"
             + "GenderCode,AddressLine1,AddressLine2,AddressLine3,AddressLine4,Postcode,GPPracticeCode,EthnicCategory,DateOfDeath,LastUpdated\n"

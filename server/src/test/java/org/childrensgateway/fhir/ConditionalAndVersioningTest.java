@@ -13,10 +13,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.junit.jupiter.api.Test;
 
-class ConditionalAndVersioningTest extends GatewayTest {
+class ConditionalAndVersioningTest extends GatewayTestBase {
 
     private static final String SOURCE = "https://fhir.childrens-gateway.uk/Id/test/client";
     /** Leaves out the child record the person index derives from each Patient. */

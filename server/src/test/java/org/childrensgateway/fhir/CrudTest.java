@@ -5,10 +5,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.notNullValue;
 
 import io.restassured.response.Response;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.junit.jupiter.api.Test;
 
-class CrudTest extends GatewayTest {
+class CrudTest extends GatewayTestBase {
 
     @Test
     void createReadUpdateDeleteKeepsHistory() {

@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.junit.jupiter.api.Test;
 
 /**
  * Date prefixes on a stored date range ({@code birthdate}) and on the millisecond instant
  * {@code _lastUpdated}, whose SQL is written so that it can use an index (docs/storage.md).
  */
-class DateSearchTest extends GatewayTest {
+class DateSearchTest extends GatewayTestBase {
 
     private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
 

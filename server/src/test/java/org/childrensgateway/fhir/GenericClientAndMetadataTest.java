@@ -8,7 +8,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import java.util.List;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A vendor using a stock FHIR client (HAPI's generic client, XML and JSON) can do its everyday work. */
-class GenericClientAndMetadataTest extends GatewayTest {
+class GenericClientAndMetadataTest extends GatewayTestBase {
 
     private IGenericClient client;
 

@@ -5,10 +5,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.restassured.response.Response;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.junit.jupiter.api.Test;
 
-class TransactionTest extends GatewayTest {
+class TransactionTest extends GatewayTestBase {
 
     private static final String SOURCE = "https://fhir.childrens-gateway.uk/Id/test/client";
     /** Leaves out the child record the person index derives from each Patient. */

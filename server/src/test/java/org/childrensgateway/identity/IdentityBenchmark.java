@@ -3,7 +3,7 @@ package org.childrensgateway.identity;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.slf4j.Logger;
@@ -20,7 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * -Didentity.benchmark.sizes=1000,100000} (figures in docs/identity.md).
  */
 @EnabledIfSystemProperty(named = "identity.benchmark", matches = "true")
-class IdentityBenchmark extends GatewayTest {
+class IdentityBenchmark extends GatewayTestBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdentityBenchmark.class);
     private static final int PROBES = 1000;

@@ -6,7 +6,7 @@ import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import java.util.List;
 import java.util.Map;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.childrensgateway.fhir.FhirFixtures;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * exactly (resources and links) and each source record's data follows it; the review queue accepts
  * and rejects possible matches.
  */
-class IdentityLinkTest extends GatewayTest {
+class IdentityLinkTest extends GatewayTestBase {
 
     /** A surname no other test uses (letters only, so it behaves like a name). */
     private static String uniqueFamily() {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import java.util.List;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.childrensgateway.ingest.SampleFiles;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * NP46AB); Llŷr ap Dafydd is one child record; Oliver and Ava stay apart. Then the one record is
  * used: read, searched, $everything, $services, and the family view.
  */
-class IdentitySampleTest extends GatewayTest {
+class IdentitySampleTest extends GatewayTestBase {
 
     static final String CHILD_TAG = "https://fhir.childrens-gateway.uk/CodeSystem/record-kind|child-record";
     static final String CARER_TAG = "https://fhir.childrens-gateway.uk/CodeSystem/record-kind|carer-record";

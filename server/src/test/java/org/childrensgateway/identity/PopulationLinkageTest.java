@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * a minute. Precision and recall are over pairs of source records: a pair is predicted when both
  * records end in one child record, true when both belong to one child.
  */
-class PopulationLinkageTest extends GatewayTest {
+class PopulationLinkageTest extends GatewayTestBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(PopulationLinkageTest.class);
     static final int CHILDREN = 3000;

@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.FileSystemUtils;
 
@@ -17,7 +17,7 @@ import org.springframework.util.FileSystemUtils;
  * Onboarding a site by configuration alone, background jobs, and the rule that an older record
  * never overwrites a newer one.
  */
-class FeedConfigurationTest extends GatewayTest {
+class FeedConfigurationTest extends GatewayTestBase {
 
     private static final Path MAPPING_DIR = Path.of("target/test-mappings");
     private static final String WEST = "https://fhir.childrens-gateway.uk/Id/rio-west/RYW/client";

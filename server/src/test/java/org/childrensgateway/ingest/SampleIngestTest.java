@@ -9,7 +9,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.util.List;
 import java.util.Map;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * order because later files refer to clients from earlier ones, as real extracts do.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SampleIngestTest extends GatewayTest {
+class SampleIngestTest extends GatewayTestBase {
 
     private static final String RIO = "https://fhir.childrens-gateway.uk/Id/rio/RX9/client";
     /** Leaves out the child records the person index derives from the source records. */

@@ -3,11 +3,11 @@ package org.childrensgateway.ingest;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.restassured.RestAssured;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.junit.jupiter.api.Test;
 
 /** In a SystmOne extract, elements that are absent leave what is stored unchanged. */
-class SystmOnePartialUpdateTest extends GatewayTest {
+class SystmOnePartialUpdateTest extends GatewayTestBase {
 
     private static final String S1 = "https://fhir.childrens-gateway.uk/Id/systmone/M85001/patient";
 

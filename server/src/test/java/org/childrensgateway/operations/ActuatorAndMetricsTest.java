@@ -6,7 +6,7 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import io.restassured.RestAssured;
 import java.util.UUID;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -16,7 +16,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** Probes, build info, Prometheus metrics, request ids, and what the logs must never hold. */
 @ExtendWith(OutputCaptureExtension.class)
-class ActuatorAndMetricsTest extends GatewayTest {
+class ActuatorAndMetricsTest extends GatewayTestBase {
 
     private static final String NHS = "https://fhir.nhs.uk/Id/nhs-number";
 

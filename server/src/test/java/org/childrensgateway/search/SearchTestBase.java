@@ -6,7 +6,7 @@ import ca.uhn.fhir.context.FhirContext;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.util.List;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
@@ -14,7 +14,7 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  * Helpers for search tests. Every search names the resources a test created (by {@code _id},
  * a unique identifier or a unique patient), because all test classes share one database.
  */
-abstract class SearchTestBase extends GatewayTest {
+abstract class SearchTestBase extends GatewayTestBase {
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
     /** Every tag of the person index's record-kind system (child-record, carer-record). */

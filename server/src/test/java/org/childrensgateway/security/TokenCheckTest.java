@@ -6,13 +6,13 @@ import static org.hamcrest.Matchers.hasItem;
 
 import io.restassured.RestAssured;
 import java.time.Instant;
-import org.childrensgateway.GatewayTest;
+import org.childrensgateway.GatewayTestBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every API call needs a valid token from the configured issuer; scopes decide the interactions. */
-class TokenCheckTest extends GatewayTest {
+class TokenCheckTest extends GatewayTestBase {
 
     private static final String KEY = "src/test/resources/security/test-signing-jwks.json";
     private static final String ROGUE = "src/test/resources/security/rogue-jwks.json";

@@ -16,7 +16,7 @@ import org.springframework.test.context.ActiveProfiles;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
-public abstract class GatewayTest {
+public abstract class GatewayTestBase {
 
     @LocalServerPort
     protected int port;
