@@ -279,6 +279,8 @@ public class FhirResourceService {
             throw new PreconditionFailedException("If-Match version " + ifMatchVersion + " does not match the current version "
                     + existing.version());
         }
+        Resource stored = (Resource) codec.decode(existing);
+        requireRecorder(stored, stored);
         return notify(new WriteOutcome(WriteOutcome.Kind.DELETED, store.delete(existing, now()), null));
     }
 
@@ -314,8 +316,9 @@ public class FhirResourceService {
     }
 
     private WriteOutcome replace(StoredResource existing, IBaseResource resource) {
-        // The organisation that first recorded the resource stays its recorder whoever updates it.
+        // The organisation that first recorded the resource stays its recorder, and only it may change it.
         Resource previous = (Resource) codec.decode(existing);
+        requireRecorder(previous, resource);
         RecordingOrganisation.stamp((Resource) resource, DerivedRecords.isDerived(resource) ? RecordingOrganisation.GATEWAY
                 : RecordingOrganisation.of(previous).orElse(recorderFor(resource)));
         if (!existing.deleted() && sameContent(existing, resource)) {
@@ -341,6 +344,22 @@ public class FhirResourceService {
         candidate.getMeta().setVersionId(stored.getMeta().getVersionId());
         candidate.getMeta().setLastUpdated(stored.getMeta().getLastUpdated());
         return stored.equalsDeep(candidate);
+    }
+
+    /**
+     * Another organisation's record is theirs to change: a client may not update or delete what a
+     * different organisation recorded (records the gateway derives are maintained by the gateway).
+     */
+    private static void requireRecorder(Resource stored, IBaseResource incoming) {
+        if (DerivedRecords.isDerived(stored) || DerivedRecords.isDerived(incoming)) {
+            return;
+        }
+        String recorder = RecordingOrganisation.of(stored).orElse(null);
+        String caller = CallerContext.current().map(Caller::organisation).orElse(null);
+        if (recorder != null && caller != null && !recorder.equals(caller)) {
+            throw new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException(
+                    "This resource was recorded by another organisation; only that organisation may change or delete it");
+        }
     }
 
     /** Records the person index derives belong to the gateway, not to whoever's write set them off. */

@@ -43,8 +43,9 @@ public class RecordWriter {
             return new Result(RecordOutcome.QUARANTINED, record.quarantineReason());
         }
         String hash = hash(record);
-        if (record.sourceId() != null) {
-            Optional<SourceRecordStore.Accepted> previous = sourceRecords.find(record.feed(), record.file(), record.sourceId());
+        String sourceKey = sourceKey(record);
+        if (sourceKey != null) {
+            Optional<SourceRecordStore.Accepted> previous = sourceRecords.find(record.feed(), record.file(), sourceKey);
             if (previous.isPresent() && (previous.get().contentHash().equals(hash) || isOlder(record, previous.get()))) {
                 return new Result(RecordOutcome.UNCHANGED, null);
             }
@@ -54,14 +55,25 @@ public class RecordWriter {
                 Bundle transaction = record.toTransactionBundle();
                 partials.mergeInto(transaction);
                 Bundle response = bundles.process(transaction);
-                if (record.sourceId() != null) {
-                    sourceRecords.accept(record.feed(), record.file(), record.sourceId(), hash, record.lastUpdated());
+                if (sourceKey != null) {
+                    sourceRecords.accept(record.feed(), record.file(), sourceKey, hash, record.lastUpdated());
                 }
                 return new Result(classify(response), null);
             });
         } catch (BaseServerResponseException e) {
             return new Result(RecordOutcome.QUARANTINED, "rejected by the FHIR store (" + e.getStatusCode() + "): " + e.getMessage());
         }
+    }
+
+    /**
+     * Source ids are only unique within the sending organisation (two trusts may both have a client
+     * RIO1000123), so the sender's organisation is part of the key.
+     */
+    private static String sourceKey(MappedRecord record) {
+        if (record.sourceId() == null) {
+            return null;
+        }
+        return org.childrensgateway.security.CallerContext.current().map(c -> c.organisation()).orElse("-") + "/" + record.sourceId();
     }
 
     /** A record the source says is older than the one already accepted must not overwrite it. */

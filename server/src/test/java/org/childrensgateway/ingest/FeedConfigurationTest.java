@@ -65,6 +65,19 @@ class FeedConfigurationTest extends GatewayTestBase {
     }
 
     @Test
+    void theSameSourceIdFromAnotherOrganisationIsNotMistakenForARepeat() {
+        // The same row from another organisation is not taken for a repeat of the first one's (source ids are
+        // only unique within a sender), and it may not overwrite the first organisation's record either.
+        String csv = "ClientID,NHSNumber,NHSNumberStatus,Surname,Forenames,PreferredName,DateOfBirth,GenderCode,AddressLine1,"
+                + "AddressLine2,AddressLine3,AddressLine4,Postcode,GPPracticeCode,EthnicCategory,DateOfDeath,LastUpdated\n"
+                + "RIO5000001,,,Pugh,Idris,,06/06/2024,1,,,,,CF10 1AA,,,,10/11/2026 10:00:00\n";
+        RestAssured.given().contentType("text/csv").body(csv).post("/ingest/rio/clients").then().statusCode(200).body("created", equalTo(1));
+        RestAssured.given().header("Authorization", "Bearer " + tokenFor("rio-hv")).contentType("text/csv").body(csv)
+                .post("/ingest/rio/clients").then().statusCode(200).body("unchanged", equalTo(0)).body("quarantined", equalTo(1))
+                .body("quarantinedRecords[0].reason", org.hamcrest.Matchers.containsString("another organisation"));
+    }
+
+    @Test
     void anOlderLastUpdatedNeverOverwritesNewerData() {
         String header = "ClientID,NHSNumber,NHSNumberStatus,Surname,Forenames,PreferredName,DateOfBirth,GenderCode,AddressLine1,"
                 + "AddressLine2,AddressLine3,AddressLine4,Postcode,GPPracticeCode,EthnicCategory,DateOfDeath,LastUpdated\n";

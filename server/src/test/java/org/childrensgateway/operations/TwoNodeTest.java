@@ -265,7 +265,7 @@ class TwoNodeTest {
         assertThat(done.getInt("updated") + done.getInt("unchanged") + done.getInt("quarantined")).isZero();
         assertThat(db.sql("select node from ingest_job where id = ?::uuid").param(id).query(String.class).single())
                 .isEqualTo(nodeName(survivor));
-        assertThat(db.sql("select count(*) from source_record where feed = 'rio' and file = 'clients' and source_id like 'RIOT%'")
+        assertThat(db.sql("select count(*) from source_record where feed = 'rio' and file = 'clients' and source_id like '%/RIOT%'")
                 .query(Integer.class).single()).isEqualTo(n);
         // Source records only: the person index also keeps a child record for each child.
         assertThat(db.sql("select count(*) from resource where res_type = 'Patient' and content::text like '%RIOT%'"
