@@ -22,6 +22,26 @@ class PartialUpdateMerger {
 
     static final String DIRECTIVE_SYSTEM = "https://fhir.childrens-gateway.uk/CodeSystem/ingest-directive";
     static final String PARTIAL = "partial";
+    static final String IDENTITY_ONLY = "identity-only";
+
+    /**
+     * An update naming a patient only by identity (SystmOne sends those with new events) for a
+     * patient the gateway does not hold yet: the reason to quarantine it, or empty.
+     */
+    java.util.Optional<String> unknownIdentityOnlyPatient(Bundle transaction) {
+        for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
+            Resource incoming = entry.getResource();
+            if (incoming == null || incoming.getMeta().getTag(DIRECTIVE_SYSTEM, IDENTITY_ONLY) == null
+                    || !entry.getRequest().hasIfNoneExist()) {
+                continue;
+            }
+            if (fhir.match(incoming.fhirType(), entry.getRequest().getIfNoneExist()).isEmpty()) {
+                return java.util.Optional.of("update for a " + incoming.fhirType()
+                        + " the gateway does not hold yet: send the full record (with name and date of birth) first, then replay this one");
+            }
+        }
+        return java.util.Optional.empty();
+    }
 
     private final FhirResourceService fhir;
     private final FhirContext context;

@@ -53,6 +53,10 @@ public class RecordWriter {
         try {
             return transactions.execute(status -> {
                 Bundle transaction = record.toTransactionBundle();
+                var unknown = partials.unknownIdentityOnlyPatient(transaction);
+                if (unknown.isPresent()) {
+                    return new Result(RecordOutcome.QUARANTINED, unknown.get());
+                }
                 partials.mergeInto(transaction);
                 Bundle response = bundles.process(transaction);
                 if (sourceKey != null) {

@@ -20,6 +20,18 @@ class SystmOnePartialUpdateTest extends GatewayTestBase {
     }
 
     @Test
+    void anIdentityOnlyUpdateForAnUnknownPatientIsQuarantinedWithAClearReason() {
+        String eventsOnly = """
+                <Events><Event id="E-P9" date="2025-03-10T10:30:00Z" author="HV Jane Price">
+                  <Code scheme="SNOMED" value="27113001" display="Body weight"/><Value numeric="10.2" unit="kg"/>
+                </Event></Events>
+                """;
+        RestAssured.given().contentType("application/xml").body(extract(eventsOnly).replace("S1-PARTIAL-1", "S1-UNKNOWN-9"))
+                .post("/ingest/systmone/extract").then().statusCode(200).body("quarantined", equalTo(1))
+                .body("quarantinedRecords[0].reason", org.hamcrest.Matchers.containsString("does not hold yet"));
+    }
+
+    @Test
     void anUpdateWithOnlyIdentityAndEventsKeepsTheStoredDemographics() {
         String full = """
                 <Name><Forenames>Gethin</Forenames><Surname>Morgan</Surname></Name>
