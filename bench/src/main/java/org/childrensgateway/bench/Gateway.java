@@ -31,6 +31,7 @@ final class Gateway implements AutoCloseable {
     final int pgPort;
     final Process process;
     final long startNanos;
+    private final Path dataDir;
     long readyMillis = -1;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -42,10 +43,11 @@ final class Gateway implements AutoCloseable {
         this.port = freePort();
         this.pgPort = freePort();
         Files.createDirectories(workDir);
+        this.dataDir = workDir.resolve("postgres").toAbsolutePath();
         List<String> cmd = new ArrayList<>(List.of("java", "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC",
                 "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString(),
                 "--server.port=" + port, "--management.server.port=" + port,
-                "--gateway.embedded-db.data-dir=" + workDir.resolve("postgres"),
+                "--gateway.embedded-db.data-dir=" + workDir.resolve("postgres").toAbsolutePath(),
                 "--gateway.embedded-db.port=" + pgPort,
                 "--gateway.embedded-db.clean=" + clean,
                 "--gateway.audit.node=bench",
@@ -135,6 +137,69 @@ final class Gateway implements AutoCloseable {
 
     long peakRssKb() {
         return Math.max(peakRssKb, status("VmHWM"));
+    }
+
+    /**
+     * CPU seconds used so far by {gateway JVM, PostgreSQL}: the JVM's utime+stime, and the
+     * postmaster's (with its reaped children) plus every live backend's, from /proc.
+     */
+    double[] cpuSeconds() {
+        double jvm = ticks(process.pid(), false);
+        double pg = 0;
+        long postmaster = -1;
+        String dir = dataDir.toString();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            List<Long> pids = procs.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
+                    .map(Long::parseLong).toList();
+            for (long pid : pids) {
+                try {
+                    String cmd = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+                    if (cmd.contains(dir) && cmd.contains("postgres")) {
+                        postmaster = pid;
+                    }
+                } catch (IOException e) {
+                    // gone
+                }
+            }
+            if (postmaster > 0) {
+                pg += ticks(postmaster, true);
+                for (long pid : pids) {
+                    if (pid != postmaster && parent(pid) == postmaster) {
+                        pg += ticks(pid, false);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // no /proc
+        }
+        return new double[] {jvm / 100.0, pg / 100.0};
+    }
+
+    private static String[] stat(long pid) throws IOException {
+        String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return s.substring(s.lastIndexOf(')') + 2).split(" ");
+    }
+
+    private static long parent(long pid) {
+        try {
+            return Long.parseLong(stat(pid)[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** utime + stime (+ cutime + cstime) in clock ticks (USER_HZ, 100 on Linux). */
+    private static double ticks(long pid, boolean withChildren) {
+        try {
+            String[] f = stat(pid); // f[0] is field 3 (state)
+            double t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            if (withChildren) {
+                t += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            }
+            return t;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** jcmd against the gateway JVM (JFR.start / JFR.stop). */

@@ -123,6 +123,7 @@ public final class GatewayBench {
         long deadline = System.nanoTime() + Duration.ofSeconds(maxIngestSeconds).toNanos();
         startJfr("ingest");
         linkage.put("start", linkageTimer());
+        double[] cpu0 = gateway.cpuSeconds();
         long start = System.nanoTime();
         runThreads(() -> {
             int b;
@@ -155,6 +156,7 @@ public final class GatewayBench {
             return null;
         });
         long end = System.nanoTime();
+        double[] cpu1 = gateway.cpuSeconds();
         linkage.put("end", linkageTimer());
         stopJfr("ingest");
         int stored = done.get();
@@ -179,6 +181,7 @@ public final class GatewayBench {
         tx.put("bundleLatencyWarmMs", percentiles(warm));
         tx.put("bundleLatencyColdMs", percentiles(cold));
         tx.put("timedOut", stored < bundles);
+        tx.put("cpuMsPerResource", cpu(cpu0, cpu1, resources));
         result.put("transactionIngest", tx);
         result.put("linkageDuringIngest", linkageWindows(linkage));
         log("transaction ingest: " + tx);
@@ -193,6 +196,7 @@ public final class GatewayBench {
         }
         Map<String, Object> feeds = new LinkedHashMap<>();
         double[] before = linkageTimer();
+        double[] cpu0 = gateway.cpuSeconds();
         long records = 0;
         double seconds = 0;
         startJfr("feeds");
@@ -247,6 +251,7 @@ public final class GatewayBench {
         }
         stopJfr("feeds");
         feeds.put("allRecordsPerSecond", round(records / seconds));
+        feeds.put("cpuMsPerRecord", cpu(cpu0, gateway.cpuSeconds(), records));
         feeds.put("linkageMsPerRecord", perRecordMs(before, linkageTimer()));
         result.put("feedIngest", feeds);
     }
@@ -266,9 +271,11 @@ public final class GatewayBench {
         mix(kinds, new LinkedHashMap<>(Map.of("read", new Latencies(), "search-identifier", new Latencies(),
                 "observation-by-subject", new Latencies(), "everything", new Latencies())), 10, 7);
         startJfr("reads");
+        double[] cpu0 = gateway.cpuSeconds();
         long start = System.nanoTime();
         mix(kinds, byKind, readSeconds, 11);
         double s = (System.nanoTime() - start) / 1e9;
+        double[] cpu1 = gateway.cpuSeconds();
         stopJfr("reads");
         Map<String, Object> mix = new LinkedHashMap<>();
         int total = 0;
@@ -286,6 +293,7 @@ public final class GatewayBench {
         mix.put("errors", errors);
         mix.put("seconds", round(s));
         mix.put("storeChildren", patientIds.size());
+        mix.put("cpuMsPerRequest", cpu(cpu0, cpu1, total));
         result.put("readMix", mix);
         log("read mix: " + mix);
     }
@@ -470,6 +478,14 @@ public final class GatewayBench {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** CPU milliseconds per unit of work, for the gateway JVM and for PostgreSQL. */
+    private static Map<String, Object> cpu(double[] before, double[] after, long units) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("gatewayJvm", units == 0 ? 0 : Math.round((after[0] - before[0]) * 100_000 / units) / 100.0);
+        m.put("postgres", units == 0 ? 0 : Math.round((after[1] - before[1]) * 100_000 / units) / 100.0);
+        return m;
     }
 
     private static Map<String, Object> percentiles(Latencies l) {

@@ -69,6 +69,13 @@ final class Report {
                     .append(" | p99 < 20 | p50 / p99 ").append(k[1]).append(" |\n");
         }
         b.append("| read mix errors (non-200) | ").append(num(at(r, "readMix", "errors"))).append(" | 0 | |\n");
+        b.append("| CPU per resource ingested / feed record / read request, gateway JVM + PostgreSQL (ms) | ")
+                .append(at(r, "transactionIngest", "cpuMsPerResource", "gatewayJvm")).append(" + ")
+                .append(at(r, "transactionIngest", "cpuMsPerResource", "postgres")).append(" / ")
+                .append(at(r, "feedIngest", "cpuMsPerRecord", "gatewayJvm")).append(" + ")
+                .append(at(r, "feedIngest", "cpuMsPerRecord", "postgres")).append(" / ")
+                .append(at(r, "readMix", "cpuMsPerRequest", "gatewayJvm")).append(" + ")
+                .append(at(r, "readMix", "cpuMsPerRequest", "postgres")).append(" | | |\n");
         b.append("| start-up to ready (ms) | ").append(num(r.getOrDefault("readyMs", "n/a"))).append(" | < 10,000 | 39,000 |\n");
         b.append("| gateway peak resident memory (MB) | ").append(num(r.getOrDefault("peakRssMb", "n/a")))
                 .append(" | ≤ 1,024 | 2,000–2,400 |\n");
