@@ -153,8 +153,9 @@ public final class ProfileValidatorFactory {
         unknownCodeSystems);
   }
 
-  private static FhirValidator buildValidator(FhirContext ctx, IValidationSupport support) {
-    FhirInstanceValidator module = new FhirInstanceValidator(support);
+  private static FhirValidator buildValidator(FhirContext ctx, ValidationSupportChain support) {
+    // Reuses the core InstanceValidator rather than building one per resource (see the class).
+    FhirInstanceValidator module = new ReusingInstanceValidator(support);
     // Tolerate extensions we have no definition for (see class comment), report unknown profiles.
     module.setAnyExtensionsAllowed(true);
     module.setErrorForUnknownProfiles(true);

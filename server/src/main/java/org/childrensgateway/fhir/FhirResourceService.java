@@ -220,6 +220,27 @@ public class FhirResourceService {
 
     @Transactional
     public WriteOutcome update(IBaseResource resource, IdType id, String ifMatchVersion) {
+        return doUpdate(resource, id, ifMatchVersion);
+    }
+
+    /**
+     * For records the gateway derives itself (the person index's child records): an update that
+     * answers empty, having written nothing, when the resource does not pass validation, instead of
+     * failing. A failure thrown out of this transactional method would mark the caller's transaction
+     * (the source record's write) for rollback; caught here, inside the proxy, it does not. The
+     * resource is validated once, as part of the write (it used to be validated first by the caller
+     * and then again by the update), and not at all when it is unchanged.
+     */
+    @Transactional
+    public Optional<WriteOutcome> updateIfValid(IBaseResource resource, IdType id) {
+        try {
+            return Optional.of(doUpdate(resource, id, null));
+        } catch (UnprocessableEntityException e) {
+            return Optional.empty(); // thrown by validation, before anything was written
+        }
+    }
+
+    private WriteOutcome doUpdate(IBaseResource resource, IdType id, String ifMatchVersion) {
         String type = resource.fhirType();
         String resourceId = id.getIdPart();
         if (resource.getIdElement().hasIdPart() && !resource.getIdElement().getIdPart().equals(resourceId)) {

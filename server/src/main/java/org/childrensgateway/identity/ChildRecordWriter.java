@@ -9,7 +9,6 @@ import org.childrensgateway.fhir.ResourceCodec;
 import org.childrensgateway.store.ResourceStore;
 import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.hl7.fhir.r4.model.Patient;
@@ -68,19 +67,13 @@ class ChildRecordWriter {
             // Identity-only source records (no demographics yet): the child record waits for them.
             return;
         }
-        if (!valid(child)) {
-            // Never fail the source's write for a derived record; the id is not personal data.
+        // Never fail the source's write for a derived record: an invalid child record is not written
+        // (updateIfValid does not mark the source's transaction for rollback); the id is not personal data.
+        if (fhir.updateIfValid(child, new IdType("Patient", childId)).isEmpty()) {
             LOG.warn("Child record {} does not pass validation; left as it was", childId);
             return;
         }
-        fhir.update(child, new IdType("Patient", childId), null);
         carers.refresh(childId, stored);
-    }
-
-    /** Validated first: a failing write inside the source's transaction would roll the source back too. */
-    private boolean valid(Patient child) {
-        return fhir.validate(child).getIssue().stream().noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
-                || i.getSeverity() == OperationOutcome.IssueSeverity.FATAL);
     }
 
     static boolean isChildRecord(Patient p) {

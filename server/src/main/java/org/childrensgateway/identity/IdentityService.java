@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.childrensgateway.fhir.DerivedRecords;
 import org.childrensgateway.fhir.ResourceCodec;
+import org.childrensgateway.operations.GatewayMetrics;
 import org.childrensgateway.store.ResourceStore;
 import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.r4.model.Identifier;
@@ -33,7 +34,11 @@ public class IdentityService {
     private final ResourceStore store;
     private final ResourceCodec codec;
 
-    IdentityService(PersonIndexStore index, PersonLinker linker, ChildRecordWriter writer, ResourceStore store, ResourceCodec codec) {
+    private final GatewayMetrics metrics;
+
+    IdentityService(PersonIndexStore index, PersonLinker linker, ChildRecordWriter writer, ResourceStore store, ResourceCodec codec,
+                    GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.index = index;
         this.linker = linker;
         this.writer = writer;
@@ -44,6 +49,7 @@ public class IdentityService {
     /** Matches the source Patients written (or whose carers were written) in a transaction, then rewrites the child records concerned. */
     @Transactional
     public void process(Set<String> touched, Set<String> deleted) {
+        long start = System.nanoTime();
         Set<String> affected = new LinkedHashSet<>();
         for (String id : deleted) {
             affected.addAll(linker.remove(POOL, id));
@@ -63,6 +69,7 @@ public class IdentityService {
             affected.addAll(linker.match(POOL, FeatureExtractor.ofPatient(id, p, carers)));
         }
         affected.forEach(writer::refresh);
+        metrics.linkageTime(System.nanoTime() - start, touched.size() + deleted.size());
     }
 
     // ---- data-quality operations (the place for the data-quality role check, see IdentityController) ----

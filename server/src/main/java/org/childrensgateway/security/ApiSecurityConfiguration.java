@@ -48,7 +48,8 @@ public class ApiSecurityConfiguration {
                         .requestMatchers(antMatcher(HttpMethod.GET, "/fhir/metadata")).permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(rs -> rs
-                        .jwt(jwt -> jwt.decoder(decoder))
+                        // Checked tokens are remembered until they expire (CachingJwtDecoder).
+                        .jwt(jwt -> jwt.decoder(new CachingJwtDecoder(decoder)))
                         .authenticationEntryPoint((request, response, failure) -> {
                             bearer.commence(request, response, failure); // sets status 401 and WWW-Authenticate
                             OperationOutcomeResponses.write(response, 401, OperationOutcome.IssueType.LOGIN,

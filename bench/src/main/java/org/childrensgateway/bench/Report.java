@@ -1,0 +1,84 @@
+package org.childrensgateway.bench;
+
+import java.util.Map;
+
+/** The markdown section appended to docs/benchmarks.md for one run: machine facts and results vs targets. */
+final class Report {
+
+    private Report() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object at(Map<String, Object> r, String... path) {
+        Object v = r;
+        for (String p : path) {
+            if (!(v instanceof Map)) {
+                return "n/a";
+            }
+            v = ((Map<String, Object>) v).get(p);
+        }
+        return v == null ? "n/a" : v;
+    }
+
+    private static String num(Object v) {
+        return v instanceof Number n ? String.format("%,.1f", n.doubleValue()) : String.valueOf(v);
+    }
+
+    static String markdown(Map<String, Object> r) {
+        StringBuilder b = new StringBuilder();
+        b.append("\n### Run `").append(r.get("label")).append("`, ").append(r.get("when")).append("\n\n");
+        b.append("Machine: ").append(at(r, "machine", "nproc")).append(" CPUs (").append(at(r, "machine", "cpu")).append("), ")
+                .append(at(r, "machine", "memTotalGiB")).append(" GiB; ").append(at(r, "machine", "jdk")).append("; PostgreSQL ")
+                .append(r.getOrDefault("postgresql", "n/a")).append(" (embedded, same host); load average at start ")
+                .append(at(r, "machine", "loadAverageAtStart")).append(". Gateway heap ").append(r.get("gatewayHeap"))
+                .append(", children ").append(r.get("children")).append(" (stored: ").append(at(r, "transactionIngest", "childrenStored"))
+                .append(").\n\n");
+        b.append("| measure | result | target | reference (HAPI JPA) |\n|---|---|---|---|\n");
+        b.append("| transaction ingest, warm (resources/s) | ").append(num(at(r, "transactionIngest", "warmResourcesPerSecond")))
+                .append(" | ≥ 4,000 | 1,250 |\n");
+        b.append("| transaction ingest, cold: first 10% of bundles (resources/s) | ")
+                .append(num(at(r, "transactionIngest", "coldResourcesPerSecond"))).append(" | | 500–900 |\n");
+        b.append("| bundle latency warm p50 / p95 / p99 (ms) | ").append(num(at(r, "transactionIngest", "bundleLatencyWarmMs", "p50")))
+                .append(" / ").append(num(at(r, "transactionIngest", "bundleLatencyWarmMs", "p95"))).append(" / ")
+                .append(num(at(r, "transactionIngest", "bundleLatencyWarmMs", "p99"))).append(" | | |\n");
+        b.append("| raw PostgreSQL, same rows: batched INSERT / COPY (rows/s) | ")
+                .append(num(at(r, "rawPostgres", "batchedInsertRowsPerSecond"))).append(" / ")
+                .append(num(at(r, "rawPostgres", "copyRowsPerSecond"))).append(" | | 45,000–80,000 |\n");
+        Object warm = at(r, "transactionIngest", "warmResourcesPerSecond");
+        Object rawRate = at(r, "rawPostgres", "batchedInsertRowsPerSecond");
+        if (warm instanceof Number w && rawRate instanceof Number raw && raw.doubleValue() > 0) {
+            b.append("| warm ingest as share of raw batched INSERT | ").append(String.format("%.1f%%", 100 * w.doubleValue() / raw.doubleValue()))
+                    .append(" | ≥ 5% | ~2% |\n");
+        }
+        b.append("| native feed ingest, all three formats (source records/s) | ").append(num(at(r, "feedIngest", "allRecordsPerSecond")))
+                .append(" | ≥ 2,000 | |\n");
+        for (String f : new String[] {"rio/clients", "systmone/extract", "childrens-centre/registrations"}) {
+            b.append("| &nbsp;&nbsp;").append(f).append(" (records/s; linkage ms/record) | ").append(num(at(r, "feedIngest", f, "recordsPerSecond")))
+                    .append("; ").append(num(at(r, "feedIngest", f, "linkageMsPerRecord"))).append(" | | |\n");
+        }
+        b.append("| linkage per record during ingest: first 10% / last 10% (ms) | ")
+                .append(num(at(r, "linkageDuringIngest", "firstTenthMsPerRecord"))).append(" / ")
+                .append(num(at(r, "linkageDuringIngest", "lastTenthMsPerRecord"))).append(" | flat | |\n");
+        b.append("| read mix (requests/s, consent + audit on every request) | ").append(num(at(r, "readMix", "requestsPerSecond")))
+                .append(" | ≥ 1,000 | ~450 (no consent) |\n");
+        String[][] kinds = {{"read", "1.5 / 4.4"}, {"search-identifier", "4.0 / 9.1"}, {"observation-by-subject", "4.5 / 10.6"},
+                {"everything", "6.3 / 13.1"}};
+        for (String[] k : kinds) {
+            b.append("| &nbsp;&nbsp;").append(k[0]).append(" p50 / p95 / p99 (ms) | ").append(num(at(r, "readMix", k[0], "p50")))
+                    .append(" / ").append(num(at(r, "readMix", k[0], "p95"))).append(" / ").append(num(at(r, "readMix", k[0], "p99")))
+                    .append(" | p99 < 20 | p50 / p99 ").append(k[1]).append(" |\n");
+        }
+        b.append("| read mix errors (non-200) | ").append(num(at(r, "readMix", "errors"))).append(" | 0 | |\n");
+        b.append("| CPU per resource ingested / feed record / read request, gateway JVM + PostgreSQL (ms) | ")
+                .append(at(r, "transactionIngest", "cpuMsPerResource", "gatewayJvm")).append(" + ")
+                .append(at(r, "transactionIngest", "cpuMsPerResource", "postgres")).append(" / ")
+                .append(at(r, "feedIngest", "cpuMsPerRecord", "gatewayJvm")).append(" + ")
+                .append(at(r, "feedIngest", "cpuMsPerRecord", "postgres")).append(" / ")
+                .append(at(r, "readMix", "cpuMsPerRequest", "gatewayJvm")).append(" + ")
+                .append(at(r, "readMix", "cpuMsPerRequest", "postgres")).append(" | | |\n");
+        b.append("| start-up to ready (ms) | ").append(num(r.getOrDefault("readyMs", "n/a"))).append(" | < 10,000 | 39,000 |\n");
+        b.append("| gateway peak resident memory (MB) | ").append(num(r.getOrDefault("peakRssMb", "n/a")))
+                .append(" | ≤ 1,024 | 2,000–2,400 |\n");
+        return b.toString();
+    }
+}
