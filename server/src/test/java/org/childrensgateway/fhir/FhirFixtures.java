@@ -19,17 +19,9 @@ public final class FhirFixtures {
     public static String nhsNumber() {
         while (true) {
             long n = 999_000_000L + (SEQ.incrementAndGet() * 7919L) % 1_000_000L;
-            String nine = Long.toString(n);
-            int sum = 0;
-            for (int i = 0; i < 9; i++) {
-                sum += (nine.charAt(i) - '0') * (10 - i);
-            }
-            int check = 11 - sum % 11;
-            if (check == 11) {
-                check = 0;
-            }
-            if (check != 10) {
-                return nine + check;
+            var nhs = org.childrensgateway.mappers.transform.NhsNumber.withCheckDigit(Long.toString(n));
+            if (nhs.isPresent()) {
+                return nhs.get();
             }
         }
     }

@@ -217,16 +217,9 @@ final class PopulationGenerator {
             for (int i = 0; i < 6; i++) {
                 nine.append(random.nextInt(10));
             }
-            int sum = 0;
-            for (int i = 0; i < 9; i++) {
-                sum += (nine.charAt(i) - '0') * (10 - i);
-            }
-            int check = 11 - sum % 11;
-            if (check == 11) {
-                check = 0;
-            }
-            if (check != 10) {
-                return nine.toString() + check;
+            var nhs = org.childrensgateway.mappers.transform.NhsNumber.withCheckDigit(nine.toString());
+            if (nhs.isPresent()) {
+                return nhs.get();
             }
         }
     }

@@ -23,6 +23,25 @@ public final class NhsNumber {
         return digits.isEmpty() ? Optional.empty() : Optional.of(digits);
     }
 
+    /**
+     * The NHS number made of these nine digits and their modulus-11 check digit, or empty when no
+     * check digit exists for them (the remainder gives 10). Test data generators use it.
+     */
+    public static Optional<String> withCheckDigit(String nineDigits) {
+        if (nineDigits == null || !nineDigits.matches("\\d{9}")) {
+            throw new IllegalArgumentException("nine digits expected");
+        }
+        int sum = 0;
+        for (int i = 0; i < 9; i++) {
+            sum += (nineDigits.charAt(i) - '0') * (10 - i);
+        }
+        int check = 11 - (sum % 11);
+        if (check == 11) {
+            check = 0;
+        }
+        return check == 10 ? Optional.empty() : Optional.of(nineDigits + check);
+    }
+
     /** True when {@code value} is exactly ten digits whose tenth is the modulus-11 check digit of the first nine. */
     public static boolean isValid(String value) {
         if (value == null || value.length() != 10) {
