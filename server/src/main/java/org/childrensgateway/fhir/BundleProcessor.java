@@ -185,6 +185,9 @@ public class BundleProcessor {
         Bundle.BundleEntryRequestComponent request = entry.getRequest();
         String url = request.getUrl();
         IBaseResource resource = entry.getResource();
+        if (resource != null) {
+            DerivedRecords.refuseFromClient(resource);
+        }
         return switch (request.getMethod()) {
             case POST -> {
                 IdType assigned = entry.hasFullUrl() ? placeholders.get(entry.getFullUrl()) : null;

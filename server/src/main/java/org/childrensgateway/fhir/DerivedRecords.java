@@ -17,6 +17,18 @@ public final class DerivedRecords {
     private DerivedRecords() {
     }
 
+    /**
+     * Clients may not write derived records (or pass a record off as one): only the person index
+     * maintains them. Called on every client write path (REST, Bundles); the index writes through
+     * FhirResourceService directly.
+     */
+    public static void refuseFromClient(IBaseResource resource) {
+        if (isDerived(resource)) {
+            throw new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException(
+                    "Resources tagged " + TAG_SYSTEM + " are maintained by the gateway's person index and cannot be written by clients");
+        }
+    }
+
     public static boolean isDerived(IBaseResource resource) {
         return resource instanceof Resource r && r.getMeta().getTag().stream().anyMatch(t -> TAG_SYSTEM.equals(t.getSystem()));
     }

@@ -24,12 +24,14 @@ public class FhirResourceProvider<T extends IBaseResource> extends ReadOnlyResou
 
     @Create
     public MethodOutcome create(@ResourceParam T resource, @ConditionalUrlParam String ifNoneExist) {
+        DerivedRecords.refuseFromClient(resource);
         return outcome(service.create(resource, ifNoneExist));
     }
 
     @Update
     public MethodOutcome update(@IdParam IdType id, @ResourceParam T resource, @ConditionalUrlParam String conditional,
                                 RequestDetails request) {
+        DerivedRecords.refuseFromClient(resource);
         if (conditional != null) {
             return outcome(service.conditionalUpdate(resource, conditional));
         }

@@ -35,6 +35,17 @@ class CrudTest extends GatewayTestBase {
     }
 
     @Test
+    void clientsCannotWriteTheGatewaysDerivedRecords() {
+        // A client passing a record off as a child record would bypass validation and ownership.
+        String forged = FhirFixtures.patient(FhirFixtures.uniqueId("F"), null, "Forged", "Child", "2024-01-01", "female", "NP4 6AB")
+                .replaceFirst("\\{\"resourceType\": \"Patient\",", "{\"resourceType\": \"Patient\", \"meta\": {\"tag\": [{\"system\": "
+                        + "\"https://fhir.childrens-gateway.uk/CodeSystem/record-kind\", \"code\": \"child-record\"}]},");
+        fhir().body(forged).post("/Patient").then().statusCode(403).body("resourceType", equalTo("OperationOutcome"));
+        fhir().body("{\"resourceType\": \"Bundle\", \"type\": \"transaction\", \"entry\": [{\"resource\": " + forged
+                + ", \"request\": {\"method\": \"POST\", \"url\": \"Patient\"}}]}").post("").then().statusCode(403);
+    }
+
+    @Test
     void unknownResourceIs404WithOperationOutcome() {
         fhir().get("/Patient/does-not-exist").then().statusCode(404).body("resourceType", equalTo("OperationOutcome"));
     }
