@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.childrensgateway.consent.ConsentExplanation;
 import org.childrensgateway.consent.Disclosure;
 import org.childrensgateway.consent.RecordingOrganisation;
 import org.childrensgateway.fhir.validation.ResourceValidator;
@@ -53,10 +54,13 @@ public class FhirResourceService {
     private final List<ResourceWriteListener> listeners;
     private final Disclosure disclosure;
     private final List<SearchExpansion> expansions;
+    private final ConsentExplanation explanations;
 
     public FhirResourceService(ResourceStore store, ResourceCodec codec, SearchIndexer indexer,
                                SearchRequestParser parser, ResourceValidator validator, PageLoader pages,
-                               List<ResourceWriteListener> listeners, Disclosure disclosure, List<SearchExpansion> expansions) {
+                               List<ResourceWriteListener> listeners, Disclosure disclosure, List<SearchExpansion> expansions,
+                               ConsentExplanation explanations) {
+        this.explanations = explanations;
         this.listeners = listeners;
         this.disclosure = disclosure;
         this.expansions = expansions;
@@ -110,40 +114,13 @@ public class FhirResourceService {
             // Added to the response Bundle by ExplanationInterceptor, whatever the page holds.
             var attributes = org.springframework.web.context.request.RequestContextHolder.getRequestAttributes();
             if (attributes != null) {
-                attributes.setAttribute(ExplanationInterceptor.ATTRIBUTE, explanation(matching, parameters),
+                attributes.setAttribute(ExplanationInterceptor.ATTRIBUTE, explanations.explain(matching, parameters),
                         org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST);
             }
         }
         return results;
     }
 
-    /**
-     * For auditors: which rule disclosed or withheld each matching item, for the auditor's own
-     * request or, with {@code _explainFor=organisation|role|purpose}, as another caller would see it.
-     */
-    private OperationOutcome explanation(List<Long> matching, Map<String, String[]> parameters) {
-        Caller auditor = CallerContext.current().orElse(null);
-        if (!disclosure.isAuditor(auditor)) {
-            throw new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException("Decision explanations are for the auditor role");
-        }
-        Caller perspective = auditor;
-        String[] as = parameters.get("_explainFor");
-        if (as != null && as.length > 0) {
-            String[] parts = as[0].split("\\|");
-            if (parts.length < 2) {
-                throw new InvalidRequestException("_explainFor must be organisation|role|purpose");
-            }
-            perspective = new Caller("explained", null, parts[0], parts[1], parts.length > 2 ? parts[2] : null, auditor.scopes(), null);
-        }
-        Disclosure.Session session = disclosure.explainFor(perspective);
-        session.permittedKeys(matching);
-        OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION).setCode(OperationOutcome.IssueType.INFORMATIONAL)
-                .setDiagnostics("Decisions for " + perspective.organisation() + " / " + perspective.role() + " / " + perspective.purposeOfUse());
-        session.explanations().forEach(line -> outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
-                .setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics(line));
-        return outcome;
-    }
 
     /** Resources matching conditional criteria such as {@code identifier=sys|123}. */
     @Transactional(readOnly = true)
