@@ -119,24 +119,9 @@ public final class RecordContext {
         FieldSpec spec = specs.get(field);
         FieldSpec effective = rule;
         if (spec != null && rule.source.isEmpty()) {
-            effective = copyWithSource(rule, spec);
+            effective = rule.appliedTo(spec);
         }
         return FieldValues.parse(effective, raw(field), translator, issues);
-    }
-
-    private static FieldSpec copyWithSource(FieldSpec rule, FieldSpec spec) {
-        FieldSpec f = new FieldSpec();
-        f.source = spec.source;
-        f.transform = rule.transform;
-        f.format = rule.format;
-        f.zone = rule.zone;
-        f.values = rule.values;
-        f.system = rule.system;
-        f.conceptMap = rule.conceptMap;
-        f.separator = rule.separator;
-        f.sensitive = rule.sensitive;
-        f.name = spec.name;
-        return f;
     }
 
     public String text(String field) {

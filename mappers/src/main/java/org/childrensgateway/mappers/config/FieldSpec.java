@@ -39,6 +39,27 @@ public final class FieldSpec {
     @JsonProperty(access = JsonProperty.Access.READ_ONLY)
     public String name;
 
+    /**
+     * A value rule (which names no column of its own) applied to another field's column: every
+     * transform setting of this rule, the source and name of {@code field}.
+     */
+    public FieldSpec appliedTo(FieldSpec field) {
+        FieldSpec f = new FieldSpec();
+        f.source = field.source;
+        f.name = field.name;
+        f.transform = transform;
+        f.format = format;
+        f.outputFormat = outputFormat;
+        f.zone = zone;
+        f.values = values;
+        f.system = system;
+        f.conceptMap = conceptMap;
+        f.separator = separator;
+        f.sensitive = sensitive;
+        f.description = description;
+        return f;
+    }
+
     /** The source names as shown in issues, e.g. {@code NHSNumber}. */
     public String sourceLabel() {
         return String.join("+", source);

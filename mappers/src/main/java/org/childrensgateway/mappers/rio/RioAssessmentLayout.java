@@ -142,7 +142,7 @@ public final class RioAssessmentLayout implements Layout {
                     r.put("unit", q.getUnit());
                 }
             } else if (rule != null && (o.hasValueBooleanType() || o.hasValueCodeableConcept())) {
-                FieldSpec withSource = ruleFor(rule, ctx.spec("value"));
+                FieldSpec withSource = rule.appliedTo(ctx.spec("value"));
                 Object v = o.hasValueBooleanType() ? o.getValueBooleanType().getValue() : o.getValueCodeableConcept().getCodingFirstRep();
                 r.put("value", FieldValues.format(withSource, v, ctx.translator(), ctx.issues()).get(0));
             } else if (o.hasValueStringType()) {
@@ -153,16 +153,5 @@ public final class RioAssessmentLayout implements Layout {
             rows.add(r);
         }
         return rows;
-    }
-
-    private static FieldSpec ruleFor(FieldSpec rule, FieldSpec value) {
-        FieldSpec f = new FieldSpec();
-        f.source = value.source;
-        f.transform = rule.transform;
-        f.values = rule.values;
-        f.system = rule.system;
-        f.conceptMap = rule.conceptMap;
-        f.name = value.name;
-        return f;
     }
 }
