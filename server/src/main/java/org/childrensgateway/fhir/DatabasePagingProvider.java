@@ -79,9 +79,7 @@ public class DatabasePagingProvider implements IPagingProvider {
             return list;
         }
         for (String part : stored.split("&")) {
-            boolean reverse = part.startsWith("_revinclude=");
-            String[] p = part.substring(part.indexOf('=') + 1).split(":");
-            list.add(new IncludeSpec(reverse, p[0], p[1], p.length > 2 ? p[2] : null));
+            list.add(IncludeSpec.fromParameter(part));
         }
         return list;
     }

@@ -319,8 +319,8 @@ public class FhirResourceService {
         requireRecorder(previous, resource);
         RecordingOrganisation.stamp((Resource) resource, DerivedRecords.isDerived(resource) ? RecordingOrganisation.GATEWAY
                 : RecordingOrganisation.of(previous).orElse(recorderFor(resource)));
-        if (!existing.deleted() && sameContent(existing, resource)) {
-            return new WriteOutcome(WriteOutcome.Kind.UNCHANGED, existing, codec.decode(existing));
+        if (!existing.deleted() && sameContent(previous, resource)) {
+            return new WriteOutcome(WriteOutcome.Kind.UNCHANGED, existing, previous);
         }
         Instant now = now();
         long version = existing.version() + 1;
@@ -335,8 +335,7 @@ public class FhirResourceService {
     }
 
     /** An update that changes nothing but meta does not make a new version, so re-sent extracts are no-ops. */
-    private boolean sameContent(StoredResource existing, IBaseResource incoming) {
-        Resource stored = (Resource) codec.decode(existing);
+    private static boolean sameContent(Resource stored, IBaseResource incoming) {
         Resource candidate = ((Resource) incoming).copy();
         candidate.setId(stored.getIdElement());
         candidate.getMeta().setVersionId(stored.getMeta().getVersionId());

@@ -11,4 +11,11 @@ public record IncludeSpec(boolean reverse, String sourceType, String param, Stri
     public String asParameter() {
         return (reverse ? "_revinclude=" : "_include=") + sourceType + ":" + param + (targetType == null ? "" : ":" + targetType);
     }
+
+    /** The inverse of {@link #asParameter}, for includes stored with a paging session. */
+    public static IncludeSpec fromParameter(String parameter) {
+        boolean reverse = parameter.startsWith("_revinclude=");
+        String[] p = parameter.substring(parameter.indexOf('=') + 1).split(":");
+        return new IncludeSpec(reverse, p[0], p[1], p.length > 2 ? p[2] : null);
+    }
 }
