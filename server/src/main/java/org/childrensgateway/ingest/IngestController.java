@@ -83,8 +83,9 @@ public class IngestController {
                                                             @RequestParam(required = false) String file,
                                                             @RequestParam(defaultValue = "open") String status,
                                                             @RequestParam(required = false) UUID jobId,
+                                                            @RequestParam(defaultValue = "0") long afterId,
                                                             @RequestParam(defaultValue = "100") int limit) {
-        return quarantine.list(feed, file, "any".equals(status) ? null : status, jobId, Math.min(limit, 1000)).stream()
+        return quarantine.list(feed, file, "any".equals(status) ? null : status, jobId, afterId, Math.min(limit, 1000)).stream()
                 .map(q -> new IngestReport.QuarantinedRecord(q.id(), q.location(), q.sourceId(), q.reason())).toList();
     }
 

@@ -37,8 +37,14 @@ public class QuarantineStore {
     }
 
     public List<Entry> list(String feed, String file, String status, UUID jobId, int limit) {
-        StringBuilder sql = new StringBuilder("select * from quarantine where true");
+        return list(feed, file, status, jobId, 0, limit);
+    }
+
+    /** Entries with ids after {@code afterId}, oldest first: the next page starts after the last id seen. */
+    public List<Entry> list(String feed, String file, String status, UUID jobId, long afterId, int limit) {
+        StringBuilder sql = new StringBuilder("select * from quarantine where id > ?");
         List<Object> args = new java.util.ArrayList<>();
+        args.add(afterId);
         if (feed != null) {
             sql.append(" and feed = ?");
             args.add(feed);

@@ -91,6 +91,13 @@ class SampleIngestTest extends GatewayTestBase {
                 .extract().jsonPath().getList("findAll { it.sourceId == 'RIO1000127' }.id", Long.class).get(0);
         String raw = RestAssured.given().get("/ingest/quarantine/" + id).then().statusCode(200).extract().jsonPath().getString("rawText");
         assertThat(raw).contains("31/02/2023");
+        // The listing pages by id: nothing of this feed and file comes after the last one.
+        List<Long> all = RestAssured.given().get("/ingest/quarantine?feed=rio&file=clients&status=any&limit=1000").then()
+                .statusCode(200).extract().jsonPath().getList("id", Long.class);
+        assertThat(RestAssured.given().get("/ingest/quarantine?feed=rio&file=clients&status=any&afterId=" + all.get(all.size() - 1))
+                .then().statusCode(200).extract().jsonPath().getList("id")).isEmpty();
+        assertThat(RestAssured.given().get("/ingest/quarantine?feed=rio&file=clients&status=any&limit=1&afterId=" + all.get(0))
+                .then().statusCode(200).extract().jsonPath().getList("id", Long.class)).containsExactly(all.get(1));
         // Replaying unchanged fails again and keeps the record.
         RestAssured.given().post("/ingest/quarantine/" + id + "/replay").then().statusCode(200).body("status", equalTo("open"));
         RestAssured.given().contentType("text/csv").body(raw.replace("31/02/2023", "28/02/2023"))
