@@ -45,7 +45,9 @@ final class Gateway implements AutoCloseable {
         Files.createDirectories(workDir);
         this.dataDir = workDir.resolve("postgres").toAbsolutePath();
         List<String> cmd = new ArrayList<>(List.of("java", "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC",
-                "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString(),
+                "-XX:+ExitOnOutOfMemoryError",
+                // deep stacks: HAPI's validator and Spring's filter chain exceed JFR's default 64 frames
+                "-XX:FlightRecorderOptions=stackdepth=256", "-jar", jar.toString(),
                 "--server.port=" + port, "--management.server.port=" + port,
                 "--gateway.embedded-db.data-dir=" + workDir.resolve("postgres").toAbsolutePath(),
                 "--gateway.embedded-db.port=" + pgPort,

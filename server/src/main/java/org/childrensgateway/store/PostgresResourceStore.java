@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -29,11 +28,9 @@ public class PostgresResourceStore implements ResourceStore {
     private static final RowMapper<StoredResource> ROW = PostgresResourceStore::map;
 
     private final JdbcClient jdbc;
-    private final JdbcTemplate template;
 
-    public PostgresResourceStore(JdbcClient jdbc, JdbcTemplate template) {
+    public PostgresResourceStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.template = template;
     }
 
     private static StoredResource map(ResultSet rs, int row) throws SQLException {
@@ -60,24 +57,70 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public StoredResource write(String type, String id, long version, Instant lastUpdated, String json, IndexRows rows, String method) {
-        Timestamp ts = Timestamp.from(lastUpdated);
-        long pid;
+        // One statement, one round trip: the resource row, its history copy and all its index rows
+        // (as arrays, unnested by PostgreSQL). The jsonb is parsed once and copied to the history.
+        // Index rows of the previous version are deleted in the same statement; all parts see the
+        // same snapshot, so the deletes cannot touch the rows being inserted.
+        List<Object> args = new ArrayList<>();
+        String current;
         if (version == 1) {
-            pid = jdbc.sql("insert into resource (res_type, res_id, version_id, last_updated, deleted, content)"
-                            + " values (?, ?, 1, ?, false, ?::jsonb) returning pid")
-                    .params(type, id, ts, json).query(Long.class).single();
+            current = "insert into resource (res_type, res_id, version_id, last_updated, deleted, content)"
+                    + " values (?, ?, 1, ?, false, ?::jsonb) returning pid, content";
+            args.addAll(List.of(type, id, Timestamp.from(lastUpdated), json));
         } else {
-            pid = jdbc.sql("update resource set version_id = ?, last_updated = ?, deleted = false, content = ?::jsonb"
-                            + " where res_type = ? and res_id = ? and version_id = ? returning pid")
-                    .params(version, ts, json, type, id, version - 1).query(Long.class).optional()
-                    .orElseThrow(() -> new ConcurrentVersionException(type, id, version - 1));
-            deleteIndexes(pid);
+            current = "update resource set version_id = ?, last_updated = ?, deleted = false, content = ?::jsonb"
+                    + " where res_type = ? and res_id = ? and version_id = ? returning pid, content";
+            args.addAll(List.of(version, Timestamp.from(lastUpdated), json, type, id, version - 1));
         }
-        insertIndexes(pid, type, rows);
-        jdbc.sql("insert into resource_history (pid, res_type, res_id, version_id, last_updated, deleted, method, content)"
-                        + " values (?, ?, ?, ?, ?, false, ?, ?::jsonb)")
-                .params(pid, type, id, version, ts, method, json).update();
-        return new StoredResource(pid, type, id, version, lastUpdated, false, method, json);
+        StringBuilder sql = new StringBuilder("with r as (").append(current).append(")");
+        if (version > 1) {
+            for (String table : INDEX_TABLES) {
+                sql.append(", d_").append(table).append(" as (delete from ").append(table).append(" where pid = (select pid from r))");
+            }
+        }
+        sql.append(", h as (insert into resource_history (pid, res_type, res_id, version_id, last_updated, deleted, method, content)"
+                + " select pid, ?, ?, ?, ?, false, ?, content from r)");
+        args.addAll(List.of(type, id, version, Timestamp.from(lastUpdated), method));
+        if (!rows.tokens.isEmpty()) {
+            sql.append(", t as (insert into sp_token (pid, res_type, name, system, code)"
+                    + " select r.pid, ?, x.name, x.system, x.code from r, unnest(?::text[], ?::text[], ?::text[]) as x(name, system, code))");
+            args.addAll(List.of(type, column(rows.tokens, IndexRows.Token::name), column(rows.tokens, IndexRows.Token::system),
+                    column(rows.tokens, t -> trim(t.code()))));
+        }
+        if (!rows.strings.isEmpty()) {
+            sql.append(", s as (insert into sp_string (pid, res_type, name, value_norm, value_exact)"
+                    + " select r.pid, ?, x.name, x.norm, x.exact from r, unnest(?::text[], ?::text[], ?::text[]) as x(name, norm, exact))");
+            args.addAll(List.of(type, column(rows.strings, IndexRows.Str::name), column(rows.strings, IndexRows.Str::normalised),
+                    column(rows.strings, IndexRows.Str::exact)));
+        }
+        if (!rows.dates.isEmpty()) {
+            sql.append(", d as (insert into sp_date (pid, res_type, name, low, high)"
+                    + " select r.pid, ?, x.name, x.low, x.high from r, unnest(?::text[], ?::timestamptz[], ?::timestamptz[]) as x(name, low, high))");
+            args.addAll(List.of(type, column(rows.dates, IndexRows.DateRange::name), column(rows.dates, d -> d.low().toString()),
+                    column(rows.dates, d -> d.high().toString())));
+        }
+        if (!rows.references.isEmpty()) {
+            sql.append(", f as (insert into sp_reference (pid, res_type, name, target_type, target_id)"
+                    + " select r.pid, ?, x.name, x.target_type, x.target_id from r, unnest(?::text[], ?::text[], ?::text[]) as x(name, target_type, target_id))");
+            args.addAll(List.of(type, column(rows.references, IndexRows.Ref::name), column(rows.references, IndexRows.Ref::targetType),
+                    column(rows.references, IndexRows.Ref::targetId)));
+        }
+        sql.append(" select pid from r");
+        Optional<Long> pid = jdbc.sql(sql.toString()).params(args).query(Long.class).optional();
+        if (pid.isEmpty()) {
+            throw new ConcurrentVersionException(type, id, version - 1);
+        }
+        return new StoredResource(pid.get(), type, id, version, lastUpdated, false, method, json);
+    }
+
+    private static final List<String> INDEX_TABLES = List.of("sp_token", "sp_string", "sp_date", "sp_reference");
+
+    private static <T> String[] column(List<T> rows, java.util.function.Function<T, String> value) {
+        String[] out = new String[rows.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = value.apply(rows.get(i));
+        }
+        return out;
     }
 
     @Override
@@ -98,28 +141,8 @@ public class PostgresResourceStore implements ResourceStore {
     }
 
     private void deleteIndexes(long pid) {
-        for (String table : List.of("sp_token", "sp_string", "sp_date", "sp_reference")) {
+        for (String table : INDEX_TABLES) {
             jdbc.sql("delete from " + table + " where pid = ?").param(pid).update();
-        }
-    }
-
-    private void insertIndexes(long pid, String type, IndexRows rows) {
-        // Batched: one round trip per index table, not one per row.
-        if (!rows.tokens.isEmpty()) {
-            template.batchUpdate("insert into sp_token (pid, res_type, name, system, code) values (?, ?, ?, ?, ?)",
-                    rows.tokens.stream().map(t -> new Object[] {pid, type, t.name(), t.system(), trim(t.code())}).toList());
-        }
-        if (!rows.strings.isEmpty()) {
-            template.batchUpdate("insert into sp_string (pid, res_type, name, value_norm, value_exact) values (?, ?, ?, ?, ?)",
-                    rows.strings.stream().map(s -> new Object[] {pid, type, s.name(), s.normalised(), s.exact()}).toList());
-        }
-        if (!rows.dates.isEmpty()) {
-            template.batchUpdate("insert into sp_date (pid, res_type, name, low, high) values (?, ?, ?, ?, ?)",
-                    rows.dates.stream().map(d -> new Object[] {pid, type, d.name(), Timestamp.from(d.low()), Timestamp.from(d.high())}).toList());
-        }
-        if (!rows.references.isEmpty()) {
-            template.batchUpdate("insert into sp_reference (pid, res_type, name, target_type, target_id) values (?, ?, ?, ?, ?)",
-                    rows.references.stream().map(r -> new Object[] {pid, type, r.name(), r.targetType(), r.targetId()}).toList());
         }
     }
 

@@ -129,7 +129,7 @@ class StorageExplainBench {
             ds.setAutoCommit(true);
             jdbc = JdbcClient.create(ds);
             template = new JdbcTemplate(ds);
-            store = new PostgresResourceStore(jdbc, template);
+            store = new PostgresResourceStore(jdbc);
             SearchParamRegistry registry = new SearchParamRegistry();
             parser = new SearchRequestParser(registry);
 
