@@ -29,6 +29,22 @@ import org.springframework.stereotype.Component;
 public class Disclosure {
 
     private static final int CHUNK = 500;
+    /** How many decided resources a search keeps for its first page (at least the largest page size). */
+    static final int KEPT = 1_000;
+
+    /** A stored resource, parsed, with the decision this session made about it. */
+    public record Checked(StoredResource stored, Resource resource, Decision decision) {
+    }
+
+    /**
+     * What a search may return: all permitted keys in order, and the decided resources for the
+     * first of them (empty for a count).
+     */
+    public record Permitted(List<Long> keys, Map<Long, Checked> checked) {
+        public static Permitted of(List<Long> keys) {
+            return new Permitted(keys, Map.of());
+        }
+    }
     private static final String REDACTED_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue";
 
     private final ConsentDecisionPoint decisions;
@@ -82,7 +98,11 @@ public class Disclosure {
 
         /** The resource as this caller may see it, or empty. */
         public Optional<Resource> apply(Resource resource) {
-            Decision decision = decide(resource);
+            return release(resource, decide(resource));
+        }
+
+        /** The resource as a decision already made for it (in this session) releases it, or empty. */
+        public Optional<Resource> release(Resource resource, Decision decision) {
             return switch (decision.effect()) {
                 case DENY -> Optional.empty();
                 case PERMIT -> Optional.of(resource);
@@ -92,18 +112,32 @@ public class Disclosure {
 
         /** The keys (pids) of those stored resources this caller may see, in order. */
         public List<Long> permittedKeys(List<Long> pids) {
+            return permitted(pids).keys();
+        }
+
+        /**
+         * The stored resources this caller may see, in order: their keys, and for the first
+         * {@link #KEPT} of them the parsed resource with its decision, so the first page of results
+         * is served without loading, parsing and deciding each resource a second time.
+         */
+        public Permitted permitted(List<Long> pids) {
             List<Long> permitted = new ArrayList<>();
+            Map<Long, Checked> kept = new HashMap<>();
             for (int from = 0; from < pids.size(); from += CHUNK) {
                 List<StoredResource> chunk = store.loadCurrent(pids.subList(from, Math.min(pids.size(), from + CHUNK)));
                 for (StoredResource stored : chunk) {
                     Resource resource = (Resource) context.newJsonParser().parseResource(stored.json());
                     resource.setId(stored.type() + "/" + stored.id());
-                    if (decide(resource).disclosed()) {
+                    Decision decision = decide(resource);
+                    if (decision.disclosed()) {
                         permitted.add(stored.key());
+                        if (kept.size() < KEPT) {
+                            kept.put(stored.key(), new Checked(stored, resource, decision));
+                        }
                     }
                 }
             }
-            return permitted;
+            return new Permitted(permitted, kept);
         }
 
         public Caller caller() {

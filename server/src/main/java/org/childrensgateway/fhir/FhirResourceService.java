@@ -105,11 +105,11 @@ public class FhirResourceService {
         }
         List<Long> matching = store.search(query);
         // Totals count only what the caller may see: filtering happens before counting, never after.
-        List<Long> keys = disclosure.session().permittedKeys(matching);
+        Disclosure.Permitted permitted = disclosure.session().permitted(matching);
         if (search.countOnly()) {
-            return StoredBundleProvider.countOnly(keys.size());
+            return StoredBundleProvider.countOnly(permitted.keys().size());
         }
-        StoredBundleProvider results = StoredBundleProvider.forSearch(pages, type, keys, search.includes());
+        StoredBundleProvider results = StoredBundleProvider.forSearch(pages, type, permitted, search.includes());
         if (parameters.containsKey("_explain")) {
             // Added to the response Bundle by ExplanationInterceptor, whatever the page holds.
             var attributes = org.springframework.web.context.request.RequestContextHolder.getRequestAttributes();

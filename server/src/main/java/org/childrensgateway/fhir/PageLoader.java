@@ -3,9 +3,11 @@ package org.childrensgateway.fhir;
 import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
 import ca.uhn.fhir.model.valueset.BundleEntrySearchModeEnum;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.childrensgateway.consent.Disclosure;
 import org.childrensgateway.search.IncludeSpec;
 import org.hl7.fhir.r4.model.Resource;
@@ -31,15 +33,31 @@ public class PageLoader {
         this.disclosure = disclosure;
     }
 
+    /**
+     * @param checked resources this request's search already loaded and decided, by key: used as
+     *                they are (with their decision's reductions) instead of being loaded again
+     */
     @Transactional(readOnly = true)
-    public List<IBaseResource> searchPage(List<Long> pids, List<IncludeSpec> includes) {
+    public List<IBaseResource> searchPage(List<Long> pids, List<IncludeSpec> includes, Map<Long, Disclosure.Checked> checked) {
         Disclosure.Session session = disclosure.session();
-        List<StoredResource> matches = store.loadCurrent(pids);
+        List<StoredResource> matches = new ArrayList<>(pids.size());
+        List<Long> toLoad = pids.stream().filter(pid -> !checked.containsKey(pid)).toList();
+        Map<Long, StoredResource> loaded = new HashMap<>();
+        store.loadCurrent(toLoad).forEach(m -> loaded.put(m.key(), m));
         List<IBaseResource> page = new ArrayList<>();
-        for (StoredResource m : matches) {
-            // The keys were filtered when the search ran; this applies element reductions and
-            // catches anything whose consent changed since.
-            session.apply((Resource) codec.decode(m)).ifPresent(r -> {
+        for (Long pid : pids) {
+            Disclosure.Checked known = checked.get(pid);
+            StoredResource m = known != null ? known.stored() : loaded.get(pid);
+            if (m == null) {
+                continue; // deleted since the search ran
+            }
+            matches.add(m);
+            // A later page's keys were filtered when the search ran; deciding again applies element
+            // reductions and catches anything whose consent changed since.
+            Optional<Resource> released = known != null
+                    ? session.release(known.resource(), known.decision())
+                    : session.apply((Resource) codec.decode(m));
+            released.ifPresent(r -> {
                 ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(r, BundleEntrySearchModeEnum.MATCH);
                 page.add(r);
             });

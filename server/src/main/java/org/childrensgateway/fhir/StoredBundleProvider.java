@@ -3,8 +3,10 @@ package org.childrensgateway.fhir;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import org.childrensgateway.consent.Disclosure;
 import org.childrensgateway.search.IncludeSpec;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
@@ -29,10 +31,14 @@ public final class StoredBundleProvider implements IBundleProvider {
     /** Reads a slice [from, to) of a stored session's keys; null while the keys are in memory. */
     private final BiFunction<Integer, Integer, List<Long>> sessionKeys;
     private final String uuid;
+    /** Resources the search already loaded, parsed and decided, by key (the first page's, at least). */
+    private final Map<Long, Disclosure.Checked> checked;
     private final Date published = new Date();
 
     private StoredBundleProvider(PageLoader pages, String kind, String resourceType, List<IncludeSpec> includes, int total,
-                                 List<Long> keys, BiFunction<Integer, Integer, List<Long>> sessionKeys, String uuid) {
+                                 List<Long> keys, BiFunction<Integer, Integer, List<Long>> sessionKeys, String uuid,
+                                 Map<Long, Disclosure.Checked> checked) {
+        this.checked = checked;
         this.pages = pages;
         this.kind = kind;
         this.resourceType = resourceType;
@@ -43,21 +49,21 @@ public final class StoredBundleProvider implements IBundleProvider {
         this.uuid = uuid;
     }
 
-    public static StoredBundleProvider forSearch(PageLoader pages, String type, List<Long> pids, List<IncludeSpec> includes) {
-        return new StoredBundleProvider(pages, SEARCH, type, includes, pids.size(), pids, null, null);
+    public static StoredBundleProvider forSearch(PageLoader pages, String type, Disclosure.Permitted permitted, List<IncludeSpec> includes) {
+        return new StoredBundleProvider(pages, SEARCH, type, includes, permitted.keys().size(), permitted.keys(), null, null, permitted.checked());
     }
 
     static StoredBundleProvider forHistory(PageLoader pages, String type, List<Long> hids) {
-        return new StoredBundleProvider(pages, HISTORY, type, List.of(), hids.size(), hids, null, null);
+        return new StoredBundleProvider(pages, HISTORY, type, List.of(), hids.size(), hids, null, null, Map.of());
     }
 
     static StoredBundleProvider countOnly(int count) {
-        return new StoredBundleProvider(null, SEARCH, null, List.of(), count, List.of(), null, null);
+        return new StoredBundleProvider(null, SEARCH, null, List.of(), count, List.of(), null, null, Map.of());
     }
 
     static StoredBundleProvider fromSession(PageLoader pages, UUID id, String kind, String type, List<IncludeSpec> includes,
                                             int total, BiFunction<Integer, Integer, List<Long>> sessionKeys) {
-        return new StoredBundleProvider(pages, kind, type, includes, total, null, sessionKeys, id.toString());
+        return new StoredBundleProvider(pages, kind, type, includes, total, null, sessionKeys, id.toString(), Map.of());
     }
 
     @Override
@@ -67,7 +73,7 @@ public final class StoredBundleProvider implements IBundleProvider {
             return List.of();
         }
         List<Long> slice = keys != null ? keys.subList(fromIndex, to) : sessionKeys.apply(fromIndex, to);
-        return HISTORY.equals(kind) ? pages.historyPage(slice) : pages.searchPage(slice, includes);
+        return HISTORY.equals(kind) ? pages.historyPage(slice) : pages.searchPage(slice, includes, checked);
     }
 
     @Override

@@ -84,8 +84,8 @@ public class PatientIdentityOperations implements FhirOperationProvider {
         }
         Instant from = since == null || since.getValue() == null ? null : since.getValue().toInstant();
         // Only what the caller may see is listed or counted (the consent decision, as for any search).
-        List<Long> keys = disclosure.session().permittedKeys(query.keys(patients, typeFilter, from));
-        return StoredBundleProvider.forSearch(pages, "Patient", keys, List.of());
+        var permitted = disclosure.session().permitted(query.keys(patients, typeFilter, from));
+        return StoredBundleProvider.forSearch(pages, "Patient", permitted, List.of());
     }
 
     /**
