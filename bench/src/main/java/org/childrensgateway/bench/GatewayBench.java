@@ -75,6 +75,23 @@ public final class GatewayBench {
         new GatewayBench().run();
     }
 
+    /** The JVM's own account of its committed memory by area, next to the resident figure. */
+    private void nativeMemory() {
+        try {
+            String summary = gateway.jcmd("VM.native_memory", "summary", "scale=MB");
+            Files.writeString(out.resolve(label + "-nmt.txt"), summary);
+            Map<String, Object> areas = new LinkedHashMap<>();
+            Matcher m = Pattern.compile("(?m)^-?\\s*(Total|Java Heap|Class|Thread|Code|GC|Compiler|Internal|Other|Symbol|Native Memory Tracking|Arena Chunk|Metaspace)[^\\n]*?committed=(\\d+)MB").matcher(summary);
+            while (m.find()) {
+                areas.putIfAbsent(m.group(1), Long.parseLong(m.group(2)));
+            }
+            result.put("nativeMemoryCommittedMb", areas);
+            log("native memory committed (MB): " + areas);
+        } catch (Exception e) {
+            log("native memory summary not available: " + e.getClass().getSimpleName());
+        }
+    }
+
     private void run() throws Exception {
         Files.createDirectories(out);
         Path jar = Path.of(System.getProperty("bench.gatewayJar", "../server/target/server-0.1.0-SNAPSHOT.jar"));
@@ -96,6 +113,7 @@ public final class GatewayBench {
             rawPostgres();
             result.put("peakRssMb", gateway.peakRssKb() / 1024);
             result.put("rssAtEndMb", gateway.status("VmRSS") / 1024);
+            nativeMemory();
         } finally {
             gateway.close();
         }

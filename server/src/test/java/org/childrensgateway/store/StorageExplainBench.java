@@ -23,7 +23,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import liquibase.integration.spring.SpringLiquibase;
-import org.childrensgateway.database.DatabaseSessionSettings;
 import org.childrensgateway.search.IncludeSpec;
 import org.childrensgateway.search.ParsedSearch;
 import org.childrensgateway.search.SearchIndexer;
@@ -61,6 +60,7 @@ class StorageExplainBench {
 
     private static final int CHILDREN = Integer.getInteger("bench.children", 125_000);
     private static final boolean REUSE = Boolean.getBoolean("bench.reuse");
+    private static final String FORCE_CUSTOM_PLAN = "set plan_cache_mode = force_custom_plan";
     private static final Path DATA = Path.of(System.getProperty("bench.data-dir", "target/bench-postgres"));
     private static final Path REPORT = Path.of(System.getProperty("bench.report", "target/bench/storage-explain.md"));
     private static final int PAGE = 20;
@@ -129,7 +129,7 @@ class StorageExplainBench {
             ds.setAutoCommit(true);
             jdbc = JdbcClient.create(ds);
             template = new JdbcTemplate(ds);
-            store = new PostgresResourceStore(jdbc);
+            store = new PostgresResourceStore(jdbc, template);
             SearchParamRegistry registry = new SearchParamRegistry();
             parser = new SearchRequestParser(registry);
 
@@ -142,8 +142,8 @@ class StorageExplainBench {
             line("Liquibase update: " + ms(t) + " ms (changesets: "
                     + jdbc.sql("select string_agg(id, ', ' order by orderexecuted) from databasechangelog").query(String.class).single() + ")");
             ds.getConnection().setAutoCommit(true);
-            // The gateway's pool sets this on every connection (DatabaseSessionSettings); see planCache().
-            exec(DatabaseSessionSettings.CONNECTION_INIT_SQL);
+            // What the gateway's search statements get (PostgresResourceStore.planEveryTime); see planCache().
+            exec(FORCE_CUSTOM_PLAN);
 
             long existing = jdbc.sql("select count(*) from resource").query(Long.class).single();
             if (existing < CHILDREN * 8L) {
@@ -777,7 +777,7 @@ class StorageExplainBench {
             summary.add("| address-postalcode after broad searches, plan_cache_mode=" + mode + " | 1 | "
                     + String.format("%.2f", best / 1e6) + " | | |");
         }
-        exec(DatabaseSessionSettings.CONNECTION_INIT_SQL);
+        exec(FORCE_CUSTOM_PLAN);
     }
 
     private void explainNamed(String name, SqlFragment sql) {
