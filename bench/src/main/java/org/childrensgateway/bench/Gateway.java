@@ -37,6 +37,7 @@ final class Gateway implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String[]> tokens = new ConcurrentHashMap<>();
     private volatile long peakRssKb;
+    private volatile long peakRssAnonKb;
     private final Thread sampler;
 
     Gateway(Path jar, Path workDir, String heap, boolean clean, Path log) throws IOException {
@@ -70,6 +71,7 @@ final class Gateway implements AutoCloseable {
         sampler = new Thread(() -> {
             while (process.isAlive()) {
                 peakRssKb = Math.max(peakRssKb, status("VmRSS"));
+                peakRssAnonKb = Math.max(peakRssAnonKb, status("RssAnon"));
                 try {
                     Thread.sleep(250);
                 } catch (InterruptedException e) {
@@ -145,6 +147,11 @@ final class Gateway implements AutoCloseable {
             // process gone
         }
         return 0;
+    }
+
+    /** Peak anonymous resident memory: the process's own pages, without mapped files such as its jar. */
+    long peakRssAnonKb() {
+        return peakRssAnonKb;
     }
 
     long peakRssKb() {

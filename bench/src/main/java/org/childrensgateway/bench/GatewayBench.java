@@ -113,6 +113,8 @@ public final class GatewayBench {
             rawPostgres();
             result.put("peakRssMb", gateway.peakRssKb() / 1024);
             result.put("rssAtEndMb", gateway.status("VmRSS") / 1024);
+            result.put("peakRssAnonMb", gateway.peakRssAnonKb() / 1024);
+            result.put("rssFileAtEndMb", gateway.status("RssFile") / 1024);
             nativeMemory();
         } finally {
             gateway.close();

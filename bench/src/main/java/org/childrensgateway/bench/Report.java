@@ -79,6 +79,13 @@ final class Report {
         b.append("| start-up to ready (ms) | ").append(num(r.getOrDefault("readyMs", "n/a"))).append(" | < 10,000 | 39,000 |\n");
         b.append("| gateway peak resident memory (MB) | ").append(num(r.getOrDefault("peakRssMb", "n/a")))
                 .append(" | ≤ 1,024 | 2,000–2,400 |\n");
+        b.append("| &nbsp;&nbsp;of which anonymous (peak) / mapped files (at end) (MB) | ").append(num(r.getOrDefault("peakRssAnonMb", "n/a")))
+                .append(" / ").append(num(r.getOrDefault("rssFileAtEndMb", "n/a"))).append(" | | |\n");
+        if (r.get("nativeMemoryCommittedMb") instanceof Map<?, ?> nmt) {
+            b.append("| &nbsp;&nbsp;JVM committed (NMT): total / heap / metaspace / code / GC (MB) | ").append(nmt.get("Total")).append(" / ")
+                    .append(nmt.get("Java Heap")).append(" / ").append(nmt.get("Metaspace")).append(" / ").append(nmt.get("Code"))
+                    .append(" / ").append(nmt.get("GC")).append(" | | |\n");
+        }
         return b.toString();
     }
 }

@@ -214,6 +214,18 @@ public final class ProfileValidatorFactory {
     return validator.validateWithResult(resource, options);
   }
 
+  /**
+   * As {@link #validateWithResult(IBaseResource, String...)}, for the resource's JSON text (for
+   * example as it is about to be stored), which saves encoding it again.
+   */
+  public ValidationResult validateJsonWithResult(String json, String... profileUrls) {
+    ValidationOptions options = new ValidationOptions();
+    for (String url : profileUrls) {
+      options.addProfile(url);
+    }
+    return validator.validateWithResult(json, options);
+  }
+
   /** Errors and fatal issues only, each with its location, against the resource's meta.profile. */
   public List<ValidationIssue> validate(IBaseResource resource) {
     return errorsOf(validateWithResult(resource));

@@ -303,8 +303,7 @@ public class FhirResourceService {
     private WriteOutcome insert(IBaseResource resource, String id) {
         RecordingOrganisation.stamp((Resource) resource, recorderFor(resource));
         Instant now = now();
-        prepare(resource, id, 1, now);
-        String json = codec.encode(resource);
+        String json = prepare(resource, id, 1, now);
         try {
             StoredResource stored = store.write(resource.fhirType(), id, 1, now, json, indexer.index(resource), "POST");
             return notify(new WriteOutcome(WriteOutcome.Kind.CREATED, stored, resource));
@@ -324,8 +323,7 @@ public class FhirResourceService {
         }
         Instant now = now();
         long version = existing.version() + 1;
-        prepare(resource, existing.id(), version, now);
-        String json = codec.encode(resource);
+        String json = prepare(resource, existing.id(), version, now);
         try {
             StoredResource stored = store.write(existing.type(), existing.id(), version, now, json, indexer.index(resource), "PUT");
             return notify(new WriteOutcome(WriteOutcome.Kind.UPDATED, stored, resource));
@@ -370,22 +368,25 @@ public class FhirResourceService {
         return outcome;
     }
 
-    private void prepare(IBaseResource resource, String id, long version, Instant now) {
-        validateOrThrow(resource);
+    /** Gives the resource its identity and version, validates it and returns the JSON to store. */
+    private String prepare(IBaseResource resource, String id, long version, Instant now) {
         resource.setId(new IdType(resource.fhirType(), id, Long.toString(version)));
         Resource r = (Resource) resource;
         r.getMeta().setVersionId(Long.toString(version));
         r.getMeta().setLastUpdated(java.util.Date.from(now));
+        String json = codec.encode(resource);
+        validateOrThrow(resource, json); // the stored text is what is validated, encoded once
+        return json;
     }
 
-    private void validateOrThrow(IBaseResource resource) {
+    private void validateOrThrow(IBaseResource resource, String json) {
         if (DerivedRecords.isDerived(resource)) {
             // Child and carer records are assembled by the gateway from source records that were
             // validated when they were stored, and clients cannot write them (refuseFromClient); the
             // full profile validator on each of them was a fifth of ingest CPU (docs/benchmarks.md).
             return;
         }
-        OperationOutcome outcome = validator.validate(resource);
+        OperationOutcome outcome = validator.validate(resource, json);
         boolean failed = outcome.getIssue().stream().anyMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
                 || i.getSeverity() == OperationOutcome.IssueSeverity.FATAL);
         if (failed) {

@@ -3,7 +3,6 @@ package org.childrensgateway.fhir.validation;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
-import java.util.Optional;
 import org.childrensgateway.profiles.ProfileValidatorFactory;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -26,13 +25,19 @@ public class ProfileResourceValidator implements ResourceValidator {
 
     @Override
     public OperationOutcome validate(IBaseResource resource) {
+        return validate(resource, null);
+    }
+
+    @Override
+    public OperationOutcome validate(IBaseResource resource, String json) {
         OperationOutcome outcome = new OperationOutcome();
         NhsNumberRule.check(resource, outcome);
         boolean namesProfile = resource instanceof Resource r && r.getMeta().hasProfile();
-        Optional<String> profile = namesProfile ? Optional.empty() : ProfileValidatorFactory.defaultProfileUrl(resource.fhirType());
-        ValidationResult result = profile.isPresent()
-                ? profiles.validateWithResult(resource, profile.get())
-                : profiles.validateWithResult(resource);
+        String[] profile = namesProfile ? new String[0]
+                : ProfileValidatorFactory.defaultProfileUrl(resource.fhirType()).stream().toArray(String[]::new);
+        ValidationResult result = json != null
+                ? profiles.validateJsonWithResult(json, profile)
+                : profiles.validateWithResult(resource, profile);
         for (SingleValidationMessage m : result.getMessages()) {
             outcome.addIssue()
                     .setSeverity(severity(m.getSeverity()))

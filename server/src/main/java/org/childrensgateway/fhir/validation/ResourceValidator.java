@@ -8,4 +8,9 @@ public interface ResourceValidator {
 
     /** Issues found; an outcome with any error or fatal issue rejects the write (422). */
     OperationOutcome validate(IBaseResource resource);
+
+    /** The same, given the resource's JSON as it will be stored, so the validator need not encode it again. */
+    default OperationOutcome validate(IBaseResource resource, String json) {
+        return validate(resource);
+    }
 }
