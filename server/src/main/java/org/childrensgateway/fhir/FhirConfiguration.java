@@ -71,7 +71,11 @@ public class FhirConfiguration {
         SearchParamCapabilities capabilities = new SearchParamCapabilities(registry, ProfileValidatorFactory.defaultProfiles());
         List<Object> plain = new ArrayList<>(List.of(new SystemProvider(bundles)));
         plain.addAll(operations);
-        GatewayRestfulServer server = new GatewayRestfulServer(context, providers, plain,
+        // Request bodies are parsed with a context of their own, so that nothing a client sends is
+        // silently dropped (DataLossRefusingErrorHandler); stored JSON and profiles use the shared one.
+        FhirContext requests = FhirContext.forR4();
+        requests.setParserErrorHandler(new DataLossRefusingErrorHandler());
+        GatewayRestfulServer server = new GatewayRestfulServer(requests, providers, plain,
                 paging, interceptors.all(), capabilities);
         ServletRegistrationBean<GatewayRestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
         registration.setName("fhir");

@@ -46,6 +46,25 @@ class CrudTest extends GatewayTestBase {
     }
 
     @Test
+    void anElementTheServerWouldDropIsRefusedNotLost() {
+        String id = FhirFixtures.uniqueId("U");
+        String body = FhirFixtures.patient(id, FhirFixtures.nhsNumber(), "Unknown", "Element", "2023-05-14", "female", "NP4 6AB")
+                .replaceFirst("\\{\"resourceType\": \"Patient\",", "{\"resourceType\": \"Patient\", \"favouriteColour\": \"blue\",");
+        fhir().body(body).post("/Patient").then().statusCode(400)
+                .body("resourceType", equalTo("OperationOutcome"))
+                .body("issue[0].diagnostics", containsString("favouriteColour"));
+        // The same inside a transaction: the whole Bundle is refused, nothing is stored.
+        fhir().body("{\"resourceType\": \"Bundle\", \"type\": \"transaction\", \"entry\": [{\"resource\": " + body
+                + ", \"request\": {\"method\": \"POST\", \"url\": \"Patient\"}}]}").post("").then().statusCode(400);
+        fhir().queryParam("identifier", "https://fhir.childrens-gateway.uk/Id/test/client|" + id).get("/Patient")
+                .then().statusCode(200).body("total", equalTo(0));
+        // An element given twice where FHIR allows one would keep only one of them.
+        String twice = FhirFixtures.patient(FhirFixtures.uniqueId("U"), FhirFixtures.nhsNumber(), "Twice", "Element", "2023-05-14", "female", "NP4 6AB")
+                .replace("\"gender\": \"female\"", "\"gender\": [\"male\", \"female\"]");
+        fhir().body(twice).post("/Patient").then().statusCode(400).body("resourceType", equalTo("OperationOutcome"));
+    }
+
+    @Test
     void unknownResourceIs404WithOperationOutcome() {
         fhir().get("/Patient/does-not-exist").then().statusCode(404).body("resourceType", equalTo("OperationOutcome"));
     }
