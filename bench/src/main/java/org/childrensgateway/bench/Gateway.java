@@ -64,7 +64,7 @@ final class Gateway implements AutoCloseable {
                 "--logging.level.root=WARN", "--logging.level.org.childrensgateway=WARN"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         // As the container image runs it (docker/Dockerfile): glibc's per-thread malloc arenas otherwise
-        // hold ~200 MB of resident memory the JVM does not account for (NMT total vs VmRSS).
+        // add ~50 MB to the ~170 MB of resident memory the JVM does not account for (NMT total vs VmRSS).
         pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
         startNanos = System.nanoTime();
         process = pb.start();
