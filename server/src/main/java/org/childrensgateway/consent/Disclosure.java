@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.childrensgateway.fhir.ResourceCodec;
 import org.childrensgateway.search.SearchParamRegistry;
 import org.childrensgateway.security.Caller;
 import org.childrensgateway.security.CallerContext;
@@ -51,12 +52,14 @@ public class Disclosure {
     private final ResourceStore store;
     private final SearchParamRegistry params;
     private final FhirContext context;
+    /** Stored rows are decoded as everywhere else (versioned id, meta), so a page served from them is the same. */
+    private final ResourceCodec codec;
     private final BreakGlassLog breakGlass;
     private final SharingPolicyProperties policy;
     private final org.childrensgateway.operations.GatewayMetrics metrics;
     private final ObjectMapper json = new ObjectMapper();
 
-    public Disclosure(ConsentDecisionPoint decisions, ResourceStore store, SearchParamRegistry params, FhirContext context,
+    public Disclosure(ConsentDecisionPoint decisions, ResourceStore store, SearchParamRegistry params, FhirContext context, ResourceCodec codec,
                       BreakGlassLog breakGlass, SharingPolicyProperties policy, org.childrensgateway.operations.GatewayMetrics metrics) {
         this.policy = policy;
         this.metrics = metrics;
@@ -64,6 +67,7 @@ public class Disclosure {
         this.store = store;
         this.params = params;
         this.context = context;
+        this.codec = codec;
         this.breakGlass = breakGlass;
     }
 
@@ -126,8 +130,7 @@ public class Disclosure {
             for (int from = 0; from < pids.size(); from += CHUNK) {
                 List<StoredResource> chunk = store.loadCurrent(pids.subList(from, Math.min(pids.size(), from + CHUNK)));
                 for (StoredResource stored : chunk) {
-                    Resource resource = (Resource) context.newJsonParser().parseResource(stored.json());
-                    resource.setId(stored.type() + "/" + stored.id());
+                    Resource resource = (Resource) codec.decode(stored);
                     Decision decision = decide(resource);
                     if (decision.disclosed()) {
                         permitted.add(stored.key());
@@ -157,11 +160,8 @@ public class Disclosure {
             }
             return loaded.computeIfAbsent(reference, ref -> {
                 String[] parts = ref.split("/");
-                return store.read(parts[parts.length - 2], parts[parts.length - 1]).filter(r -> !r.deleted()).map(r -> {
-                    Resource res = (Resource) context.newJsonParser().parseResource(r.json());
-                    res.setId(r.type() + "/" + r.id());
-                    return res;
-                });
+                return store.read(parts[parts.length - 2], parts[parts.length - 1]).filter(r -> !r.deleted())
+                        .map(r -> (Resource) codec.decode(r));
             }).orElse(null);
         }
 
@@ -190,7 +190,7 @@ public class Disclosure {
                 null, null, List.of(patientReference), null, null)), List.of());
         List<ConsentDirective> out = new ArrayList<>();
         for (StoredResource stored : store.loadCurrent(store.search(query))) {
-            out.addAll(ConsentDirective.from((Consent) context.newJsonParser().parseResource(stored.json())));
+            out.addAll(ConsentDirective.from((Consent) codec.decode(stored)));
         }
         return out;
     }

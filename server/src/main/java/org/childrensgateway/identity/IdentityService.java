@@ -72,7 +72,7 @@ public class IdentityService {
         }
         // Every blocking key of the transaction is locked first, in one sorted statement. Locked record
         // by record, two concurrent bundles whose children share keys took them in opposite orders and
-        // deadlocked (found by the benchmark at 10,000 children); the per-record locks are then re-entrant.
+        // deadlocked (found by the benchmark at 10,000 children).
         Set<String> keys = new TreeSet<>();
         records.forEach(f -> keys.addAll(BlockingKeys.of(f)));
         index.lockKeys(POOL, keys);

@@ -37,10 +37,12 @@ public class PersonLinker {
      * Matches one source record. A record already linked keeps its link (a person may have confirmed
      * it), unless it is alone in a child record it was given automatically: then it is matched again,
      * because a later update (an NHS number added, a typo fixed) may show where it belongs.
+     *
+     * <p>The caller holds the locks on the record's blocking keys: {@link IdentityService#process}
+     * takes those of the whole transaction at once, in one order, so that transactions cannot deadlock.
      */
     public Set<String> match(String pool, PersonFeatures f) {
         Set<String> keys = BlockingKeys.of(f);
-        index.lockKeys(pool, keys);
         index.saveFeatures(pool, f, keys);
         Set<String> affected = new LinkedHashSet<>();
         PersonIndexStore.SourceState state = index.state(pool, f.sourceId());
