@@ -46,6 +46,27 @@ public abstract class GatewayTestBase {
         return Tokens.forClient(port, clientId, "demo-" + clientId);
     }
 
+    /** The demo client of the organisation a feed is bound to: only it may push, replay or read that feed's jobs. */
+    protected static String feedClient(String feed) {
+        return switch (feed) {
+            case "rio" -> "rio-hv";
+            case "systmone" -> "systmone-gp";
+            case "childrens-centre" -> "estart-centre";
+            case "rio-west" -> "rio-west"; // the variant site the feed tests onboard (organisation RYW)
+            default -> throw new IllegalArgumentException("no demo client for feed " + feed);
+        };
+    }
+
+    /** A request as the feed's own organisation (for /ingest and /export). */
+    protected RequestSpecification asFeed(String feed) {
+        return RestAssured.given().header("Authorization", "Bearer " + tokenFor(feedClient(feed)));
+    }
+
+    /** A request as the given demo client. */
+    protected RequestSpecification asClient(String clientId) {
+        return RestAssured.given().header("Authorization", "Bearer " + tokenFor(clientId));
+    }
+
     protected String baseUrl() {
         return "http://localhost:" + port + "/fhir";
     }

@@ -20,6 +20,7 @@ public final class Tokens {
     private static final Map<String, String> SCOPES = Map.of(
             "la-social-care", "system/*.rs",
             "ig-auditor", "system/*.rs",
+            "data-quality", "system/*.rs",
             "patient-reader", "system/Patient.rs");
 
     public static String forClient(int port, String clientId, String secret) {

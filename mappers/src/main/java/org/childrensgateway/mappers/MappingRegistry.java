@@ -93,11 +93,11 @@ public final class MappingRegistry {
     public FeedMapping mapping(String feed, String file) {
         Map<String, FeedMapping> files = snapshot.mappings().get(feed);
         if (files == null) {
-            throw new MappingException("unknown feed '" + feed + "'; known feeds: " + feeds());
+            throw new UnknownMappingException("unknown feed '" + feed + "'; known feeds: " + feeds());
         }
         FeedMapping m = files.get(file);
         if (m == null) {
-            throw new MappingException("feed '" + feed + "' has no file '" + file + "'; it has " + new TreeSet<>(files.keySet()));
+            throw new UnknownMappingException("feed '" + feed + "' has no file '" + file + "'; it has " + new TreeSet<>(files.keySet()));
         }
         return m;
     }

@@ -5,7 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.childrensgateway.fhir.ResourceCodec;
 import org.childrensgateway.search.SearchIndexer;
-import org.childrensgateway.store.ResourceStore;
+import org.childrensgateway.store.ResourceWrites;
 import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.IdType;
@@ -24,14 +24,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class AuditLog {
 
-    private final ResourceStore store;
+    private final ResourceWrites store;
     private final ResourceCodec codec;
     private final SearchIndexer indexer;
     private final AuditChain chain;
     private final TransactionTemplate transaction;
     private final String node;
 
-    public AuditLog(ResourceStore store, ResourceCodec codec, SearchIndexer indexer, AuditChain chain,
+    public AuditLog(ResourceWrites store, ResourceCodec codec, SearchIndexer indexer, AuditChain chain,
                     PlatformTransactionManager transactions, @Value("${gateway.audit.node:}") String node) {
         this.store = store;
         this.codec = codec;

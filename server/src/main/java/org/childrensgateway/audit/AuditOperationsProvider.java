@@ -7,7 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.childrensgateway.fhir.FhirResourceService;
-import org.childrensgateway.store.ResourceStore;
+import org.childrensgateway.access.AccessGate;
+import org.childrensgateway.access.SystemRepository;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.BooleanType;
@@ -37,13 +38,13 @@ public class AuditOperationsProvider implements org.childrensgateway.fhir.FhirOp
 
     private final AuditChain chain;
     private final FhirResourceService service;
-    private final ResourceStore store;
+    /** Only to check the Patient named exists (an auditor's question about anyone's access). */
+    private final SystemRepository store;
 
-    private final org.childrensgateway.consent.Disclosure disclosure;
+    private final AccessGate gate;
 
-    public AuditOperationsProvider(AuditChain chain, FhirResourceService service, ResourceStore store,
-                                   org.childrensgateway.consent.Disclosure disclosure) {
-        this.disclosure = disclosure;
+    public AuditOperationsProvider(AuditChain chain, FhirResourceService service, SystemRepository store, AccessGate gate) {
+        this.gate = gate;
         this.chain = chain;
         this.service = service;
         this.store = store;
@@ -67,7 +68,7 @@ public class AuditOperationsProvider implements org.childrensgateway.fhir.FhirOp
     public Parameters accessReport(@IdParam IdType id) {
         requireAuditor();
         String patient = "Patient/" + id.getIdPart();
-        if (store.read("Patient", id.getIdPart()).isEmpty()) {
+        if (!store.exists("Patient", id.getIdPart())) {
             throw new ResourceNotFoundException(new IdType("Patient", id.getIdPart()));
         }
         Map<String, String[]> query = new LinkedHashMap<>();
@@ -137,7 +138,7 @@ public class AuditOperationsProvider implements org.childrensgateway.fhir.FhirOp
 
     /** Audit operations answer questions about everyone's access: they are for the auditor role. */
     private void requireAuditor() {
-        if (!disclosure.isAuditor(org.childrensgateway.security.CallerContext.current().orElse(null))) {
+        if (!gate.isAuditor(org.childrensgateway.security.CallerContext.current().orElse(null))) {
             throw new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException("This operation is for the auditor role");
         }
     }

@@ -21,7 +21,7 @@ public class AuditWebConfiguration implements WebMvcConfigurer {
     @Bean
     FilterRegistrationBean<AuditFilter> auditFilter(AuditLog audit) {
         FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(new AuditFilter(audit));
-        registration.addUrlPatterns("/fhir/*", "/ingest/*", "/export/*");
+        registration.addUrlPatterns("/fhir/*", "/ingest/*", "/export/*", "/identity/*", "/notifications/*");
         registration.setOrder(FILTER_ORDER);
         registration.setName("auditFilter");
         return registration;

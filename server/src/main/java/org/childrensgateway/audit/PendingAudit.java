@@ -38,6 +38,8 @@ public final class PendingAudit {
     private int consentWithheld;
     private String consentDecision;
     private final List<String> consentPolicies = new ArrayList<>();
+    /** How many resources each consent rule released or withheld in this request, e.g. {@code own-data} → 3. */
+    private final Map<String, Integer> consentRules = new java.util.TreeMap<>();
     private final Map<String, String> details = new LinkedHashMap<>();
     private boolean recorded;
     private boolean described;
@@ -69,7 +71,25 @@ public final class PendingAudit {
         return this;
     }
 
-    /** Marks the request as break-glass with the declared reason (also taken from the caller automatically). */
+    /**
+     * One decision of the access gate: which rule decided, whether it disclosed, and the Consent it
+     * relied on (or null). Counts and rules accumulate into the record's consent summary.
+     */
+    public synchronized PendingAudit decided(String rule, boolean disclosed, String policy) {
+        if (disclosed) {
+            consentPermitted++;
+        } else {
+            consentWithheld++;
+        }
+        consentRules.merge((disclosed ? "released:" : "withheld:") + rule, 1, Integer::sum);
+        consentDecision = consentPermitted == 0 ? "deny" : consentWithheld == 0 ? "permit" : "partial";
+        if (policy != null && !consentPolicies.contains(policy)) {
+            consentPolicies.add(policy);
+        }
+        return this;
+    }
+
+    /** Marks the request as break-glass with the declared reason (only for a role that may break the glass). */
     public synchronized PendingAudit breakGlass(String reason) {
         if (reason != null && !reason.isBlank()) {
             breakGlassReason = reason;
@@ -171,12 +191,17 @@ public final class PendingAudit {
             }
             description = "Denied: " + denial + (failure == null ? "" : " (" + failure + ")");
         }
-        String breakGlass = breakGlassReason != null ? breakGlassReason
-                : caller != null && caller.isBreakGlass() ? caller.breakGlass() : null;
+        // Only what the access gate marked: an ineligible role's header is a refused attempt, not a use.
+        String breakGlass = breakGlassReason;
         AuditRecord.ConsentSummary consent = consentDecision == null ? null
                 : new AuditRecord.ConsentSummary(consentDecision, consentPermitted, consentWithheld, consentPolicies);
         Map<String, String> allDetails = new LinkedHashMap<>(details);
         allDetails.put("http-status", Integer.toString(status));
+        if (!consentRules.isEmpty()) {
+            StringBuilder rules = new StringBuilder();
+            consentRules.forEach((rule, n) -> rules.append(rules.length() == 0 ? "" : ",").append(rule).append('=').append(n));
+            allDetails.put("consent-rules", rules.toString());
+        }
         if (patientsOmitted > 0) {
             allDetails.put("patients-omitted", Integer.toString(patientsOmitted));
         }

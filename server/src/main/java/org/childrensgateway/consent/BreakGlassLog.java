@@ -7,8 +7,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * Every use of break-glass, one row per resource seen that consent would have hidden: the data
- * owner is notified through this list, and the request's audit record is flagged.
+ * Every use of break-glass: one notification per request and owning organisation, naming the first
+ * resource seen and how many were seen. The data owner reviews them at
+ * {@code /notifications/break-glass}; the request's audit record is flagged.
  */
 @Repository
 public class BreakGlassLog {
@@ -17,7 +18,8 @@ public class BreakGlassLog {
     public static final String USED = "gateway.break-glass-used";
 
     public record Notification(long id, java.time.Instant at, String ownerOrganisation, String callerOrganisation,
-                               String callerRole, String callerClient, String reason, String patient, String resource) {
+                               String callerRole, String callerClient, String reason, String patient, String resource,
+                               int resourceCount) {
     }
 
     private final JdbcClient jdbc;
@@ -26,19 +28,29 @@ public class BreakGlassLog {
         this.jdbc = jdbc;
     }
 
-    /** Its own transaction: the read it belongs to is read-only, and the notification must stand regardless. */
+    /**
+     * A new notification for the owner of {@code resource}; its id, for {@link #seenAnother}. Its own
+     * transaction: the read it belongs to is read-only, and the notification must stand regardless.
+     */
     @org.springframework.transaction.annotation.Transactional(propagation = org.springframework.transaction.annotation.Propagation.REQUIRES_NEW)
-    public void record(Caller caller, Resource resource) {
-        jdbc.sql("insert into break_glass_notification (owner_org, caller_org, caller_role, caller_client, reason, patient_ref, resource_ref)"
-                        + " values (?, ?, ?, ?, ?, ?, ?)")
-                .params(RecordingOrganisation.of(resource).orElse(null), caller.organisation(), caller.role(), caller.clientId(),
+    public long notifyOwner(Caller caller, String owner, Resource resource) {
+        long id = jdbc.sql("insert into break_glass_notification (owner_org, caller_org, caller_role, caller_client, reason, patient_ref, resource_ref)"
+                        + " values (?, ?, ?, ?, ?, ?, ?) returning id")
+                .params(owner, caller.organisation(), caller.role(), caller.clientId(),
                         caller.breakGlass(), PatientOf.reference(resource),
                         resource.fhirType() + "/" + resource.getIdElement().getIdPart())
-                .update();
+                .query(Long.class).single();
         var attributes = org.springframework.web.context.request.RequestContextHolder.getRequestAttributes();
         if (attributes != null) {
             attributes.setAttribute(USED, Boolean.TRUE, org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST);
         }
+        return id;
+    }
+
+    /** The same request was shown another of the same owner's resources. */
+    @org.springframework.transaction.annotation.Transactional(propagation = org.springframework.transaction.annotation.Propagation.REQUIRES_NEW)
+    public void seenAnother(long notification) {
+        jdbc.sql("update break_glass_notification set resource_count = resource_count + 1 where id = ?").param(notification).update();
     }
 
     public List<Notification> forOwner(String organisation, int limit) {
@@ -46,7 +58,7 @@ public class BreakGlassLog {
                 .params(organisation, limit)
                 .query((rs, n) -> new Notification(rs.getLong("id"), rs.getTimestamp("at").toInstant(), rs.getString("owner_org"),
                         rs.getString("caller_org"), rs.getString("caller_role"), rs.getString("caller_client"), rs.getString("reason"),
-                        rs.getString("patient_ref"), rs.getString("resource_ref")))
+                        rs.getString("patient_ref"), rs.getString("resource_ref"), rs.getInt("resource_count")))
                 .list();
     }
 }

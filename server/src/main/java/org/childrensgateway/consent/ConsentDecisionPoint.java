@@ -8,18 +8,19 @@ import java.util.Set;
 import java.util.function.Function;
 import org.childrensgateway.fhir.DerivedRecords;
 import org.childrensgateway.security.Caller;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
 
 /**
- * THE sharing rules, in one place, in the order they apply. Every read path asks this class, through
- * {@link Disclosure}. When in doubt the answer is no.
+ * THE sharing rules, in one place, in the order they apply. Every way out asks this class, through the
+ * access gate ({@code org.childrensgateway.access.GatedRepository}). When in doubt the answer is no.
  * <ol>
  * <li>no caller: deny;</li>
  * <li>audit records: auditors only;</li>
  * <li>directory data (organisations, practitioners): permit;</li>
+ * <li>derived records (child and carer records): never decided whole here; the access gate composes
+ *     them per caller from the source records this class releases;</li>
  * <li>own data (the caller's organisation recorded it): permit;</li>
  * <li>resources about no identifiable child: deny;</li>
  * <li>consent: the latest decision the recording organisation holds for the child that names the
@@ -33,6 +34,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class ConsentDecisionPoint {
 
+    /** The rule name of a break-glass release (its base; notes removal may add a suffix). */
+    public static final String BREAK_GLASS = "break-glass";
+
     private final SharingPolicyProperties policy;
 
     public ConsentDecisionPoint(SharingPolicyProperties policy) {
@@ -42,8 +46,7 @@ public class ConsentDecisionPoint {
     /**
      * @param directives the consent directives recorded for a child, by patient reference (loaded lazily)
      */
-    public Decision decide(Caller caller, Resource resource, Function<String, List<ConsentDirective>> directives,
-                           Function<String, Resource> loader) {
+    public Decision decide(Caller caller, Resource resource, Function<String, List<ConsentDirective>> directives) {
         if (caller == null || caller.organisation() == null) {
             return Decision.deny("no-caller", "no authenticated caller");
         }
@@ -57,7 +60,8 @@ public class ConsentDecisionPoint {
             return Decision.permit("directory", "directory data");
         }
         if (DerivedRecords.isDerived(resource)) {
-            return derived(caller, resource, directives, loader);
+            // Composed per caller from the sources they may see, by the access gate; never decided whole.
+            return Decision.deny("derived-record", "a derived record is released only as composed from its sources");
         }
         Optional<String> recorder = RecordingOrganisation.of(resource);
         if (recorder.isPresent() && recorder.get().equals(caller.organisation())) {
@@ -72,40 +76,22 @@ public class ConsentDecisionPoint {
             return withoutBreakGlass;
         }
         if (caller.isBreakGlass() && role != null && role.breakGlass()) {
-            return Decision.permit("break-glass", "safeguarding override declared; withheld by " + withoutBreakGlass.rule());
+            // Break-glass overrides consent, not the rule that notes stay within the recording profession.
+            return notesWithinSector(caller, role, recorder.orElse(null), resource,
+                    Decision.permit(BREAK_GLASS, "safeguarding override declared; withheld by " + withoutBreakGlass.rule()));
         }
         return withoutBreakGlass;
     }
 
-    /**
-     * A child record (or carer record) the person index derived from several sources: the caller sees
-     * it as far as they may see at least one of the source records it was made from.
-     */
-    private Decision derived(Caller caller, Resource resource, Function<String, List<ConsentDirective>> directives,
-                             Function<String, Resource> loader) {
-        if (!(resource instanceof Patient child)) {
-            Resource childRecord = loader.apply(PatientOf.reference(resource));
-            if (childRecord == null || !DerivedRecords.isDerived(childRecord)) {
-                return Decision.deny("child-record", "derived record without its child record");
-            }
-            return derived(caller, childRecord, directives, loader);
-        }
-        Decision best = Decision.deny("child-record", "no linked source record the caller may see");
-        for (Patient.PatientLinkComponent link : child.getLink()) {
-            Resource source = link.getOther().getReference() == null ? null : loader.apply(link.getOther().getReference());
-            if (source == null || DerivedRecords.isDerived(source)) {
-                continue;
-            }
-            Decision d = decide(caller, source, directives, loader);
-            if (d.effect() == Decision.Effect.PERMIT) {
-                return Decision.permit("child-record", "a linked source record is disclosed by rule " + d.rule());
-            }
-            if (d.effect() == Decision.Effect.REDUCE && !best.disclosed()) {
-                best = new Decision(Decision.Effect.REDUCE, "child-record", "as the linked source record: " + d.detail(), d.elements(),
-                        d.removeListed());
-            }
-        }
-        return best;
+    /** Whether the caller's role may break the glass at all (an ineligible role's declaration is a refused attempt). */
+    public boolean mayBreakGlass(Caller caller) {
+        SharingPolicyProperties.Role role = caller == null ? null : policy.roles().get(caller.role());
+        return role != null && role.breakGlass();
+    }
+
+    public boolean isAuditor(Caller caller) {
+        SharingPolicyProperties.Role role = caller == null ? null : policy.roles().get(caller.role());
+        return role != null && role.auditor();
     }
 
     private Decision shared(Caller caller, SharingPolicyProperties.Role role, Resource resource, String recorder,
@@ -131,7 +117,8 @@ public class ConsentDecisionPoint {
                         return Decision.deny("sensitive", "sensitive item " + sensitive + " needs consent that names it");
                     } else {
                         return notesWithinSector(caller, role, recorder, resource,
-                                Decision.permit("consent", "consent " + d.consentId() + " permits " + callerScopes));
+                                Decision.permit("consent", "consent " + d.consentId() + " permits " + callerScopes)
+                                        .withPolicy(d.consentId()));
                     }
                 }
             }
@@ -169,7 +156,7 @@ public class ConsentDecisionPoint {
             return decision; // keep-only lists never include notes
         }
         return Decision.remove(decision.rule() + "+profession-notes", decision.detail() + "; notes restricted to the recording profession",
-                List.of("note"));
+                List.of("note")).withPolicy(decision.policy());
     }
 
     private static boolean hasNotes(Resource resource) {

@@ -27,7 +27,7 @@ public record ConsentDirective(String custodian, Instant effective, Kind kind, S
     static final String SCOPE_SYSTEM = "https://fhir.childrens-gateway.uk/CodeSystem/consent-scope";
 
     /** Reads a Consent; proposed, draft and entered-in-error ones decide nothing. */
-    static List<ConsentDirective> from(Consent consent) {
+    public static List<ConsentDirective> from(Consent consent) {
         List<ConsentDirective> out = new ArrayList<>();
         Consent.ConsentState status = consent.getStatus();
         if (status != Consent.ConsentState.ACTIVE && status != Consent.ConsentState.INACTIVE && status != Consent.ConsentState.REJECTED) {

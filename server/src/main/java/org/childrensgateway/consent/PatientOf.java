@@ -5,14 +5,14 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
 /** The child a resource is about, as a {@code Patient/id} reference, or null. */
-final class PatientOf {
+public final class PatientOf {
 
     private static final List<String> ELEMENTS = List.of("subject", "patient", "beneficiary", "target");
 
     private PatientOf() {
     }
 
-    static String reference(Resource resource) {
+    public static String reference(Resource resource) {
         if (resource.fhirType().equals("Patient")) {
             return "Patient/" + resource.getIdElement().getIdPart();
         }

@@ -22,7 +22,8 @@ import org.springframework.stereotype.Service;
 /**
  * Writes what changed since a system's last pull in that system's own format. Data the receiving
  * system sent itself is not echoed back; each child is named by the receiver's own identifier when
- * the gateway knows it; and everything passes through {@link ExportDisclosure} first.
+ * the gateway knows it; and everything is read through the access gate (the same searches and reads
+ * as the FHIR API, decided for the pulling system's caller), so nothing leaves that it may not see.
  */
 @Service
 public class ExportService {
@@ -35,17 +36,15 @@ public class ExportService {
 
     private final FhirResourceService fhir;
     private final MappingRegistry mappings;
-    private final ExportDisclosure disclosure;
     private final int maxPerPull;
     private final org.childrensgateway.identity.IdentityService identity;
 
-    public ExportService(FhirResourceService fhir, MappingRegistry mappings, ExportDisclosure disclosure,
+    public ExportService(FhirResourceService fhir, MappingRegistry mappings,
                          @org.springframework.beans.factory.annotation.Value("${gateway.export.max-per-pull:10000}") int maxPerPull,
                          org.childrensgateway.identity.IdentityService identity) {
         this.identity = identity;
         this.fhir = fhir;
         this.mappings = mappings;
-        this.disclosure = disclosure;
         this.maxPerPull = maxPerPull;
     }
 
@@ -78,11 +77,8 @@ public class ExportService {
         List<OutboundRecord> outbound = new ArrayList<>();
         int withheld = 0;
         for (Map.Entry<String, List<Resource>> child : byPatient.entrySet()) {
-            List<Resource> allowed = disclosure.disclose(request, child.getKey(), child.getValue());
-            withheld += child.getValue().size() - allowed.size();
-            if (allowed.isEmpty()) {
-                continue;
-            }
+            // Already decided by the gate when searched: only what the caller may see, as they may see it.
+            List<Resource> allowed = child.getValue();
             Patient patient;
             try {
                 patient = (Patient) fhir.read("Patient", new IdType(child.getKey()));

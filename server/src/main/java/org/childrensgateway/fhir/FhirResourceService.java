@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.childrensgateway.consent.ConsentExplanation;
-import org.childrensgateway.consent.Disclosure;
+import org.childrensgateway.access.AccessGate;
+import org.childrensgateway.access.GatedRepository;
+import org.childrensgateway.access.DecisionExplanation;
 import org.childrensgateway.consent.RecordingOrganisation;
 import org.childrensgateway.fhir.validation.ResourceValidator;
 import org.childrensgateway.security.Caller;
@@ -23,7 +24,7 @@ import org.childrensgateway.search.ParsedSearch;
 import org.childrensgateway.search.SearchIndexer;
 import org.childrensgateway.search.SearchRequestParser;
 import org.childrensgateway.store.ConcurrentVersionException;
-import org.childrensgateway.store.ResourceStore;
+import org.childrensgateway.store.ResourceWrites;
 import org.childrensgateway.store.SearchQuery;
 import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -36,33 +37,35 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * The FHIR interactions on top of the {@link ResourceStore}: versioning, conditional writes,
- * optimistic locking, validation and indexing. Providers, the transaction processor and the
- * ingest pipeline all write through here, so the rules hold whichever way data arrives.
+ * The FHIR interactions: versioning, conditional writes, optimistic locking, validation and
+ * indexing. Providers, the transaction processor and the ingest pipeline all come through here, so
+ * the rules hold whichever way data arrives. It reads only through the request's
+ * {@link GatedRepository} (reads, searches, history, conditional matching, ownership of what a
+ * write replaces) and writes through {@link ResourceWrites}.
  */
 @Service
 public class FhirResourceService {
 
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
-    private final ResourceStore store;
+    private final ResourceWrites store;
     private final ResourceCodec codec;
     private final SearchIndexer indexer;
     private final SearchRequestParser parser;
     private final ResourceValidator validator;
     private final PageLoader pages;
     private final List<ResourceWriteListener> listeners;
-    private final Disclosure disclosure;
+    private final AccessGate gate;
     private final List<SearchExpansion> expansions;
-    private final ConsentExplanation explanations;
+    private final DecisionExplanation explanations;
 
-    public FhirResourceService(ResourceStore store, ResourceCodec codec, SearchIndexer indexer,
+    public FhirResourceService(ResourceWrites store, ResourceCodec codec, SearchIndexer indexer,
                                SearchRequestParser parser, ResourceValidator validator, PageLoader pages,
-                               List<ResourceWriteListener> listeners, Disclosure disclosure, List<SearchExpansion> expansions,
-                               ConsentExplanation explanations) {
+                               List<ResourceWriteListener> listeners, AccessGate gate, List<SearchExpansion> expansions,
+                               DecisionExplanation explanations) {
         this.explanations = explanations;
         this.listeners = listeners;
-        this.disclosure = disclosure;
+        this.gate = gate;
         this.expansions = expansions;
         this.store = store;
         this.codec = codec;
@@ -80,20 +83,16 @@ public class FhirResourceService {
      */
     @Transactional(readOnly = true)
     public IBaseResource read(String type, IdType id) {
-        Disclosure.Session session = disclosure.session();
+        GatedRepository repo = gate.forRequest();
         IdType notFound = id.hasVersionIdPart() ? new IdType(type, id.getIdPart(), id.getVersionIdPart()) : new IdType(type, id.getIdPart());
-        StoredResource stored = id.hasVersionIdPart()
-                ? store.readVersion(type, id.getIdPart(), parseVersion(id.getVersionIdPart())).orElseThrow(() -> new ResourceNotFoundException(notFound))
-                : store.read(type, id.getIdPart()).orElseThrow(() -> new ResourceNotFoundException(notFound));
-        if (stored.deleted()) {
-            // Whether the caller may know of the deletion depends on whether they could see the resource before it.
-            StoredResource before = store.readVersion(type, id.getIdPart(), stored.version() - 1).orElse(null);
-            if (before == null || session.apply((Resource) codec.decode(before)).isEmpty()) {
-                throw new ResourceNotFoundException(notFound);
-            }
-            throw new ResourceGoneException("Resource " + type + "/" + id.getIdPart() + " was deleted at version " + stored.version());
-        }
-        return session.apply((Resource) codec.decode(stored)).orElseThrow(() -> new ResourceNotFoundException(notFound));
+        GatedRepository.Lookup found = id.hasVersionIdPart()
+                ? repo.readVersion(type, id.getIdPart(), parseVersion(id.getVersionIdPart()))
+                : repo.read(type, id.getIdPart());
+        return switch (found.status()) {
+            case FOUND -> found.resource();
+            case GONE -> throw new ResourceGoneException("Resource " + type + "/" + id.getIdPart() + " was deleted at version " + found.version());
+            case MISSING -> throw new ResourceNotFoundException(notFound);
+        };
     }
 
     @Transactional(readOnly = true)
@@ -103,9 +102,8 @@ public class FhirResourceService {
         for (SearchExpansion expansion : expansions) {
             query = expansion.expand(query);
         }
-        List<Long> matching = store.search(query);
-        // Totals count only what the caller may see: filtering happens before counting, never after.
-        Disclosure.Permitted permitted = disclosure.session().permitted(matching);
+        // Totals count only what the caller may see: the gate filters before counting, never after.
+        GatedRepository.Permitted permitted = gate.forRequest().search(query);
         if (search.countOnly()) {
             return StoredBundleProvider.countOnly(permitted.keys().size());
         }
@@ -114,15 +112,18 @@ public class FhirResourceService {
             // Added to the response Bundle by ExplanationInterceptor, whatever the page holds.
             var attributes = org.springframework.web.context.request.RequestContextHolder.getRequestAttributes();
             if (attributes != null) {
-                attributes.setAttribute(ExplanationInterceptor.ATTRIBUTE, explanations.explain(matching, parameters),
+                attributes.setAttribute(ExplanationInterceptor.ATTRIBUTE, explanations.explain(query, parameters),
                         org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST);
             }
         }
         return results;
     }
 
-
-    /** Resources matching conditional criteria such as {@code identifier=sys|123}. */
+    /**
+     * Resources matching conditional criteria such as {@code identifier=sys|123} that the caller may
+     * change: its own organisation's. Another organisation's record, seen or not, never decides a
+     * conditional write or reference, so the answer cannot tell whether one exists.
+     */
     @Transactional(readOnly = true)
     public List<StoredResource> match(String type, String criteria) {
         Map<String, String[]> params = queryParameters(criteria);
@@ -130,40 +131,12 @@ public class FhirResourceService {
             throw new InvalidRequestException("Conditional criteria for " + type + " must not be empty");
         }
         ParsedSearch search = parser.parse(type, params, false);
-        // Derived records (child records) carry sources' identifiers but are never a conditional write's target.
-        return store.loadCurrent(store.search(search.query())).stream()
-                .filter(r -> !DerivedRecords.isDerived(codec.decode(r))).toList();
+        return gate.forRequest().matchOwn(search.query());
     }
 
     @Transactional(readOnly = true)
     public StoredBundleProvider history(String type, String id, Instant since, int limit) {
-        if (id != null && store.read(type, id).isEmpty()) {
-            throw new ResourceNotFoundException(new IdType(type, id));
-        }
-        List<Long> visible = visibleHistory(store.historyKeys(type, id, since, limit));
-        if (id != null && visible.isEmpty()) {
-            throw new ResourceNotFoundException(new IdType(type, id));
-        }
-        return StoredBundleProvider.forHistory(pages, type, visible);
-    }
-
-    /** History entries the caller may see; a deletion is shown when a version before it was. */
-    private List<Long> visibleHistory(List<Long> hids) {
-        Disclosure.Session session = disclosure.session();
-        List<StoredResource> rows = store.loadHistory(hids);
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        // Oldest first, so each deletion is judged after the versions it follows.
-        java.util.Map<Long, Boolean> shown = new java.util.HashMap<>();
-        for (int i = rows.size() - 1; i >= 0; i--) {
-            StoredResource row = rows.get(i);
-            String key = row.type() + "/" + row.id();
-            boolean show = row.deleted() ? seen.contains(key) : session.apply((Resource) codec.decode(row)).isPresent();
-            if (show && !row.deleted()) {
-                seen.add(key);
-            }
-            shown.put(row.key(), show);
-        }
-        return hids.stream().filter(h -> shown.getOrDefault(h, false)).toList();
+        return StoredBundleProvider.forHistory(pages, type, gate.forRequest().history(type, id, since, limit));
     }
 
     // ---- writes ----
@@ -229,12 +202,15 @@ public class FhirResourceService {
         }
         Optional<StoredResource> current = store.readForUpdate(type, resourceId);
         if (current.isEmpty()) {
-            if (ifMatchVersion != null) {
+            if (ifMatchVersion != null || !DerivedRecords.isDerived(resource)) {
+                // No update-as-create for clients (CapabilityStatement updateCreate=false): a record
+                // another organisation holds at this id must answer exactly as a missing one.
                 throw new ResourceNotFoundException(new IdType(type, resourceId));
             }
-            return insert(resource, resourceId);
+            return insert(resource, resourceId); // the person index creating a derived record at its own id
         }
         StoredResource existing = current.get();
+        gate.forRequest().requireChangeable(existing, resource);
         if (ifMatchVersion != null && parseVersion(ifMatchVersion) != existing.version()) {
             throw new PreconditionFailedException("If-Match version " + ifMatchVersion + " does not match the current version "
                     + existing.version() + " of " + type + "/" + resourceId);
@@ -257,6 +233,7 @@ public class FhirResourceService {
             return insert(resource, id);
         }
         StoredResource existing = store.readForUpdate(type, matches.get(0).id()).orElseThrow();
+        gate.forRequest().requireChangeable(existing, resource);
         if (resource.getIdElement().hasIdPart() && !resource.getIdElement().getIdPart().equals(existing.id())) {
             throw new InvalidRequestException("Resource id does not match the resource found by the conditional URL");
         }
@@ -270,6 +247,7 @@ public class FhirResourceService {
             throw new ResourceNotFoundException(new IdType(type, id.getIdPart()));
         }
         StoredResource existing = current.get();
+        gate.forRequest().requireChangeable(existing, null);
         if (existing.deleted()) {
             return new WriteOutcome(WriteOutcome.Kind.UNCHANGED, existing, null);
         }
@@ -277,9 +255,20 @@ public class FhirResourceService {
             throw new PreconditionFailedException("If-Match version " + ifMatchVersion + " does not match the current version "
                     + existing.version());
         }
-        Resource stored = (Resource) codec.decode(existing);
-        requireRecorder(stored, stored);
         return notify(new WriteOutcome(WriteOutcome.Kind.DELETED, store.delete(existing, now()), null));
+    }
+
+    /** For the person index: deletes one of its own derived records (a child record whose sources are all gone). */
+    @Transactional
+    public void deleteDerived(String type, String id) {
+        Optional<StoredResource> current = store.readForUpdate(type, id);
+        if (current.isEmpty() || current.get().deleted()) {
+            return;
+        }
+        if (!DerivedRecords.isDerived(codec.decode(current.get()))) {
+            throw new IllegalStateException(type + "/" + id + " is not a derived record");
+        }
+        notify(new WriteOutcome(WriteOutcome.Kind.DELETED, store.delete(current.get(), now()), null));
     }
 
     @Transactional
@@ -315,7 +304,6 @@ public class FhirResourceService {
     private WriteOutcome replace(StoredResource existing, IBaseResource resource) {
         // The organisation that first recorded the resource stays its recorder, and only it may change it.
         Resource previous = (Resource) codec.decode(existing);
-        requireRecorder(previous, resource);
         RecordingOrganisation.stamp((Resource) resource, DerivedRecords.isDerived(resource) ? RecordingOrganisation.GATEWAY
                 : RecordingOrganisation.of(previous).orElse(recorderFor(resource)));
         if (!existing.deleted() && sameContent(previous, resource)) {
@@ -339,22 +327,6 @@ public class FhirResourceService {
         candidate.getMeta().setVersionId(stored.getMeta().getVersionId());
         candidate.getMeta().setLastUpdated(stored.getMeta().getLastUpdated());
         return stored.equalsDeep(candidate);
-    }
-
-    /**
-     * Another organisation's record is theirs to change: a client may not update or delete what a
-     * different organisation recorded (records the gateway derives are maintained by the gateway).
-     */
-    private static void requireRecorder(Resource stored, IBaseResource incoming) {
-        if (DerivedRecords.isDerived(stored) || DerivedRecords.isDerived(incoming)) {
-            return;
-        }
-        String recorder = RecordingOrganisation.of(stored).orElse(null);
-        String caller = CallerContext.current().map(Caller::organisation).orElse(null);
-        if (recorder != null && caller != null && !recorder.equals(caller)) {
-            throw new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException(
-                    "This resource was recorded by another organisation; only that organisation may change or delete it");
-        }
     }
 
     /** Records the person index derives belong to the gateway, not to whoever's write set them off. */

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BiFunction;
-import org.childrensgateway.consent.Disclosure;
+import org.childrensgateway.access.GatedRepository;
 import org.childrensgateway.search.IncludeSpec;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
@@ -32,12 +32,12 @@ public final class StoredBundleProvider implements IBundleProvider {
     private final BiFunction<Integer, Integer, List<Long>> sessionKeys;
     private final String uuid;
     /** Resources the search already loaded, parsed and decided, by key (the first page's, at least). */
-    private final Map<Long, Disclosure.Checked> checked;
+    private final Map<Long, GatedRepository.Released> checked;
     private final Date published = new Date();
 
     private StoredBundleProvider(PageLoader pages, String kind, String resourceType, List<IncludeSpec> includes, int total,
                                  List<Long> keys, BiFunction<Integer, Integer, List<Long>> sessionKeys, String uuid,
-                                 Map<Long, Disclosure.Checked> checked) {
+                                 Map<Long, GatedRepository.Released> checked) {
         this.checked = checked;
         this.pages = pages;
         this.kind = kind;
@@ -49,11 +49,11 @@ public final class StoredBundleProvider implements IBundleProvider {
         this.uuid = uuid;
     }
 
-    public static StoredBundleProvider forSearch(PageLoader pages, String type, Disclosure.Permitted permitted, List<IncludeSpec> includes) {
-        return new StoredBundleProvider(pages, SEARCH, type, includes, permitted.keys().size(), permitted.keys(), null, null, permitted.checked());
+    public static StoredBundleProvider forSearch(PageLoader pages, String type, GatedRepository.Permitted permitted, List<IncludeSpec> includes) {
+        return new StoredBundleProvider(pages, SEARCH, type, includes, permitted.keys().size(), permitted.keys(), null, null, permitted.released());
     }
 
-    static StoredBundleProvider forHistory(PageLoader pages, String type, List<Long> hids) {
+    public static StoredBundleProvider forHistory(PageLoader pages, String type, List<Long> hids) {
         return new StoredBundleProvider(pages, HISTORY, type, List.of(), hids.size(), hids, null, null, Map.of());
     }
 

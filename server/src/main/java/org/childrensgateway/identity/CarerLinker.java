@@ -13,7 +13,7 @@ import org.childrensgateway.fhir.DerivedRecords;
 import org.childrensgateway.fhir.FhirResourceService;
 import org.childrensgateway.fhir.ResourceCodec;
 import org.childrensgateway.mappers.build.Fhir;
-import org.childrensgateway.store.ResourceStore;
+import org.childrensgateway.access.SystemRepository;
 import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.ContactPoint;
@@ -37,13 +37,13 @@ class CarerLinker {
 
     static final String POOL = "RelatedPerson";
 
-    private final ResourceStore store;
+    private final SystemRepository store;
     private final ResourceCodec codec;
     private final FhirResourceService fhir;
     private final PersonIndexStore index;
     private final LinkageSettings settings;
 
-    CarerLinker(ResourceStore store, ResourceCodec codec, FhirResourceService fhir, PersonIndexStore index, LinkageSettings settings) {
+    CarerLinker(SystemRepository store, ResourceCodec codec, FhirResourceService fhir, PersonIndexStore index, LinkageSettings settings) {
         this.store = store;
         this.codec = codec;
         this.fhir = fhir;
@@ -54,7 +54,7 @@ class CarerLinker {
     void refresh(String childId, List<StoredResource> sourcePatients) {
         List<RelatedPerson> carers = new ArrayList<>();
         if (!sourcePatients.isEmpty()) {
-            for (StoredResource s : store.loadRevIncludes(sourcePatients, "RelatedPerson", "patient")) {
+            for (StoredResource s : store.referencing(sourcePatients, "RelatedPerson", "patient")) {
                 RelatedPerson rp = (RelatedPerson) codec.decode(s);
                 if (!DerivedRecords.isDerived(rp)) {
                     carers.add(rp);
@@ -84,10 +84,10 @@ class CarerLinker {
             }
         }
         // Carer records of this child whose group has gone (moved with a source record, or merged).
-        store.read("Patient", childId).ifPresent(child -> {
-            for (StoredResource s : store.loadRevIncludes(List.of(child), "RelatedPerson", "patient")) {
+        store.latest("Patient", childId).ifPresent(child -> {
+            for (StoredResource s : store.referencing(List.of(child), "RelatedPerson", "patient")) {
                 if (!kept.contains(s.id()) && DerivedRecords.isDerived(codec.decode(s))) {
-                    fhir.delete("RelatedPerson", new IdType("RelatedPerson", s.id()), null);
+                    fhir.deleteDerived("RelatedPerson", s.id());
                 }
             }
         });
@@ -133,7 +133,7 @@ class CarerLinker {
     }
 
     /** The carer record; null when no member says how the carer is related (the profile requires it). */
-    private static RelatedPerson carerRecord(String childId, String recordId, List<RelatedPerson> group) {
+    static RelatedPerson carerRecord(String childId, String recordId, List<RelatedPerson> group) {
         RelatedPerson r = new RelatedPerson();
         r.getMeta().addTag(DerivedRecords.TAG_SYSTEM, DerivedRecords.CARER_RECORD, "Carer record (person index)");
         r.setActive(true);

@@ -6,7 +6,7 @@ import java.util.Optional;
 import org.childrensgateway.fhir.DerivedRecords;
 import org.childrensgateway.fhir.FhirResourceService;
 import org.childrensgateway.fhir.ResourceCodec;
-import org.childrensgateway.store.ResourceStore;
+import org.childrensgateway.access.SystemRepository;
 import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.slf4j.Logger;
@@ -27,13 +27,13 @@ class ChildRecordWriter {
     private static final Logger LOG = LoggerFactory.getLogger(ChildRecordWriter.class);
 
     private final PersonIndexStore index;
-    private final ResourceStore store;
+    private final SystemRepository store;
     private final ResourceCodec codec;
     private final FhirResourceService fhir;
     private final Survivorship survivorship;
     private final CarerLinker carers;
 
-    ChildRecordWriter(PersonIndexStore index, ResourceStore store, ResourceCodec codec, FhirResourceService fhir,
+    ChildRecordWriter(PersonIndexStore index, SystemRepository store, ResourceCodec codec, FhirResourceService fhir,
                       LinkageSettings settings, CarerLinker carers) {
         this.index = index;
         this.store = store;
@@ -47,17 +47,17 @@ class ChildRecordWriter {
         List<StoredResource> stored = new ArrayList<>();
         List<Survivorship.Source> sources = new ArrayList<>();
         for (String id : index.members(POOL, childId)) {
-            Optional<StoredResource> s = store.read("Patient", id).filter(r -> !r.deleted());
+            Optional<StoredResource> s = store.current("Patient", id);
             if (s.isPresent()) {
                 Patient p = (Patient) codec.decode(s.get());
                 stored.add(s.get());
                 sources.add(new Survivorship.Source(id, p, FeatureExtractor.feedOf(p.getIdentifier()), p.getMeta().getLastUpdated()));
             }
         }
-        Optional<StoredResource> existing = store.read("Patient", childId).filter(r -> !r.deleted());
+        Optional<StoredResource> existing = store.current("Patient", childId);
         if (sources.isEmpty()) {
             if (existing.isPresent()) {
-                fhir.delete("Patient", new IdType("Patient", childId), null);
+                fhir.deleteDerived("Patient", childId);
             }
             carers.refresh(childId, List.of());
             return;

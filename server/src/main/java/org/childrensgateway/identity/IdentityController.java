@@ -1,14 +1,11 @@
 package org.childrensgateway.identity;
 
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -23,15 +20,15 @@ import org.springframework.web.bind.annotation.RestController;
  * child record's link history. Plain JSON rather than FHIR operations: these are work items about the
  * index, not FHIR resources.
  *
- * <p>Every endpoint here is for the data-quality role (and integration engineers, who run the
- * feeds): {@link #requireDataQualityRole} runs before each of them.
+ * <p>Every endpoint here is for the data-quality role only: the route table (access.RouteTable)
+ * refuses everyone else before a controller runs, and {@link #requireDataQualityRole} checks again.
  */
 @RestController
 @RequestMapping("/identity")
 public class IdentityController {
 
     public static final String ROLE = "data-quality";
-    private static final java.util.Set<String> ALLOWED_ROLES = java.util.Set.of(ROLE, "integration-engineer");
+    private static final java.util.Set<String> ALLOWED_ROLES = java.util.Set.of(ROLE);
 
     /** Linking and unlinking decide whose data is shown as one child's: only the data-quality desk may. */
     @org.springframework.web.bind.annotation.ModelAttribute
@@ -90,6 +87,7 @@ public class IdentityController {
     public Map<String, Object> link(@RequestBody LinkRequest body, HttpServletRequest request) {
         String source = patientId(body.source(), "source");
         String child = patientId(body.child(), "child");
+        concerns(source, child);
         identity.link(source, child, user(request));
         return child(child);
     }
@@ -98,6 +96,7 @@ public class IdentityController {
     public Map<String, Object> unlink(@RequestBody LinkRequest body, HttpServletRequest request) {
         String source = patientId(body.source(), "source");
         String child = patientId(body.child(), "child");
+        concerns(source, child);
         identity.unlink(source, child, user(request));
         Map<String, Object> out = child(child);
         out.put("sourceNowIn", identity.childOf(source).orElse(null));
@@ -107,6 +106,7 @@ public class IdentityController {
     /** A child record's current source records, full link history and review tasks. */
     @GetMapping("/children/{childId}")
     public Map<String, Object> child(@PathVariable String childId) {
+        concerns(childId);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("child", childId);
         out.put("sources", identity.sourceRecordsOf(childId));
@@ -115,9 +115,13 @@ public class IdentityController {
         return out;
     }
 
-    @ExceptionHandler(BaseServerResponseException.class)
-    ResponseEntity<Map<String, Object>> error(BaseServerResponseException e) {
-        return ResponseEntity.status(e.getStatusCode()).body(Map.of("status", e.getStatusCode(), "error", e.getMessage()));
+    /** The request's audit record names the children it touches, so it is in their access reports. */
+    private static void concerns(String... patientIds) {
+        org.childrensgateway.audit.AuditTrail.current().ifPresent(a -> {
+            for (String id : patientIds) {
+                a.patient("Patient/" + id);
+            }
+        });
     }
 
     private static String patientId(String value, String name) {

@@ -10,7 +10,7 @@ import java.util.TreeSet;
 import org.childrensgateway.fhir.DerivedRecords;
 import org.childrensgateway.fhir.ResourceCodec;
 import org.childrensgateway.operations.GatewayMetrics;
-import org.childrensgateway.store.ResourceStore;
+import org.childrensgateway.access.SystemRepository;
 import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
@@ -32,12 +32,12 @@ public class IdentityService {
     private final PersonIndexStore index;
     private final PersonLinker linker;
     private final ChildRecordWriter writer;
-    private final ResourceStore store;
+    private final SystemRepository store;
     private final ResourceCodec codec;
 
     private final GatewayMetrics metrics;
 
-    IdentityService(PersonIndexStore index, PersonLinker linker, ChildRecordWriter writer, ResourceStore store, ResourceCodec codec,
+    IdentityService(PersonIndexStore index, PersonLinker linker, ChildRecordWriter writer, SystemRepository store, ResourceCodec codec,
                     GatewayMetrics metrics) {
         this.metrics = metrics;
         this.index = index;
@@ -57,7 +57,7 @@ public class IdentityService {
         }
         List<PersonFeatures> records = new ArrayList<>();
         for (String id : touched) {
-            Optional<StoredResource> stored = store.read("Patient", id).filter(r -> !r.deleted());
+            Optional<StoredResource> stored = store.current("Patient", id);
             if (stored.isEmpty()) {
                 affected.addAll(linker.remove(POOL, id));
                 continue;
@@ -66,7 +66,7 @@ public class IdentityService {
             if (DerivedRecords.isDerived(p)) {
                 continue;
             }
-            List<RelatedPerson> carers = store.loadRevIncludes(List.of(stored.get()), "RelatedPerson", "patient").stream()
+            List<RelatedPerson> carers = store.referencing(List.of(stored.get()), "RelatedPerson", "patient").stream()
                     .map(s -> (RelatedPerson) codec.decode(s)).filter(r -> !DerivedRecords.isDerived(r)).toList();
             records.add(FeatureExtractor.ofPatient(id, p, carers));
         }
@@ -131,8 +131,8 @@ public class IdentityService {
     @Transactional(readOnly = true)
     public List<Identifier> identifiersOf(String childOrSourcePatientId) {
         String id = childOf(childOrSourcePatientId).orElse(childOrSourcePatientId);
-        StoredResource stored = store.read("Patient", id).filter(r -> !r.deleted())
-                .or(() -> store.read("Patient", childOrSourcePatientId).filter(r -> !r.deleted()))
+        StoredResource stored = store.current("Patient", id)
+                .or(() -> store.current("Patient", childOrSourcePatientId))
                 .orElseThrow(() -> new ResourceNotFoundException("Patient/" + childOrSourcePatientId));
         return new ArrayList<>(((Patient) codec.decode(stored)).getIdentifier());
     }

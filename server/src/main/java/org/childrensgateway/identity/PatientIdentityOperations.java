@@ -16,13 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.childrensgateway.consent.Disclosure;
+import org.childrensgateway.access.AccessGate;
+import org.childrensgateway.access.GatedRepository;
 import org.childrensgateway.fhir.FhirOperationProvider;
 import org.childrensgateway.fhir.PageLoader;
-import org.childrensgateway.fhir.ResourceCodec;
 import org.childrensgateway.fhir.StoredBundleProvider;
-import org.childrensgateway.store.ResourceStore;
-import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.DateType;
@@ -51,18 +49,13 @@ public class PatientIdentityOperations implements FhirOperationProvider {
     private final IdentityService identity;
     private final ChildDataQuery query;
     private final PageLoader pages;
-    private final ResourceStore store;
-    private final ResourceCodec codec;
-    private final Disclosure disclosure;
+    private final AccessGate gate;
 
-    PatientIdentityOperations(IdentityService identity, ChildDataQuery query, PageLoader pages, ResourceStore store, ResourceCodec codec,
-                              Disclosure disclosure) {
-        this.disclosure = disclosure;
+    PatientIdentityOperations(IdentityService identity, ChildDataQuery query, PageLoader pages, AccessGate gate) {
+        this.gate = gate;
         this.identity = identity;
         this.query = query;
         this.pages = pages;
-        this.store = store;
-        this.codec = codec;
     }
 
     /** Everything from every linked source, paged like a search; {@code _type} and {@code _since} narrow it. */
@@ -84,7 +77,7 @@ public class PatientIdentityOperations implements FhirOperationProvider {
         }
         Instant from = since == null || since.getValue() == null ? null : since.getValue().toInstant();
         // Only what the caller may see is listed or counted (the consent decision, as for any search).
-        var permitted = disclosure.session().permitted(query.keys(patients, typeFilter, from));
+        var permitted = gate.forRequest().permitted(query.keys(patients, typeFilter, from), null);
         return StoredBundleProvider.forSearch(pages, "Patient", permitted, List.of());
     }
 
@@ -97,19 +90,17 @@ public class PatientIdentityOperations implements FhirOperationProvider {
     @Transactional(readOnly = true)
     public Parameters services(@IdParam IdType id) {
         List<String> patients = patientsOf(id.getIdPart());
+        GatedRepository repo = gate.forRequest();
+        // Which source system each source Patient came from, as far as the caller may see it.
         Map<String, SourceSystem> sourceOf = new HashMap<>();
-        for (StoredResource s : store.loadCurrent(query.keys(patients, Set.of("Patient"), null))) {
-            Patient p = (Patient) codec.decode(s);
+        for (IBaseResource r : repo.page(query.keys(patients, Set.of("Patient"), null), List.of(), Map.of())) {
+            Patient p = (Patient) r;
             p.getIdentifier().stream().map(i -> SourceSystem.of(i.getSystem())).filter(java.util.Objects::nonNull)
-                    .filter(ss -> !"child-record".equals(ss.feed())).findFirst().ifPresent(ss -> sourceOf.put(s.id(), ss));
+                    .filter(ss -> !"child-record".equals(ss.feed())).findFirst().ifPresent(ss -> sourceOf.put(p.getIdElement().getIdPart(), ss));
         }
         Map<String, Service> services = new TreeMap<>();
-        Disclosure.Session session = disclosure.session();
-        for (StoredResource s : store.loadCurrent(query.keys(patients, CONTACT_TYPES, null))) {
-            IBaseResource r = codec.decode(s);
-            if (!session.decide((org.hl7.fhir.r4.model.Resource) r).disclosed()) {
-                continue; // a contact the caller may not know of is not counted either
-            }
+        // Only contacts the caller may know of are counted (the page holds only what the gate released).
+        for (IBaseResource r : repo.page(query.keys(patients, CONTACT_TYPES, null), List.of(), Map.of())) {
             String subject = subjectOf(r);
             SourceSystem source = subject == null ? null : sourceOf.get(subject);
             LocalDate date = contactDate(r);
@@ -151,9 +142,7 @@ public class PatientIdentityOperations implements FhirOperationProvider {
 
     private List<String> patientsOf(String id) {
         // A child the caller may not see answers as one that does not exist.
-        StoredResource patient = store.read("Patient", id).filter(r -> !r.deleted())
-                .orElseThrow(() -> new ResourceNotFoundException(new IdType("Patient", id)));
-        if (disclosure.session().apply((org.hl7.fhir.r4.model.Resource) codec.decode(patient)).isEmpty()) {
+        if (gate.forRequest().read("Patient", id).status() != GatedRepository.Lookup.Status.FOUND) {
             throw new ResourceNotFoundException(new IdType("Patient", id));
         }
         List<String> patients = new ArrayList<>();

@@ -32,7 +32,8 @@ public class GatewayErrorAdvice {
 
     @ExceptionHandler(MappingException.class)
     ResponseEntity<String> mapping(MappingException e) {
-        HttpStatus status = e.getMessage() != null && e.getMessage().toLowerCase().contains("unknown") ? HttpStatus.NOT_FOUND
+        // Only a feed or file that does not exist is a 404; a mapping or extract that cannot be used is a 422.
+        HttpStatus status = e instanceof org.childrensgateway.mappers.UnknownMappingException ? HttpStatus.NOT_FOUND
                 : HttpStatus.UNPROCESSABLE_ENTITY;
         return outcome(status, e.getMessage());
     }
@@ -57,6 +58,17 @@ public class GatewayErrorAdvice {
         String incident = UUID.randomUUID().toString();
         log.error("Incident {}: {}", incident, e.getClass().getTypeName(), e);
         return outcome(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error (incident " + incident + "); nothing further was stored");
+    }
+
+    /** The same OperationOutcome body, for handlers outside this advice. */
+    public static ResponseEntity<String> outcome(int status, String message) {
+        OperationOutcome oo = new OperationOutcome();
+        oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                .setCode(status == 404 ? OperationOutcome.IssueType.NOTFOUND : status == 403 ? OperationOutcome.IssueType.FORBIDDEN
+                        : OperationOutcome.IssueType.PROCESSING)
+                .setDiagnostics(message);
+        return ResponseEntity.status(status).contentType(MediaType.parseMediaType("application/fhir+json"))
+                .body(FhirContext.forR4Cached().newJsonParser().encodeResourceToString(oo));
     }
 
     private ResponseEntity<String> outcome(HttpStatus status, String message) {

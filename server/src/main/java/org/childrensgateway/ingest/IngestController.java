@@ -34,11 +34,13 @@ public class IngestController {
     private final QuarantineReplay replay;
     private final QuarantineStore quarantine;
     private final MappingRegistry mappings;
+    private final IngestFeedOwnership ownership;
     private final long syncMaxBytes;
 
     public IngestController(IngestService ingest, IngestJobStore jobs, DryRun dryRun, QuarantineReplay replay,
-                            QuarantineStore quarantine, MappingRegistry mappings,
+                            QuarantineStore quarantine, MappingRegistry mappings, IngestFeedOwnership ownership,
                             @Value("${gateway.ingest.sync-max-bytes:1048576}") long syncMaxBytes) {
+        this.ownership = ownership;
         this.ingest = ingest;
         this.jobs = jobs;
         this.dryRun = dryRun;
@@ -77,7 +79,10 @@ public class IngestController {
         return ingest.report(jobs.find(id).orElseThrow(() -> new NotFoundException("No ingest job " + id)));
     }
 
-    /** Quarantined records without their text (which holds personal data): fetch one by id for that. */
+    /**
+     * Quarantined records of the caller's own organisation's feeds, without their text (which holds
+     * personal data): fetch one by id for that. Who may call it at all is in access.RouteTable.
+     */
     @GetMapping("/quarantine")
     public List<IngestReport.QuarantinedRecord> quarantined(@RequestParam(required = false) String feed,
                                                             @RequestParam(required = false) String file,
@@ -85,8 +90,17 @@ public class IngestController {
                                                             @RequestParam(required = false) UUID jobId,
                                                             @RequestParam(defaultValue = "0") long afterId,
                                                             @RequestParam(defaultValue = "100") int limit) {
-        return quarantine.list(feed, file, "any".equals(status) ? null : status, jobId, afterId, Math.min(limit, 1000)).stream()
-                .map(q -> new IngestReport.QuarantinedRecord(q.id(), q.location(), q.sourceId(), q.reason())).toList();
+        java.util.Set<String> own = ownership.feedsOf(CallerContext.require().organisation());
+        List<IngestReport.QuarantinedRecord> out = new java.util.ArrayList<>();
+        for (String f : feed != null ? List.of(feed) : List.copyOf(own)) {
+            if (!own.contains(f)) {
+                continue; // another organisation's feed lists as one with nothing quarantined
+            }
+            quarantine.list(f, file, "any".equals(status) ? null : status, jobId, afterId, Math.min(limit, 1000)).stream()
+                    .map(q -> new IngestReport.QuarantinedRecord(q.id(), q.location(), q.sourceId(), q.reason())).forEach(out::add);
+        }
+        out.sort(java.util.Comparator.comparingLong(IngestReport.QuarantinedRecord::id));
+        return out.size() > limit ? out.subList(0, Math.min(limit, 1000)) : out;
     }
 
     @GetMapping("/quarantine/{id}")

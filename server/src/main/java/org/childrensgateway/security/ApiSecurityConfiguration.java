@@ -36,16 +36,19 @@ public class ApiSecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder decoder) throws Exception {
+    SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder decoder, org.childrensgateway.access.FeedOwnership feeds) throws Exception {
         BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
         // Ant matchers, not MVC ones: /fhir is HAPI's servlet, not Spring MVC's, and MVC matchers would miss it.
         http.securityMatcher(new OrRequestMatcher(antMatcher("/fhir/**"), antMatcher("/ingest/**"), antMatcher("/export/**"),
-                        antMatcher("/notifications/**"), antMatcher("/identity/**")))
+                        antMatcher("/notifications/**"), antMatcher("/identity/**"),
+                        antMatcher("/sharing-agreements")))
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(auth -> auth
                         // The CapabilityStatement is public, as SMART clients read it before they have a token.
                         .requestMatchers(antMatcher(HttpMethod.GET, "/fhir/metadata")).permitAll()
+                        // The published sharing policy; every other non-FHIR route is ruled by RouteTable.
+                        .requestMatchers(antMatcher(HttpMethod.GET, "/sharing-agreements")).permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(rs -> rs
                         // Checked tokens are remembered until they expire (CachingJwtDecoder).
@@ -55,7 +58,10 @@ public class ApiSecurityConfiguration {
                             OperationOutcomeResponses.write(response, 401, OperationOutcome.IssueType.LOGIN,
                                     "A valid bearer token from the gateway's issuer is required: " + failure.getMessage());
                         }))
-                .addFilterAfter(new CallerFilter(), BearerTokenAuthenticationFilter.class);
+                .addFilterAfter(new CallerFilter(), BearerTokenAuthenticationFilter.class)
+                // One authorisation table for every non-FHIR route, default deny (access.RouteTable).
+                .addFilterAfter(new org.childrensgateway.access.RouteAuthorisationFilter(feeds),
+                        org.springframework.security.web.access.intercept.AuthorizationFilter.class);
         return http.build();
     }
 

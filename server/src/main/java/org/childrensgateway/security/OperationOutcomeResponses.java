@@ -7,12 +7,12 @@ import java.nio.charset.StandardCharsets;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /** Security failures written as FHIR OperationOutcomes, the error format vendor systems handle. */
-final class OperationOutcomeResponses {
+public final class OperationOutcomeResponses {
 
     private OperationOutcomeResponses() {
     }
 
-    static void write(HttpServletResponse response, int status, OperationOutcome.IssueType type, String message) throws IOException {
+    public static void write(HttpServletResponse response, int status, OperationOutcome.IssueType type, String message) throws IOException {
         OperationOutcome oo = new OperationOutcome();
         oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(type).setDiagnostics(message);
         response.setStatus(status);

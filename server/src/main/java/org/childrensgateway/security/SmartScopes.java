@@ -37,6 +37,28 @@ public final class SmartScopes {
         return false;
     }
 
+    /** Does any well-formed scope, on any type, grant one of {@code letters} (e.g. "cu": some write scope)? */
+    public static boolean grantsAny(Collection<String> scopes, String letters) {
+        for (String scope : scopes) {
+            int slash = scope.indexOf('/');
+            int dot = scope.lastIndexOf('.');
+            if (slash < 0 || dot < slash) {
+                continue;
+            }
+            String context = scope.substring(0, slash);
+            if (!context.equals("system") && !context.equals("user") && !context.equals("patient")) {
+                continue;
+            }
+            String granted = permissions(scope.substring(dot + 1));
+            for (char c : letters.toCharArray()) {
+                if (granted.indexOf(c) >= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** v2 letters as written (with any query part dropped), v1 words translated. */
     static String permissions(String suffix) {
         String s = suffix.contains("?") ? suffix.substring(0, suffix.indexOf('?')) : suffix;

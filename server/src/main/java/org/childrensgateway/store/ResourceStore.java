@@ -6,25 +6,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The one storage interface the FHIR layer calls. Every read path goes through here, so consent
- * filtering and audit can stand in front of it without exceptions. Writes take the index rows
- * extracted from the resource and store them in the same transaction as the resource.
+ * The whole store, reads included. Only the access gate ({@code org.childrensgateway.access}) holds
+ * it: every read that answers a caller is decided there, and the gateway's own tasks read through its
+ * one named bypass, {@code SystemRepository}. Everything else writes through {@link ResourceWrites}.
+ * {@code GateLayoutTest} fails the build if another package names this interface.
  */
-public interface ResourceStore {
+public interface ResourceStore extends ResourceWrites {
 
     /** The current version (possibly a deletion marker) of a resource. */
     Optional<StoredResource> read(String type, String id);
 
-    /** As {@link #read}, locking the row until the surrounding transaction ends (for version checks). */
-    Optional<StoredResource> readForUpdate(String type, String id);
-
     Optional<StoredResource> readVersion(String type, String id, long version);
-
-    /** Stores a new version: version 1 creates the resource, later versions replace the current one. */
-    StoredResource write(String type, String id, long version, Instant lastUpdated, String json, IndexRows rows, String method);
-
-    /** Stores a deletion marker as the next version; the resource stays in history. */
-    StoredResource delete(StoredResource current, Instant when);
 
     /** Keys (pids) of current, non-deleted resources matching a query, in the query's order. */
     List<Long> search(SearchQuery query);
@@ -45,7 +37,4 @@ public interface ResourceStore {
 
     /** Resources of {@code sourceType} whose reference parameter {@code param} points at one of {@code targets}. */
     List<StoredResource> loadRevIncludes(Collection<StoredResource> targets, String sourceType, String param);
-
-    /** Serialises competing conditional writes on the same criteria until the transaction ends. */
-    void lockCriteria(String criteria);
 }

@@ -261,8 +261,8 @@ class AuditTest extends GatewayTestBase {
     @Test
     void exportsAndRefusedExportsAreAudited() {
         Instant start = now();
-        RestAssured.given().queryParam("since", Instant.now().toString()).get("/export/rio/assessments").then().statusCode(200);
-        RestAssured.given().get("/export/rio/clients").then().statusCode(400);
+        asFeed("rio").queryParam("since", Instant.now().toString()).get("/export/rio/assessments").then().statusCode(200);
+        asFeed("rio").get("/export/rio/clients").then().statusCode(400);
         String type = "type=http://dicom.nema.org/resources/ontology/DCM|110106";
         JsonPath ok = audits(start, type + "&outcome=0");
         assertThat(ok.getInt("total")).isEqualTo(1);

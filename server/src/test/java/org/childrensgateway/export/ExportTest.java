@@ -73,8 +73,8 @@ class ExportTest extends GatewayTestBase {
 
     @Test
     void unknownOutboundFileAndBadSinceAreClearErrors() {
-        RestAssured.given().get("/export/rio/clients").then().statusCode(400);
-        RestAssured.given().queryParam("since", "yesterday").get("/export/rio/assessments").then().statusCode(400)
+        asFeed("rio").get("/export/rio/clients").then().statusCode(400);
+        asFeed("rio").queryParam("since", "yesterday").get("/export/rio/assessments").then().statusCode(400)
                 .body("issue[0].diagnostics", org.hamcrest.Matchers.containsString("since"));
     }
 }

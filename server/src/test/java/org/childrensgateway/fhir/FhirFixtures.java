@@ -50,4 +50,30 @@ public final class FhirFixtures {
                  "valueQuantity": {"value": %s, "unit": "kg", "system": "http://unitsofmeasure.org", "code": "kg"}}
                 """.formatted(code, patientRef, date, kg);
     }
+
+    /**
+     * A Consent recorded for a patient: {@code type} permit or deny, naming the consent scopes
+     * (kinds of team: HV, GP, CC, EY ...) as recipients, with an optional end (review) date.
+     */
+    public static String consent(String patient, String status, String type, String date, String end, java.util.List<String> scopes) {
+        StringBuilder actors = new StringBuilder();
+        for (String scope : scopes) {
+            if (!actors.isEmpty()) {
+                actors.append(",");
+            }
+            actors.append("""
+                    {"role": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "code": "IRCP"}]},
+                     "reference": {"identifier": {"system": "https://fhir.childrens-gateway.uk/CodeSystem/consent-scope", "value": "%s"}}}
+                    """.formatted(scope));
+        }
+        String period = end == null ? "{\"start\": \"" + date + "\"}" : "{\"start\": \"" + date + "\", \"end\": \"" + end + "\"}";
+        return """
+                {"resourceType": "Consent", "status": "%s",
+                 "scope": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "patient-privacy"}]},
+                 "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
+                 "patient": {"reference": "Patient/%s"}, "dateTime": "%s",
+                 "policyRule": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "%s"}]},
+                 "provision": {"type": "%s", "period": %s, "actor": [%s]}}
+                """.formatted(status, patient, date, type.equals("permit") ? "OPTIN" : "OPTOUT", type, period, actors);
+    }
 }

@@ -2,7 +2,6 @@ package org.childrensgateway.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +50,7 @@ class IdentityLinkTest extends GatewayTestBase {
     }
 
     private List<String> sources(String childId) {
-        return RestAssured.given().get("/identity/children/" + childId).then().statusCode(200).extract().jsonPath()
+        return asClient("data-quality").get("/identity/children/" + childId).then().statusCode(200).extract().jsonPath()
                 .getList("sources", String.class);
     }
 
@@ -105,7 +104,7 @@ class IdentityLinkTest extends GatewayTestBase {
         assertThat(observations(childA)).isZero();
 
         // Nothing is lost: the history shows the wrong link, who ended it, and the rejection.
-        JsonPath history = RestAssured.given().get("/identity/children/" + childA).then().statusCode(200).extract().jsonPath();
+        JsonPath history = asClient("data-quality").get("/identity/children/" + childA).then().statusCode(200).extract().jsonPath();
         assertThat(history.getList("links.findAll { it.sourceId == '" + b1 + "' }.status", String.class)).contains("linked", "rejected");
         assertThat(history.getList("links.findAll { it.sourceId == '" + b1 + "' && it.status == 'linked' }.endReason", String.class))
                 .containsExactly("unlinked");
@@ -134,25 +133,25 @@ class IdentityLinkTest extends GatewayTestBase {
         assertThat(childSecond).isNotEqualTo(childFirst);
         Map<String, Object> review = reviewFor(second);
         assertThat(((Number) review.get("score")).doubleValue()).isBetween(8.0, 20.0);
-        JsonPath detail = RestAssured.given().get("/identity/reviews/" + review.get("id")).then().statusCode(200).extract().jsonPath();
+        JsonPath detail = asClient("data-quality").get("/identity/reviews/" + review.get("id")).then().statusCode(200).extract().jsonPath();
         assertThat(detail.getString("source.sourceId")).isEqualTo(second);
         assertThat(detail.getList("candidateRecords.sourceId", String.class)).containsExactly(first);
         assertThat(detail.getList("review.evidence.field", String.class)).contains("given", "birthDate", "postcode");
 
-        RestAssured.given().post("/identity/reviews/" + review.get("id") + "/accept").then().statusCode(200);
+        asClient("data-quality").post("/identity/reviews/" + review.get("id") + "/accept").then().statusCode(200);
         assertThat(childOf(second)).isEqualTo(childFirst);
         assertThat(sources(childFirst)).containsExactlyInAnyOrder(first, second);
         fhir().get("/Patient/" + childSecond).then().statusCode(410);
 
         String third = patient(null, family, "Billy", "2021-04-19", "male", "SA9 9ZZ");
         Map<String, Object> again = reviewFor(third);
-        RestAssured.given().post("/identity/reviews/" + again.get("id") + "/reject").then().statusCode(200);
+        asClient("data-quality").post("/identity/reviews/" + again.get("id") + "/reject").then().statusCode(200);
         assertThat(childOf(third)).isNotEqualTo(childFirst);
-        RestAssured.given().post("/identity/reviews/" + again.get("id") + "/reject").then().statusCode(400);
+        asClient("data-quality").post("/identity/reviews/" + again.get("id") + "/reject").then().statusCode(400);
     }
 
     private Map<String, Object> reviewFor(String sourceId) {
-        List<Map<String, Object>> open = RestAssured.given().get("/identity/reviews?limit=1000").then().statusCode(200).extract()
+        List<Map<String, Object>> open = asClient("data-quality").get("/identity/reviews?limit=1000").then().statusCode(200).extract()
                 .jsonPath().getList("findAll { it.sourceId == '" + sourceId + "' }");
         assertThat(open).as("open review for the record").hasSize(1);
         return open.get(0);
@@ -163,7 +162,7 @@ class IdentityLinkTest extends GatewayTestBase {
     }
 
     private io.restassured.response.ValidatableResponse link(String path, String source, String child, int status) {
-        return RestAssured.given().contentType("application/json").body(Map.of("source", "Patient/" + source, "child", child))
+        return asClient("data-quality").contentType("application/json").body(Map.of("source", "Patient/" + source, "child", child))
                 .post(path).then().statusCode(status);
     }
 }

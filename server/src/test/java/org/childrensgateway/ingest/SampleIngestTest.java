@@ -28,7 +28,7 @@ class SampleIngestTest extends GatewayTestBase {
     private static final String SOURCE_RECORDS_ONLY = "&_tag:not=https://fhir.childrens-gateway.uk/CodeSystem/record-kind|";
 
     private Response send(String feed, String file, String sample, String contentType) {
-        return RestAssured.given().contentType(contentType).body(Samples.bytes(sample)).post("/ingest/" + feed + "/" + file);
+        return asFeed(feed).contentType(contentType).body(Samples.bytes(sample)).post("/ingest/" + feed + "/" + file);
     }
 
     @Test
@@ -46,9 +46,9 @@ class SampleIngestTest extends GatewayTestBase {
         // Never echo personal data in a reason: the bad NHS number is not repeated back.
         assertThat(reasonFor(bad, "RIO1000126")).doesNotContain("9995260183");
 
-        fhir().get("/Patient?identifier=" + RIO + "|RIO1000123" + SOURCE_RECORDS_ONLY).then().body("total", equalTo(1))
+        asRio().get("/Patient?identifier=" + RIO + "|RIO1000123" + SOURCE_RECORDS_ONLY).then().body("total", equalTo(1))
                 .body("entry[0].resource.name[0].family", equalTo("Jones"));
-        fhir().get("/Patient?identifier=" + RIO + "|RIO1000126").then().body("total", equalTo(0));
+        asRio().get("/Patient?identifier=" + RIO + "|RIO1000126").then().body("total", equalTo(0));
     }
 
     @Test
@@ -56,7 +56,7 @@ class SampleIngestTest extends GatewayTestBase {
     void resendingTheSameExtractChangesNothing() {
         send("rio", "clients", "rio-clients.csv", "text/csv").then().statusCode(200)
                 .body("created", equalTo(0)).body("updated", equalTo(0)).body("unchanged", equalTo(3)).body("quarantined", equalTo(2));
-        fhir().get("/Patient?identifier=" + RIO + "|RIO1000123" + SOURCE_RECORDS_ONLY).then().body("total", equalTo(1))
+        asRio().get("/Patient?identifier=" + RIO + "|RIO1000123" + SOURCE_RECORDS_ONLY).then().body("total", equalTo(1))
                 .body("entry[0].resource.meta.versionId", equalTo("1"));
     }
 
@@ -70,7 +70,7 @@ class SampleIngestTest extends GatewayTestBase {
         assertThat(bad.get(0).get("sourceId")).isEqualTo("A-9102");
         assertThat((String) bad.get(0).get("reason")).contains("XYZ-UNKNOWN");
         // The mental-health item is stored with a sensitivity label.
-        fhir().get("/Observation?patient.identifier=" + RIO + "|RIO1000124").then().statusCode(200)
+        asRio().get("/Observation?patient.identifier=" + RIO + "|RIO1000124").then().statusCode(200)
                 .body("entry.resource.meta.security.flatten().code", hasItem("PSY"));
     }
 
@@ -87,23 +87,23 @@ class SampleIngestTest extends GatewayTestBase {
     @Test
     @Order(5)
     void replayingACorrectedRecordStoresIt() {
-        long id = RestAssured.given().get("/ingest/quarantine?feed=rio&file=clients").then().statusCode(200)
+        long id = asFeed("rio").get("/ingest/quarantine?feed=rio&file=clients").then().statusCode(200)
                 .extract().jsonPath().getList("findAll { it.sourceId == 'RIO1000127' }.id", Long.class).get(0);
-        String raw = RestAssured.given().get("/ingest/quarantine/" + id).then().statusCode(200).extract().jsonPath().getString("rawText");
+        String raw = asFeed("rio").get("/ingest/quarantine/" + id).then().statusCode(200).extract().jsonPath().getString("rawText");
         assertThat(raw).contains("31/02/2023");
         // The listing pages by id: nothing of this feed and file comes after the last one.
-        List<Long> all = RestAssured.given().get("/ingest/quarantine?feed=rio&file=clients&status=any&limit=1000").then()
+        List<Long> all = asFeed("rio").get("/ingest/quarantine?feed=rio&file=clients&status=any&limit=1000").then()
                 .statusCode(200).extract().jsonPath().getList("id", Long.class);
-        assertThat(RestAssured.given().get("/ingest/quarantine?feed=rio&file=clients&status=any&afterId=" + all.get(all.size() - 1))
+        assertThat(asFeed("rio").get("/ingest/quarantine?feed=rio&file=clients&status=any&afterId=" + all.get(all.size() - 1))
                 .then().statusCode(200).extract().jsonPath().getList("id")).isEmpty();
-        assertThat(RestAssured.given().get("/ingest/quarantine?feed=rio&file=clients&status=any&limit=1&afterId=" + all.get(0))
+        assertThat(asFeed("rio").get("/ingest/quarantine?feed=rio&file=clients&status=any&limit=1&afterId=" + all.get(0))
                 .then().statusCode(200).extract().jsonPath().getList("id", Long.class)).containsExactly(all.get(1));
         // Replaying unchanged fails again and keeps the record.
-        RestAssured.given().post("/ingest/quarantine/" + id + "/replay").then().statusCode(200).body("status", equalTo("open"));
-        RestAssured.given().contentType("text/csv").body(raw.replace("31/02/2023", "28/02/2023"))
+        asFeed("rio").post("/ingest/quarantine/" + id + "/replay").then().statusCode(200).body("status", equalTo("open"));
+        asFeed("rio").contentType("text/csv").body(raw.replace("31/02/2023", "28/02/2023"))
                 .post("/ingest/quarantine/" + id + "/replay").then().statusCode(200)
                 .body("status", equalTo("resolved")).body("outcome", equalTo("CREATED"));
-        fhir().get("/Patient?identifier=" + RIO + "|RIO1000127" + SOURCE_RECORDS_ONLY).then().body("total", equalTo(1))
+        asRio().get("/Patient?identifier=" + RIO + "|RIO1000127" + SOURCE_RECORDS_ONLY).then().body("total", equalTo(1))
                 .body("entry[0].resource.birthDate", equalTo("2023-02-28"));
     }
 
@@ -112,22 +112,27 @@ class SampleIngestTest extends GatewayTestBase {
     void dryRunShowsTheFhirAndWritesNothing() {
         String csv = new String(Samples.bytes("rio-clients.csv"), java.nio.charset.StandardCharsets.UTF_8)
                 .replace("RIO1000123", "RIO7770123");
-        JsonPath preview = RestAssured.given().contentType("text/csv").body(csv).post("/ingest/rio/clients?dryRun=true")
+        JsonPath preview = asFeed("rio").contentType("text/csv").body(csv).post("/ingest/rio/clients?dryRun=true")
                 .then().statusCode(200).extract().jsonPath();
         assertThat(preview.getInt("records")).isEqualTo(5);
         assertThat(preview.getInt("wouldQuarantine")).isEqualTo(2);
         assertThat(preview.getString("items[0].bundle.resourceType")).isEqualTo("Bundle");
-        fhir().get("/Patient?identifier=" + RIO + "|RIO7770123").then().body("total", equalTo(0));
+        asRio().get("/Patient?identifier=" + RIO + "|RIO7770123").then().body("total", equalTo(0));
     }
 
     @Test
     @Order(7)
     void unknownFeedIs404OperationOutcome() {
-        RestAssured.given().contentType("text/csv").body("a,b\n1,2\n").post("/ingest/nosuchfeed/clients").then().statusCode(404)
+        asFeed("rio").contentType("text/csv").body("a,b\n1,2\n").post("/ingest/nosuchfeed/clients").then().statusCode(404)
                 .body("resourceType", equalTo("OperationOutcome"));
     }
 
     private static String reasonFor(List<Map<String, Object>> bad, String sourceId) {
         return bad.stream().filter(m -> sourceId.equals(m.get("sourceId"))).map(m -> (String) m.get("reason")).findFirst().orElseThrow();
+    }
+
+    /** Reads as the trust whose feed stored the records (they are its own data). */
+    private io.restassured.specification.RequestSpecification asRio() {
+        return fhir().header("Authorization", "Bearer " + tokenFor("rio-hv"));
     }
 }

@@ -26,7 +26,7 @@ class SystmOnePartialUpdateTest extends GatewayTestBase {
                   <Code scheme="SNOMED" value="27113001" display="Body weight"/><Value numeric="10.2" unit="kg"/>
                 </Event></Events>
                 """;
-        RestAssured.given().contentType("application/xml").body(extract(eventsOnly).replace("S1-PARTIAL-1", "S1-UNKNOWN-9"))
+        asFeed("systmone").contentType("application/xml").body(extract(eventsOnly).replace("S1-PARTIAL-1", "S1-UNKNOWN-9"))
                 .post("/ingest/systmone/extract").then().statusCode(200).body("quarantined", equalTo(1))
                 .body("quarantinedRecords[0].reason", org.hamcrest.Matchers.containsString("does not hold yet"));
     }
@@ -38,7 +38,7 @@ class SystmOnePartialUpdateTest extends GatewayTestBase {
                 <DateOfBirth>2024-02-02</DateOfBirth><Sex>M</Sex>
                 <Address><Line>3 Heol Newydd</Line><Postcode>NP4 6AB</Postcode></Address>
                 """;
-        RestAssured.given().contentType("application/xml").body(extract(full)).post("/ingest/systmone/extract").then()
+        asFeed("systmone").contentType("application/xml").body(extract(full)).post("/ingest/systmone/extract").then()
                 .statusCode(200).body("quarantined", equalTo(0));
 
         String eventsOnly = """
@@ -46,17 +46,17 @@ class SystmOnePartialUpdateTest extends GatewayTestBase {
                   <Code scheme="SNOMED" value="27113001" display="Body weight"/><Value numeric="10.2" unit="kg"/>
                 </Event></Events>
                 """;
-        RestAssured.given().contentType("application/xml").body(extract(eventsOnly)).post("/ingest/systmone/extract").then()
+        asFeed("systmone").contentType("application/xml").body(extract(eventsOnly)).post("/ingest/systmone/extract").then()
                 .statusCode(200).body("quarantined", equalTo(0));
 
         String sexOnly = "<Sex>M</Sex><Address><Line>9 Stryd Newydd</Line><Postcode>NP4 9ZZ</Postcode></Address>";
-        RestAssured.given().contentType("application/xml").body(extract(sexOnly)).post("/ingest/systmone/extract").then()
+        asFeed("systmone").contentType("application/xml").body(extract(sexOnly)).post("/ingest/systmone/extract").then()
                 .statusCode(200).body("quarantined", equalTo(0));
 
-        fhir().get("/Patient?identifier=" + S1 + "|S1-PARTIAL-1&_tag:not=https://fhir.childrens-gateway.uk/CodeSystem/record-kind|").then().body("total", equalTo(1))
+        fhir().header("Authorization", "Bearer " + tokenFor("systmone-gp")).get("/Patient?identifier=" + S1 + "|S1-PARTIAL-1&_tag:not=https://fhir.childrens-gateway.uk/CodeSystem/record-kind|").then().body("total", equalTo(1))
                 .body("entry[0].resource.name[0].family", equalTo("Morgan"))
                 .body("entry[0].resource.birthDate", equalTo("2024-02-02"))
                 .body("entry[0].resource.address[0].postalCode", equalTo("NP4 9ZZ"));
-        fhir().get("/Observation?patient.identifier=" + S1 + "|S1-PARTIAL-1").then().body("total", equalTo(1));
+        fhir().header("Authorization", "Bearer " + tokenFor("systmone-gp")).get("/Observation?patient.identifier=" + S1 + "|S1-PARTIAL-1").then().body("total", equalTo(1));
     }
 }

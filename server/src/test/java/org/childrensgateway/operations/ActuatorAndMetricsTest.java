@@ -61,7 +61,7 @@ class ActuatorAndMetricsTest extends GatewayTestBase {
         fhir().get("/Patient/" + id).then().statusCode(200);
         fhir().get("/Patient/does-not-exist-" + UUID.randomUUID()).then().statusCode(404);
         fhir().get("/Patient?family=Metrics").then().statusCode(200);
-        RestAssured.given().contentType("text/csv").body(org.childrensgateway.ingest.SamplesAccess.bytes("rio-clients.csv"))
+        asFeed("rio").contentType("text/csv").body(org.childrensgateway.ingest.SamplesAccess.bytes("rio-clients.csv"))
                 .post("/ingest/rio/clients").then().statusCode(200);
         // Real decisions: the owner reads its patient (permit), another organisation may not (deny);
         // creating the patient ran the person index (a new child record or a link).
@@ -110,7 +110,7 @@ class ActuatorAndMetricsTest extends GatewayTestBase {
         fhir().get("/Patient?identifier=" + NHS + "|9434765919&birthdate=9434765919").then().statusCode(400);
         fhir().get("/Patient?nosuchparam=9434765919").then().statusCode(400);
         fhir().get("/Patient/9434765919").then().statusCode(404);
-        RestAssured.given().contentType("text/csv").body(org.childrensgateway.ingest.SamplesAccess.bytes("rio-clients.csv"))
+        asFeed("rio").contentType("text/csv").body(org.childrensgateway.ingest.SamplesAccess.bytes("rio-clients.csv"))
                 .post("/ingest/rio/clients").then().statusCode(200);
         assertThat(output.getAll()).doesNotContain("9434765919")
                 // the sample's NHS numbers, bad and good, and a name

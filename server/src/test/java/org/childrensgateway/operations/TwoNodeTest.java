@@ -73,7 +73,8 @@ class TwoNodeTest {
         RestAssured.reset();
         RestAssured.config = RestAssured.config().headerConfig(io.restassured.config.HeaderConfig.headerConfig()
                 .overwriteHeadersWithName("Authorization"));
-        String token = org.childrensgateway.Tokens.forClient(port(nodeA), "gateway-tests", "test-secret");
+        // The RiO trust's client: it may push the rio feed (bound to its organisation) and reads what it stored.
+        String token = org.childrensgateway.Tokens.forClient(port(nodeA), "rio-hv", "demo-rio-hv");
         RestAssured.requestSpecification = new io.restassured.builder.RequestSpecBuilder()
                 .addHeader("Authorization", "Bearer " + token).build();
     }

@@ -1,0 +1,22 @@
+package org.childrensgateway.access;
+
+import java.util.List;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * How a derived record (the person index's child and carer records) is built from its source
+ * records. The gate uses it to compose each derived record per request, from the sources that
+ * request's caller may see, so a derived record never discloses more than its visible sources do.
+ * Implemented by the person index.
+ */
+public interface DerivedRecordComposer {
+
+    /** References ({@code Patient/1}, {@code RelatedPerson/2}) of the source records a derived record was built from. */
+    List<String> sourcesOf(Resource derived);
+
+    /**
+     * The derived record as built from {@code released} alone (each already as the caller may see
+     * it), or null when those sources cannot make one.
+     */
+    Resource compose(Resource derived, List<Resource> released);
+}

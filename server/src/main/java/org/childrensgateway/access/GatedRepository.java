@@ -1,0 +1,608 @@
+package org.childrensgateway.access;
+
+import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
+import ca.uhn.fhir.model.valueset.BundleEntrySearchModeEnum;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.childrensgateway.audit.PendingAudit;
+import org.childrensgateway.consent.ConsentDecisionPoint;
+import org.childrensgateway.consent.ConsentDirective;
+import org.childrensgateway.consent.Decision;
+import org.childrensgateway.consent.PatientOf;
+import org.childrensgateway.consent.RecordingOrganisation;
+import org.childrensgateway.fhir.DerivedRecords;
+import org.childrensgateway.search.IncludeSpec;
+import org.childrensgateway.search.SearchParamDefinition;
+import org.childrensgateway.security.Caller;
+import org.childrensgateway.store.SearchQuery;
+import org.childrensgateway.store.StoredResource;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * The only way a request obtains stored resources: built per request from the caller, the
+ * request's audit record and its break-glass state (in the manner of Medplum's repository per
+ * request). Everything it returns has been decided by {@link ConsentDecisionPoint} for this caller
+ * and is released as decided: reduced to what an agreement allows, notes removed across sectors,
+ * derived records composed from the sources the caller may see, types limited by the token's
+ * scopes. Each decision is reported to the audit record. What it withholds answers as missing.
+ *
+ * <p>Writes ask it too: conditional matching sees only the caller's own organisation's records,
+ * and a write aimed at a record the caller cannot see fails exactly as for a missing one.
+ */
+public final class GatedRepository {
+
+    /** How many released resources a search keeps for its first page (at least the largest page size). */
+    static final int KEPT = 1_000;
+    private static final int CHUNK = 500;
+
+    /** A stored resource as this caller may see it ({@code resource} null when withheld), with the decision. */
+    public record Released(StoredResource stored, Resource resource, Decision decision) {
+        public boolean disclosed() {
+            return resource != null && decision.disclosed();
+        }
+    }
+
+    /** What a search may return: all permitted keys in order, and the released resources for the first of them. */
+    public record Permitted(List<Long> keys, Map<Long, Released> released) {
+        public static Permitted of(List<Long> keys) {
+            return new Permitted(keys, Map.of());
+        }
+    }
+
+    /** A by-id read: found (as released), gone (deleted, and the caller could see it before), or missing. */
+    public record Lookup(Status status, Resource resource, long version) {
+        public enum Status { FOUND, GONE, MISSING }
+    }
+
+    private final AccessGate gate;
+    private final Caller caller;
+    private final PendingAudit audit;
+    private final boolean explaining;
+    private final Map<String, List<ConsentDirective>> directives = new HashMap<>();
+    private final Map<String, Optional<Resource>> loaded = new HashMap<>();
+    private final Map<String, Released> decided = new HashMap<>();
+    private final Map<String, Released> latestDecided = new HashMap<>();
+    /** For each derived record released: the ids of the source records it was composed from. */
+    private final Map<String, List<String>> composedFrom = new HashMap<>();
+    /** Break-glass notifications of this request, by owning organisation: one each. */
+    private final Map<String, Long> notified = new HashMap<>();
+    private final List<String> explanations = new ArrayList<>();
+
+    GatedRepository(AccessGate gate, Caller caller, PendingAudit audit, boolean explaining) {
+        this.gate = gate;
+        this.caller = caller;
+        this.audit = audit;
+        this.explaining = explaining;
+    }
+
+    public Caller caller() {
+        return caller;
+    }
+
+    public List<String> explanations() {
+        return explanations;
+    }
+
+    /** Forgets what it read and decided: a write in the same request may have changed it. */
+    void forget() {
+        directives.clear();
+        loaded.clear();
+        decided.clear();
+        latestDecided.clear();
+        composedFrom.clear();
+    }
+
+    // ---- reads by id ----
+
+    /** The current version as released to the caller; a withheld resource is MISSING, like one never stored. */
+    public Lookup read(String type, String id) {
+        Optional<StoredResource> stored = gate.store().read(type, id);
+        if (stored.isEmpty()) {
+            return missing();
+        }
+        StoredResource s = stored.get();
+        if (s.deleted()) {
+            // Whether the caller may know of the deletion depends on whether they could see the resource before it.
+            Optional<StoredResource> before = gate.store().readVersion(type, id, s.version() - 1);
+            return before.isPresent() && decideByIdRead(before.get()).disclosed() ? new Lookup(Lookup.Status.GONE, null, s.version()) : missing();
+        }
+        Released r = decideByIdRead(s);
+        return r.disclosed() ? new Lookup(Lookup.Status.FOUND, r.resource(), s.version()) : missing();
+    }
+
+    /** A past version: released only if its own decision and the current decision for the resource both release it. */
+    public Lookup readVersion(String type, String id, long version) {
+        Optional<StoredResource> stored = gate.store().readVersion(type, id, version);
+        if (stored.isEmpty()) {
+            return missing();
+        }
+        StoredResource s = stored.get();
+        Released latest = latest(type, id);
+        if (latest == null || !latest.disclosed()) {
+            reportByIdDenial(latest == null ? null : latest.stored());
+            return missing();
+        }
+        if (s.deleted()) {
+            return new Lookup(Lookup.Status.GONE, null, s.version());
+        }
+        Released own = historical(s, latest);
+        return own.disclosed() ? new Lookup(Lookup.Status.FOUND, own.resource(), s.version()) : missing();
+    }
+
+    private static Lookup missing() {
+        return new Lookup(Lookup.Status.MISSING, null, 0);
+    }
+
+    private Released decideByIdRead(StoredResource s) {
+        Released r = decide(s);
+        if (!r.disclosed()) {
+            reportByIdDenial(s);
+        }
+        return r;
+    }
+
+    /** A refused by-id read names its child in the audit record, so it is in the child's access report. */
+    private void reportByIdDenial(StoredResource s) {
+        if (audit == null || s == null || s.deleted()) {
+            return;
+        }
+        String patient = PatientOf.reference(gate.decode(s));
+        audit.patient(patient);
+        audit.resource(s.type() + "/" + s.id());
+    }
+
+    // ---- searches ----
+
+    /** Runs a search and keeps what the caller may see, matching and sorting only on what their view releases. */
+    public Permitted search(SearchQuery query) {
+        return permitted(gate.store().search(query), query);
+    }
+
+    /**
+     * The stored resources this caller may see, in order (those sorted on an element their view
+     * withholds go last, as resources without a value do): all their keys, and for the first
+     * {@link #KEPT} the released resource, so a first page is served without deciding twice.
+     *
+     * @param query the search that found them, or null for a list of keys (e.g. {@code $everything})
+     */
+    public Permitted permitted(List<Long> pids, SearchQuery query) {
+        List<Long> head = new ArrayList<>();
+        List<Long> tail = new ArrayList<>();
+        Map<Long, Released> kept = new HashMap<>();
+        for (int from = 0; from < pids.size(); from += CHUNK) {
+            for (StoredResource stored : gate.store().loadCurrent(pids.subList(from, Math.min(pids.size(), from + CHUNK)))) {
+                Released r = decide(stored);
+                if (!r.disclosed() || !matchesVisibly(r, query)) {
+                    continue;
+                }
+                List<Long> into = SearchVisibility.sortReleased(r.decision(), query) ? head : tail;
+                into.add(stored.key());
+                if (kept.size() < 2 * KEPT) {
+                    kept.put(stored.key(), r);
+                }
+            }
+        }
+        head.addAll(tail);
+        return new Permitted(head, kept);
+    }
+
+    /** The count a search would list, decided in the same way. */
+    public int count(SearchQuery query) {
+        return search(query).keys().size();
+    }
+
+    private boolean matchesVisibly(Released r, SearchQuery query) {
+        if (query == null || query.clauses().isEmpty()) {
+            return true;
+        }
+        if (!SearchVisibility.criteriaReleased(r.decision(), query)) {
+            return false;
+        }
+        List<String> sources = composedFrom.get(key(r.stored()));
+        if (sources == null) {
+            return true;
+        }
+        // A derived record's index holds every source's values; it matches only when a source the
+        // caller may see matches too, so it cannot confirm what an invisible source holds.
+        // Criteria on the record's own id, tags and timestamp are its own, not a source's: not re-checked.
+        // Its links are exactly the sources the caller may see; every other criterion must hold for one of them.
+        List<SearchQuery.Clause> clauses = new ArrayList<>();
+        for (SearchQuery.Clause c : query.clauses()) {
+            if (c.param() == null || SearchVisibility.structural(c.param())) {
+                continue;
+            }
+            if ("link".equals(c.param().name()) && c.chained() == null) {
+                if (c.values().stream().map(v -> v.substring(v.lastIndexOf('/') + 1)).noneMatch(sources::contains)) {
+                    return false;
+                }
+                continue;
+            }
+            clauses.add(c);
+        }
+        if (clauses.isEmpty()) {
+            return true;
+        }
+        clauses.add(new SearchQuery.Clause(null, SearchQuery.Special.ID, null, sources, null, null));
+        List<Long> matchingSources = gate.store().search(new SearchQuery(query.resourceType(), clauses, List.of()));
+        for (StoredResource source : gate.store().loadCurrent(matchingSources)) {
+            Released s = decideQuietly(source);
+            if (s.disclosed() && SearchVisibility.criteriaReleased(s.decision(), query)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One page: the matches (from what the search already released, or decided again now) and what
+     * their includes bring, each decided for the caller. An include follows only a reference the
+     * caller's view of the resource releases.
+     */
+    public List<IBaseResource> page(List<Long> pids, List<IncludeSpec> includes, Map<Long, Released> released) {
+        List<Long> toLoad = pids.stream().filter(pid -> !released.containsKey(pid)).toList();
+        Map<Long, StoredResource> loadedRows = new HashMap<>();
+        gate.store().loadCurrent(toLoad).forEach(m -> loadedRows.put(m.key(), m));
+        List<IBaseResource> page = new ArrayList<>();
+        Map<Long, Released> matches = new LinkedHashMap<>();
+        for (Long pid : pids) {
+            Released known = released.get(pid);
+            Released r = known != null ? known : loadedRows.containsKey(pid) ? decide(loadedRows.get(pid)) : null;
+            if (r == null || !r.disclosed()) {
+                continue; // deleted, or no longer visible, since the search ran
+            }
+            matches.put(pid, r);
+            ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(r.resource(), BundleEntrySearchModeEnum.MATCH);
+            page.add(r.resource());
+        }
+        Map<String, StoredResource> included = new LinkedHashMap<>();
+        for (IncludeSpec include : includes) {
+            List<StoredResource> found;
+            if (include.reverse()) {
+                found = gate.store().loadRevIncludes(matches.values().stream().map(Released::stored).toList(), include.sourceType(), include.param());
+            } else {
+                List<Long> from = matches.entrySet().stream()
+                        .filter(e -> referenceReleased(e.getValue(), include.sourceType(), include.param())).map(Map.Entry::getKey).toList();
+                found = from.isEmpty() ? List.of() : gate.store().loadIncludes(from, include.sourceType(), include.param(), include.targetType());
+            }
+            for (StoredResource f : found) {
+                if (!include.reverse() || referenceReleased(decideQuietly(f), include.sourceType(), include.param())) {
+                    included.putIfAbsent(f.type() + "/" + f.id(), f);
+                }
+            }
+        }
+        matches.values().forEach(m -> included.remove(m.stored().type() + "/" + m.stored().id()));
+        for (StoredResource inc : included.values()) {
+            Released r = decide(inc);
+            if (r.disclosed()) {
+                ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(r.resource(), BundleEntrySearchModeEnum.INCLUDE);
+                page.add(r.resource());
+            }
+        }
+        return page;
+    }
+
+    private boolean referenceReleased(Released r, String sourceType, String param) {
+        if (!r.disclosed()) {
+            return false;
+        }
+        Optional<SearchParamDefinition> definition = gate.params().find(sourceType, param);
+        return definition.isPresent() && SearchVisibility.criteriaReleased(r.decision(),
+                new SearchQuery(sourceType, List.of(new SearchQuery.Clause(definition.get(), null, null, List.of(), null, null)), List.of()));
+    }
+
+    // ---- history ----
+
+    /**
+     * History keys the caller may see, newest first. An older version is shown only if the current
+     * decision for its resource would release it too (re-labelling or withdrawal reaches history);
+     * a deletion only if a version before it is shown.
+     *
+     * @throws ResourceNotFoundException for one resource the caller may not see (as if missing)
+     */
+    public List<Long> history(String type, String id, Instant since, int limit) {
+        if (id != null) {
+            Released latest = gate.store().read(type, id).isEmpty() ? null : latest(type, id);
+            if (latest == null || !latest.disclosed()) {
+                reportByIdDenial(latest == null ? null : latest.stored());
+                throw new ResourceNotFoundException(new IdType(type, id));
+            }
+        }
+        List<Long> hids = gate.store().historyKeys(type, id, since, limit);
+        List<StoredResource> rows = gate.store().loadHistory(hids);
+        Set<String> seen = new HashSet<>();
+        Map<Long, Boolean> shown = new HashMap<>();
+        // Oldest first, so each deletion is judged after the versions it follows.
+        for (int i = rows.size() - 1; i >= 0; i--) {
+            StoredResource row = rows.get(i);
+            String resource = row.type() + "/" + row.id();
+            boolean show;
+            if (row.deleted()) {
+                show = seen.contains(resource);
+            } else {
+                Released latest = latest(row.type(), row.id());
+                show = latest != null && latest.disclosed() && historical(row, latest).disclosed();
+            }
+            if (show && !row.deleted()) {
+                seen.add(resource);
+            }
+            shown.put(row.key(), show);
+        }
+        List<Long> visible = hids.stream().filter(h -> shown.getOrDefault(h, false)).toList();
+        if (id != null && visible.isEmpty()) {
+            throw new ResourceNotFoundException(new IdType(type, id));
+        }
+        return visible;
+    }
+
+    /** One page of history entries (listed by {@link #history}), each decided again as it is served. */
+    public List<IBaseResource> historyPage(List<Long> hids) {
+        List<IBaseResource> page = new ArrayList<>();
+        for (StoredResource row : gate.store().loadHistory(hids)) {
+            if (row.deleted()) {
+                page.add(gate.decode(row)); // a deletion marker carries no data
+                continue;
+            }
+            Released latest = latest(row.type(), row.id());
+            if (latest != null && latest.disclosed()) {
+                Released r = historical(row, latest);
+                if (r.disclosed()) {
+                    page.add(r.resource());
+                }
+            }
+        }
+        return page;
+    }
+
+    /** A past version as released: its own decision, and no more than the current decision releases. */
+    private Released historical(StoredResource row, Released latest) {
+        if (row.version() == latest.stored().version()) {
+            return latest;
+        }
+        Released own = decide(row);
+        if (!own.disclosed() || latest.decision().effect() != Decision.Effect.REDUCE || own.decision().effect() == Decision.Effect.REDUCE) {
+            return own;
+        }
+        Resource original = gate.decode(row);
+        return new Released(row, ElementRelease.reduce(gate.context(), original, latest.decision()), latest.decision());
+    }
+
+    /** The decision for the latest version that holds data (the one a deletion followed, if deleted). */
+    private Released latest(String type, String id) {
+        String key = type + "/" + id;
+        if (latestDecided.containsKey(key)) {
+            return latestDecided.get(key);
+        }
+        Released r = null;
+        Optional<StoredResource> current = gate.store().read(type, id);
+        if (current.isPresent()) {
+            StoredResource s = current.get();
+            Optional<StoredResource> withData = s.deleted() ? gate.store().readVersion(type, id, s.version() - 1) : current;
+            r = withData.map(this::decideQuietly).orElse(null);
+        }
+        latestDecided.put(key, r);
+        return r;
+    }
+
+    // ---- for writes ----
+
+    /**
+     * Resources matching conditional criteria that the caller may change: its own organisation's,
+     * never a derived record. A record the caller cannot change never influences a conditional write.
+     */
+    public List<StoredResource> matchOwn(SearchQuery query) {
+        List<StoredResource> own = new ArrayList<>();
+        for (StoredResource s : gate.store().loadCurrent(gate.store().search(query))) {
+            Resource r = gate.decode(s);
+            if (!DerivedRecords.isDerived(r) && isOwn(r)) {
+                own.add(s);
+            }
+        }
+        return own;
+    }
+
+    /**
+     * Checks that the caller may change (update, delete) the stored resource: its own organisation
+     * recorded it. A record the caller cannot even see fails as a missing one would (404); one they
+     * can see but did not record is 403. Derived records change only as derived records, which only
+     * the person index writes.
+     */
+    public void requireChangeable(StoredResource existing, IBaseResource incoming) {
+        StoredResource withData = existing;
+        if (existing.deleted()) {
+            withData = gate.store().readVersion(existing.type(), existing.id(), existing.version() - 1).orElse(null);
+            if (withData == null) {
+                return;
+            }
+        }
+        Resource current = gate.decode(withData);
+        if (DerivedRecords.isDerived(current)) {
+            if (incoming != null && DerivedRecords.isDerived(incoming)) {
+                return; // the person index maintaining its own record
+            }
+        } else if (isOwn(current)) {
+            return;
+        }
+        if (existing.deleted() || !decideQuietly(withData).disclosed()) {
+            reportByIdDenial(withData);
+            throw new ResourceNotFoundException(new IdType(existing.type(), existing.id()));
+        }
+        throw new ForbiddenOperationException(DerivedRecords.isDerived(current)
+                ? "This record is maintained by the gateway's person index and cannot be written by clients"
+                : "This resource was recorded by another organisation; only that organisation may change or delete it");
+    }
+
+    private boolean isOwn(Resource r) {
+        String recorder = RecordingOrganisation.of(r).orElse(null);
+        return caller != null && recorder != null && recorder.equals(caller.organisation());
+    }
+
+    // ---- deciding ----
+
+    /** A resource the caller's request produced or holds (e.g. an export's rows) as this caller may see it, or empty. */
+    public Optional<Resource> release(Resource resource) {
+        Released r = decideResource(null, resource, true);
+        return r.disclosed() ? Optional.of(r.resource()) : Optional.empty();
+    }
+
+    /** Decides a stored resource for this caller, reporting the decision. Decisions are remembered for the request. */
+    Released decide(StoredResource stored) {
+        String key = key(stored);
+        Released known = decided.get(key);
+        if (known != null) {
+            return known;
+        }
+        Released r = decideResource(stored, gate.decode(stored), true);
+        decided.put(key, r);
+        return r;
+    }
+
+    /** As {@link #decide} but not counted in the audit record: for checks whose result is not itself returned. */
+    private Released decideQuietly(StoredResource stored) {
+        Released known = decided.get(key(stored));
+        return known != null ? known : decideResource(stored, gate.decode(stored), false);
+    }
+
+    private Released decideResource(StoredResource stored, Resource resource, boolean report) {
+        Released r;
+        if (caller != null && !explaining && !ReturnedTypeScopes.mayReceive(caller.scopes(), resource.fhirType())) {
+            r = new Released(stored, null, Decision.deny("scope", "the token's scopes do not cover " + resource.fhirType()));
+        } else if (DerivedRecords.isDerived(resource)) {
+            r = composed(stored, resource);
+        } else {
+            Decision d = gate.decisions().decide(caller, resource, this::directivesFor);
+            if (d.rule().startsWith(ConsentDecisionPoint.BREAK_GLASS) && d.disclosed()) {
+                breakGlassUsed(resource);
+            }
+            r = new Released(stored, release(resource, d), d);
+        }
+        if (report) {
+            report(resource, r.decision());
+        }
+        return r;
+    }
+
+    /**
+     * A derived record as this caller may see it: composed from the source records they may see
+     * (each as released to them), never from the others. Withheld when they may see none.
+     */
+    private Released composed(StoredResource stored, Resource record) {
+        List<Resource> released = new ArrayList<>();
+        List<String> sourceIds = new ArrayList<>();
+        boolean whole = false;
+        Set<String> kept = new LinkedHashSet<>();
+        for (String reference : gate.composer().sourcesOf(record)) {
+            Resource source = load(reference);
+            if (source == null || DerivedRecords.isDerived(source)) {
+                continue;
+            }
+            Released r = decideResource(null, source, false);
+            if (!r.disclosed()) {
+                continue;
+            }
+            released.add(r.resource());
+            sourceIds.add(source.getIdElement().getIdPart());
+            if (r.decision().effect() == Decision.Effect.PERMIT || r.decision().removeListed()) {
+                whole = true;
+            } else {
+                kept.addAll(r.decision().elements());
+            }
+        }
+        Resource composed = released.isEmpty() ? null : gate.composer().compose(record, released);
+        if (composed == null) {
+            return new Released(stored, null, Decision.deny("derived-record", "no source record the caller may see"));
+        }
+        composed.setId(record.getIdElement());
+        composed.setMeta(record.getMeta().copy());
+        if (stored != null) {
+            composedFrom.put(key(stored), sourceIds);
+        }
+        String detail = "composed from " + released.size() + " source record(s) the caller may see";
+        if (whole) {
+            return new Released(stored, composed, Decision.permit("derived-record", detail));
+        }
+        Decision reduced = Decision.keepOnly("derived-record", detail + ", as far as they are released", List.copyOf(kept));
+        return new Released(stored, ElementRelease.reduce(gate.context(), composed, reduced), reduced);
+    }
+
+    private Resource release(Resource resource, Decision decision) {
+        return switch (decision.effect()) {
+            case DENY -> null;
+            case PERMIT -> resource;
+            case REDUCE -> ElementRelease.reduce(gate.context(), resource, decision);
+        };
+    }
+
+    private void report(Resource resource, Decision decision) {
+        explanations.add(resource.fhirType() + "/" + resource.getIdElement().getIdPart() + ": "
+                + (decision.disclosed() ? "disclosed" : "withheld") + " by rule " + decision.rule() + " (" + decision.detail() + ")");
+        if (explaining) {
+            return; // an auditor's explanation discloses nothing to the perspective explained
+        }
+        gate.metrics().consentDecision(switch (decision.effect()) {
+            case PERMIT -> "permit";
+            case REDUCE -> "permit_with_redaction";
+            case DENY -> "deny";
+        });
+        if (audit != null) {
+            audit.decided(decision.rule(), decision.disclosed(), decision.policy());
+        }
+    }
+
+    /** One notification per request and owning organisation; later resources of the same owner are counted on it. */
+    private void breakGlassUsed(Resource resource) {
+        if (explaining) {
+            return;
+        }
+        String owner = RecordingOrganisation.of(resource).orElse(null);
+        Long id = notified.get(owner);
+        if (id == null) {
+            notified.put(owner, gate.breakGlass().notifyOwner(caller, owner, resource));
+        } else {
+            gate.breakGlass().seenAnother(id);
+        }
+        if (audit != null) {
+            audit.breakGlass(caller.breakGlass());
+        }
+    }
+
+    private Resource load(String reference) {
+        if (reference == null || !reference.contains("/")) {
+            return null;
+        }
+        return loaded.computeIfAbsent(reference, ref -> {
+            String[] parts = ref.split("/");
+            return gate.store().read(parts[parts.length - 2], parts[parts.length - 1]).filter(r -> !r.deleted()).map(gate::decode);
+        }).orElse(null);
+    }
+
+    private List<ConsentDirective> directivesFor(String patientReference) {
+        return directives.computeIfAbsent(patientReference, this::loadDirectives);
+    }
+
+    private List<ConsentDirective> loadDirectives(String patientReference) {
+        SearchQuery query = new SearchQuery("Consent", List.of(new SearchQuery.Clause(gate.params().find("Consent", "patient").orElseThrow(),
+                null, null, List.of(patientReference), null, null)), List.of());
+        List<ConsentDirective> out = new ArrayList<>();
+        for (StoredResource stored : gate.store().loadCurrent(gate.store().search(query))) {
+            out.addAll(ConsentDirective.from((Consent) gate.decode(stored)));
+        }
+        return out;
+    }
+
+    private static String key(StoredResource s) {
+        return s.type() + "/" + s.id() + "/" + s.version();
+    }
+}

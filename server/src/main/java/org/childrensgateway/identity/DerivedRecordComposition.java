@@ -1,0 +1,62 @@
+package org.childrensgateway.identity;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.childrensgateway.access.DerivedRecordComposer;
+import org.childrensgateway.access.SystemRepository;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.RelatedPerson;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.stereotype.Component;
+
+/**
+ * Child and carer records as a caller may see them: rebuilt by the same survivorship and carer rules
+ * that build the stored record, but from only the source records the gate released to that caller.
+ * A child record's sources are its links; a carer record's are the source carers grouped into it.
+ */
+@Component
+class DerivedRecordComposition implements DerivedRecordComposer {
+
+    private final Survivorship survivorship;
+    private final PersonIndexStore index;
+    private final SystemRepository system;
+
+    DerivedRecordComposition(LinkageSettings settings, PersonIndexStore index, SystemRepository system) {
+        this.survivorship = new Survivorship(settings);
+        this.index = index;
+        this.system = system;
+    }
+
+    @Override
+    public List<String> sourcesOf(Resource derived) {
+        if (derived instanceof Patient child) {
+            return child.getLink().stream().filter(l -> l.getOther().hasReference()).map(l -> l.getOther().getReference()).toList();
+        }
+        if (derived instanceof RelatedPerson carer) {
+            return index.members(CarerLinker.POOL, carer.getIdElement().getIdPart()).stream().map(id -> "RelatedPerson/" + id).toList();
+        }
+        return List.of();
+    }
+
+    @Override
+    public Resource compose(Resource derived, List<Resource> released) {
+        String id = derived.getIdElement().getIdPart();
+        if (derived instanceof Patient) {
+            List<Survivorship.Source> sources = new ArrayList<>();
+            for (Resource r : released) {
+                Patient p = (Patient) r;
+                String sourceId = p.getIdElement().getIdPart();
+                // Ranked by the feed the source came from, which the released copy may no longer name.
+                String feed = system.currentResource("Patient", sourceId).map(s -> FeatureExtractor.feedOf(((Patient) s).getIdentifier()))
+                        .orElse(null);
+                sources.add(new Survivorship.Source(sourceId, p, feed, p.getMeta().getLastUpdated()));
+            }
+            return survivorship.childRecord(id, sources);
+        }
+        if (derived instanceof RelatedPerson carer) {
+            List<RelatedPerson> group = released.stream().map(r -> (RelatedPerson) r).toList();
+            return CarerLinker.carerRecord(carer.getPatient().getReferenceElement().getIdPart(), id, group);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,25 @@
+package org.childrensgateway.store;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The write side of the store: what the FHIR write path and the audit log need. It reads only the
+ * row a write is about to replace (locked), never to answer a caller; reads that answer callers
+ * go through the access gate ({@code org.childrensgateway.access}), the only holder of
+ * {@link ResourceStore}.
+ */
+public interface ResourceWrites {
+
+    /** As a read of the current version (possibly a deletion marker), locking the row until the surrounding transaction ends (for version checks). */
+    Optional<StoredResource> readForUpdate(String type, String id);
+
+    /** Stores a new version: version 1 creates the resource, later versions replace the current one. */
+    StoredResource write(String type, String id, long version, Instant lastUpdated, String json, IndexRows rows, String method);
+
+    /** Stores a deletion marker as the next version; the resource stays in history. */
+    StoredResource delete(StoredResource current, Instant when);
+
+    /** Serialises competing conditional writes on the same criteria until the transaction ends. */
+    void lockCriteria(String criteria);
+}

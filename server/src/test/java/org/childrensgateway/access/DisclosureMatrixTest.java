@@ -1,0 +1,395 @@
+package org.childrensgateway.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.childrensgateway.GatewayTestBase;
+import org.childrensgateway.fhir.FhirFixtures;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Every way out, tried as a careless or hostile caller would: the paths built beside the core reads
+ * (conditional writes, transactions and batches, derived child and carer records, searches on
+ * removed elements, history after re-labelling, scopes on returned types, the non-FHIR routes, and
+ * their audit records). Each case was a leak before the gate; each asserts the hidden thing answers
+ * exactly as a missing one. The plain read paths per consent situation are in ConsentScenarioTest.
+ */
+class DisclosureMatrixTest extends GatewayTestBase {
+
+    private static final String NHS = "https://fhir.nhs.uk/Id/nhs-number";
+    private static final String OBS_ID = "https://fhir.childrens-gateway.uk/Id/test/observation";
+    private static final String PSY = """
+            "meta": {"security": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "PSY"}]},""";
+
+    /** What the health visitors (RX9) recorded, and a GP record of the same child. */
+    static final class Scene {
+        String nhs;
+        String rioChild;
+        String rioMental;          // PSY-labelled, identifier MENTAL
+        String mentalIdentifier;
+        String rioWeight;          // consented to the GP
+        String rioMother;          // carer, telecom and address
+        String gpChild;            // the GP's own record of the same child, linked into one child record
+        String childRecord;
+    }
+
+    private static Scene scene;
+
+    @Autowired
+    private JdbcClient jdbc;
+
+    @BeforeEach
+    void createSceneOnce() {
+        if (scene != null) {
+            return;
+        }
+        Scene s = new Scene();
+        s.nhs = FhirFixtures.nhsNumber();
+        String family = "Matrix" + FhirFixtures.uniqueId("F").replace("-", "");
+        s.rioChild = create("rio-hv", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("MX"), s.nhs, family, "Cerys", "2025-02-02",
+                "female", "NP4 6AB").replace("\"birthDate\"", "\"generalPractitioner\": [{\"display\": \"Dr Rio\"}], \"birthDate\""));
+        s.mentalIdentifier = FhirFixtures.uniqueId("MENTAL");
+        s.rioMental = create("rio-hv", "Observation", withIdentifier(FhirFixtures.observation("Patient/" + s.rioChild, "27113001",
+                "2026-10-10T10:30:00Z", 7.7), s.mentalIdentifier).replace("{\"resourceType\": \"Observation\",",
+                "{\"resourceType\": \"Observation\", " + PSY));
+        s.rioWeight = create("rio-hv", "Observation", FhirFixtures.observation("Patient/" + s.rioChild, "27113001", "2026-10-11T10:30:00Z", 7.9));
+        s.rioMother = create("rio-hv", "RelatedPerson", """
+                {"resourceType": "RelatedPerson", "patient": {"reference": "Patient/%s"},
+                 "relationship": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "code": "MTH"}]}],
+                 "name": [{"family": "%s", "given": ["Mam"]}], "telecom": [{"system": "phone", "value": "07700 900111"}],
+                 "address": [{"line": ["1 Test Street"], "postalCode": "NP4 6AB"}]}""".formatted(s.rioChild, family));
+        create("rio-hv", "Consent", FhirFixtures.consent(s.rioChild, "active", "permit", LocalDate.now().minusDays(1).toString(),
+                LocalDate.now().plusYears(1).toString(), List.of("GP")));
+        s.gpChild = create("systmone-gp", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("MXGP"), s.nhs, family, "Cerys",
+                "2025-02-02", "female", "CF10 1AA"));
+        s.childRecord = childRecordOf(s.gpChild);
+        scene = s;
+    }
+
+    // ---- writes never disclose ----
+
+    @Test
+    void conditionalCreateNeverReturnsSomeoneElsesRecord() {
+        String[] hidden = hiddenMentalHealthItem();
+        String body = withIdentifier(FhirFixtures.observation("Patient/" + scene.rioChild, "27113001", "2026-10-12T10:30:00Z", 1.0),
+                hidden[1]);
+        Response r = fhirAs("estart-centre").header("If-None-Exist", "identifier=" + OBS_ID + "|" + hidden[1])
+                .body(body).post("/Observation");
+        assertThat(r.statusCode()).as("a new record of the caller's own, not the hidden match").isEqualTo(201);
+        assertThat(r.jsonPath().getString("id")).isNotEqualTo(hidden[0]);
+        assertThat(r.asString()).doesNotContain("PSY");
+        // The same for Patients: the NHS number finds the caller's own record or none.
+        Response p = fhirAs("estart-centre").header("If-None-Exist", "identifier=" + NHS + "|" + scene.nhs)
+                .body(FhirFixtures.patient(FhirFixtures.uniqueId("CC"), null, "Other", "Cerys", "2025-02-02", "female", "NP4 6AB"))
+                .post("/Patient");
+        assertThat(p.statusCode()).isEqualTo(201);
+        assertThat(p.asString()).doesNotContain(scene.nhs).doesNotContain("Dr Rio");
+    }
+
+    @Test
+    void conditionalCreateInsideATransactionNeverReturnsSomeoneElsesRecord() {
+        String[] hidden = hiddenMentalHealthItem();
+        String bundle = """
+                {"resourceType": "Bundle", "type": "transaction", "entry": [{"resource": %s,
+                  "request": {"method": "POST", "url": "Observation", "ifNoneExist": "identifier=%s|%s"}}]}"""
+                .formatted(withIdentifier(FhirFixtures.observation("Patient/" + scene.rioChild, "27113001", "2026-10-12T10:30:00Z", 1.0),
+                        hidden[1]), OBS_ID, hidden[1]);
+        Response r = fhirAs("estart-centre").body(bundle).post("");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.jsonPath().getString("entry[0].response.status")).startsWith("201");
+        assertThat(r.asString()).doesNotContain(hidden[0]).doesNotContain("PSY");
+    }
+
+    @Test
+    void writesToAHiddenRecordAnswerExactlyAsToAMissingOne() {
+        String[] item = hiddenMentalHealthItem();
+        String hiddenId = item[0];
+        String body = FhirFixtures.observation("Patient/" + scene.rioChild, "27113001", "2026-10-12T10:30:00Z", 2.0);
+        Response hidden = fhirAs("estart-centre").body(body.replace("{\"resourceType\": \"Observation\",",
+                "{\"resourceType\": \"Observation\", \"id\": \"" + hiddenId + "\",")).put("/Observation/" + hiddenId);
+        Response missing = fhirAs("estart-centre").body(body.replace("{\"resourceType\": \"Observation\",",
+                "{\"resourceType\": \"Observation\", \"id\": \"no-such-obs\",")).put("/Observation/no-such-obs");
+        assertThat(hidden.statusCode()).isEqualTo(404).isEqualTo(missing.statusCode());
+        assertThat(codes(hidden)).isEqualTo(codes(missing));
+        Response hiddenDelete = fhirAs("estart-centre").delete("/Observation/" + hiddenId);
+        Response missingDelete = fhirAs("estart-centre").delete("/Observation/no-such-obs");
+        assertThat(hiddenDelete.statusCode()).isEqualTo(404).isEqualTo(missingDelete.statusCode());
+        assertThat(codes(hiddenDelete)).isEqualTo(codes(missingDelete));
+        // Conditional update and delete see only the caller's own records: the hidden one is untouched.
+        Response cu = fhirAs("estart-centre").body(withIdentifier(body, item[1]))
+                .put("/Observation?identifier=" + OBS_ID + "|" + item[1]);
+        assertThat(cu.statusCode()).as("creates the caller's own record").isEqualTo(201);
+        assertThat(cu.jsonPath().getString("id")).isNotEqualTo(hiddenId);
+        fhirAs("estart-centre").delete("/Observation?identifier=" + OBS_ID + "|" + item[1] + "&code=27113001")
+                .then().statusCode(200);
+        fhirAs("rio-hv").get("/Observation/" + hiddenId).then().statusCode(200).body("meta.versionId", org.hamcrest.Matchers.equalTo("1"));
+    }
+
+    @Test
+    void aVisibleRecordOfAnotherOrganisationIsReadOnly() {
+        fhirAs("systmone-gp").get("/Observation/" + scene.rioWeight).then().statusCode(200);
+        String body = FhirFixtures.observation("Patient/" + scene.rioChild, "27113001", "2026-10-11T10:30:00Z", 9.9)
+                .replace("{\"resourceType\": \"Observation\",", "{\"resourceType\": \"Observation\", \"id\": \"" + scene.rioWeight + "\",");
+        fhirAs("systmone-gp").body(body).put("/Observation/" + scene.rioWeight).then().statusCode(403);
+        fhirAs("systmone-gp").delete("/Observation/" + scene.rioWeight).then().statusCode(403);
+    }
+
+    @Test
+    void aConditionalReferenceNeverResolvesToSomeoneElsesRecord() {
+        String bundle = """
+                {"resourceType": "Bundle", "type": "transaction", "entry": [{"resource": %s,
+                  "request": {"method": "POST", "url": "Observation"}}]}"""
+                .formatted(FhirFixtures.observation("Patient?identifier=" + NHS + "|" + scene.nhs, "27113001", "2026-10-12T10:30:00Z", 3.0));
+        String none = bundle.replace(scene.nhs, "9000000009");
+        Response hidden = fhirAs("estart-centre").body(bundle).post("");
+        Response missing = fhirAs("estart-centre").body(none).post("");
+        assertThat(hidden.statusCode()).isEqualTo(400).isEqualTo(missing.statusCode());
+        assertThat(hidden.asString()).contains("matches no resource").doesNotContain("PSY");
+    }
+
+    @Test
+    void batchReadsAnswerAHiddenRecordAsAMissingOne() {
+        String[] hidden = hiddenMentalHealthItem();
+        String batch = """
+                {"resourceType": "Bundle", "type": "batch", "entry": [
+                  {"request": {"method": "GET", "url": "Observation/%s"}},
+                  {"request": {"method": "GET", "url": "Observation/no-such-obs"}},
+                  {"request": {"method": "GET", "url": "Observation?identifier=%s|%s"}}]}"""
+                .formatted(hidden[0], OBS_ID, hidden[1]);
+        JsonPath r = fhirAs("estart-centre").body(batch).post("").then().statusCode(200).extract().jsonPath();
+        assertThat(r.getString("entry[0].response.status")).isEqualTo(r.getString("entry[1].response.status")).startsWith("404");
+        assertThat(r.getInt("entry[2].resource.total")).isZero();
+    }
+
+    // ---- derived records per caller ----
+
+    @Test
+    void theChildRecordHoldsOnlyWhatTheCallersVisibleSourcesHold() {
+        // The GP may see its own source and (by consent) the health visitors': the whole child.
+        JsonPath gp = fhirAs("systmone-gp").get("/Patient/" + scene.childRecord).then().statusCode(200).extract().jsonPath();
+        assertThat(gp.getList("link.other.reference", String.class)).hasSize(2);
+        // The children's centre holds no source; the live-birth agreement releases RiO's demographics only.
+        Response centre = fhirAs("estart-centre").get("/Patient/" + scene.childRecord);
+        centre.then().statusCode(200);
+        // (Name, birth date and address of both health sources go under the live-birth agreement; nothing else.)
+        assertThat(centre.asString()).doesNotContain(scene.nhs).doesNotContain("Dr Rio").doesNotContain("female")
+                .doesNotContain(scene.gpChild).doesNotContain("\"link\"").doesNotContain("/Id/test/client");
+        assertThat(centre.jsonPath().getString("name[0].given[0]")).isEqualTo("Cerys");
+        // A caller who may see no source of it gets a 404, as for a record never made.
+        fhirAs("la-social-care").get("/Patient/" + scene.childRecord).then().statusCode(404);
+    }
+
+    @Test
+    void aCarerRecordIsJudgedByItsOwnSources() {
+        // The mother was recorded by the health visitors; the consent to the GP covers her, the centre holds none of her records.
+        List<String> centreSees = ids(fhirAs("estart-centre").get("/RelatedPerson?patient=" + scene.childRecord));
+        Response centreCarer = fhirAs("estart-centre").get("/RelatedPerson?patient=" + scene.childRecord);
+        assertThat(centreCarer.asString()).doesNotContain("07700 900111");
+        List<String> noSources = ids(fhirAs("la-social-care").get("/RelatedPerson?patient=" + scene.childRecord));
+        assertThat(noSources).as("no source the social worker may see").isEmpty();
+        assertThat(centreSees).as("the live-birth agreement releases the carer's name and address").isNotEmpty();
+        // The GP, consented by the health visitors, sees the mother and the carer record built from her.
+        assertThat(fhirAs("systmone-gp").get("/RelatedPerson?patient=" + scene.childRecord).asString()).contains("07700 900111");
+    }
+
+    // ---- searching on what a view removes ----
+
+    @Test
+    void searchingOrSortingOnAnElementTheAgreementRemovesFindsNothing() {
+        assertThat(total(fhirAs("estart-centre").get("/Patient?identifier=" + NHS + "|" + scene.nhs))).as("NHS number withheld").isZero();
+        assertThat(total(fhirAs("estart-centre").get("/Patient?_id=" + scene.rioChild + "&gender=female"))).as("gender withheld").isZero();
+        assertThat(total(fhirAs("estart-centre").get("/Patient?_id=" + scene.rioChild + "&link=Patient/" + scene.gpChild))).isZero();
+        assertThat(total(fhirAs("estart-centre").get("/Patient?_id=" + scene.rioChild + "&birthdate=2025-02-02"))).as("released").isEqualTo(1);
+        // The GP, who may see the source in full, finds it by NHS number.
+        assertThat(total(fhirAs("systmone-gp").get("/Patient?identifier=" + NHS + "|" + scene.nhs))).isPositive();
+    }
+
+    // ---- history after re-labelling ----
+
+    @Test
+    void reLabellingReachesEveryOlderVersion() {
+        String weight = create("rio-hv", "Observation", FhirFixtures.observation("Patient/" + scene.rioChild, "27113001",
+                "2026-09-01T10:30:00Z", 6.6));
+        fhirAs("systmone-gp").get("/Observation/" + weight + "/_history/1").then().statusCode(200);
+        String relabelled = fhirAs("rio-hv").get("/Observation/" + weight).then().extract().asString()
+                .replaceFirst("\"meta\":\\{", "\"meta\":{\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"PSY\"}],");
+        fhirAs("rio-hv").body(relabelled).put("/Observation/" + weight).then().statusCode(200);
+        fhirAs("systmone-gp").get("/Observation/" + weight).then().statusCode(404);
+        fhirAs("systmone-gp").get("/Observation/" + weight + "/_history/1").then().statusCode(404);
+        fhirAs("systmone-gp").get("/Observation/" + weight + "/_history").then().statusCode(404);
+        assertThat(ids(fhirAs("systmone-gp").get("/Observation/_history?_count=500"))).doesNotContain(weight);
+    }
+
+    // ---- scopes apply to what is returned ----
+
+    @Test
+    void aPatientOnlyTokenReceivesNoOtherTypeFromAnyPath() {
+        List<String> types = fhirAs("patient-reader").get("/Patient/" + scene.rioChild + "/$everything").then().statusCode(200)
+                .extract().jsonPath().getList("entry.resource.resourceType");
+        assertThat(types).isNotEmpty().containsOnly("Patient");
+        List<String> included = fhirAs("patient-reader").get("/Patient?_id=" + scene.rioChild + "&_revinclude=Observation:subject")
+                .then().statusCode(200).extract().jsonPath().getList("entry.resource.resourceType");
+        assertThat(included).containsOnly("Patient");
+        Response export = asClient("patient-reader").get("/export/rio/assessments");
+        export.then().statusCode(200).header("X-Export-Records", "0");
+    }
+
+    // ---- break-glass ----
+
+    @Test
+    void breakGlassIsOneNotificationPerRequestAndOwnerAndAnIneligibleRoleIsRefused() {
+        String a = create("systmone-gp", "Observation", FhirFixtures.observation("Patient/" + scene.gpChild, "27113001", "2026-08-01T10:30:00Z", 5.1));
+        String b = create("systmone-gp", "Observation", FhirFixtures.observation("Patient/" + scene.gpChild, "27113001", "2026-08-02T10:30:00Z", 5.2));
+        String reason = "S47 enquiry " + FhirFixtures.uniqueId("R");
+        fhirAs("la-social-care").header("X-Break-Glass-Reason", reason).get("/Observation?_id=" + a + "," + b).then().statusCode(200)
+                .header("X-Break-Glass", org.hamcrest.Matchers.notNullValue());
+        List<Map<String, Object>> mine = asClient("systmone-gp").get("/notifications/break-glass").then().statusCode(200)
+                .extract().jsonPath().<Map<String, Object>>getList("$").stream().filter(n -> reason.equals(n.get("reason"))).toList();
+        assertThat(mine).hasSize(1);
+        assertThat(mine.get(0).get("resourceCount")).isEqualTo(2);
+
+        String attempt = fhirAs("estart-centre").header("X-Break-Glass-Reason", "curious").get("/Observation/" + a)
+                .then().statusCode(404).extract().header("X-Request-ID");
+        String audit = auditOf(attempt);
+        assertThat(audit).contains("refused: the role childrens-centre-worker may not break the glass");
+        assertThat(audit).doesNotContain("BTG");
+    }
+
+    // ---- the non-FHIR routes ----
+
+    @Test
+    void quarantineJobsAndReplayBelongToTheFeedsOrganisation() {
+        String bad = "ClientID,NHSNumber,NHSNumberStatus,Surname,Forenames,PreferredName,DateOfBirth,GenderCode,AddressLine1,"
+                + "AddressLine2,AddressLine3,AddressLine4,Postcode,GPPracticeCode,EthnicCategory,DateOfDeath,LastUpdated\n"
+                + FhirFixtures.uniqueId("RIOQ") + ",9434765918,01,Secret,Name,,14/05/2023,2,,,,,NP4 6AB,,,,10/11/2026 10:00:00\n";
+        JsonPath job = asFeed("rio").contentType("text/csv").body(bad).post("/ingest/rio/clients").then().statusCode(200).extract().jsonPath();
+        long entry = job.getLong("quarantinedRecords[0].id");
+        String jobId = job.getString("jobId");
+        // Another organisation: nothing listed, nothing readable, nothing replayable, and no job, exactly as if absent.
+        assertThat(asFeed("childrens-centre").get("/ingest/quarantine?status=any&limit=1000").then().statusCode(200).extract().asString())
+                .doesNotContain("\"id\":" + entry + ",");
+        asFeed("childrens-centre").get("/ingest/quarantine/" + entry).then().statusCode(404);
+        asFeed("childrens-centre").get("/ingest/quarantine/999999999").then().statusCode(404);
+        asFeed("childrens-centre").post("/ingest/quarantine/" + entry + "/replay").then().statusCode(404);
+        asFeed("childrens-centre").get("/ingest/jobs/" + jobId).then().statusCode(404);
+        asFeed("rio").get("/ingest/quarantine/" + entry).then().statusCode(200).body("rawText", org.hamcrest.Matchers.containsString("Secret"));
+        asFeed("rio").get("/ingest/jobs/" + jobId).then().statusCode(200);
+        // Pushing to another organisation's feed, or with a read-only token, is refused and stores nothing.
+        asFeed("childrens-centre").contentType("text/csv").body(bad).post("/ingest/rio/clients").then().statusCode(403);
+        asClient("la-social-care").contentType("text/csv").body(bad).post("/ingest/rio/clients").then().statusCode(403);
+        asClient("la-social-care").get("/ingest/quarantine").then().statusCode(403);
+        // Mappings are the integration engineer's.
+        asFeed("rio").post("/ingest/mappings/reload").then().statusCode(403);
+        asClient("integration").post("/ingest/mappings/reload").then().statusCode(200);
+        // The person index is the data-quality desk's.
+        asClient("integration").get("/identity/reviews").then().statusCode(403);
+        asClient("data-quality").get("/identity/reviews").then().statusCode(200);
+        // Unlisted routes are refused, as OperationOutcomes.
+        asFeed("rio").delete("/ingest/quarantine/" + entry).then().statusCode(404).body("resourceType", org.hamcrest.Matchers.equalTo("OperationOutcome"));
+    }
+
+    @Test
+    void feedDataIsRecordedByTheFeedsOrganisation() {
+        String id = FhirFixtures.uniqueId("RIOF");
+        String csv = "ClientID,NHSNumber,NHSNumberStatus,Surname,Forenames,PreferredName,DateOfBirth,GenderCode,AddressLine1,"
+                + "AddressLine2,AddressLine3,AddressLine4,Postcode,GPPracticeCode,EthnicCategory,DateOfDeath,LastUpdated\n"
+                + id + ",,,Stamp,Ifan,,06/06/2024,1,,,,,CF10 1AA,,,,10/11/2026 10:00:00\n";
+        asFeed("rio").contentType("text/csv").body(csv).post("/ingest/rio/clients").then().statusCode(200);
+        JsonPath p = fhirAs("rio-hv").get("/Patient?identifier=https://fhir.childrens-gateway.uk/Id/rio/RX9/client|" + id)
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(p.getList("entry.resource.meta.tag.code").toString()).contains("RX9");
+    }
+
+    @Test
+    void everyNonFhirRouteThatTouchesAChildIsAudited() {
+        String notifications = asClient("systmone-gp").get("/notifications/break-glass").then().statusCode(200).extract().header("X-Request-ID");
+        assertThat(auditOf(notifications)).contains("/notifications/break-glass");
+        String identity = asClient("data-quality").get("/identity/children/" + scene.childRecord).then().statusCode(200)
+                .extract().header("X-Request-ID");
+        assertThat(auditOf(identity)).contains("Patient/" + scene.childRecord);
+        String refused = asClient("integration").get("/identity/children/" + scene.childRecord).then().statusCode(403)
+                .extract().header("X-Request-ID");
+        assertThat(auditOf(refused)).contains("http-status").contains("403");
+    }
+
+    @Test
+    void aRefusedByIdReadIsInTheChildsAccessReport() {
+        fhirAs("estart-centre").get("/Observation/" + scene.rioMental).then().statusCode(404);
+        String report = fhirAs("ig-auditor").get("/Patient/" + scene.rioChild + "/$access-report").then().statusCode(200).extract().asString();
+        assertThat(report).contains("W06000020");
+    }
+
+    @Test
+    void auditRecordsNameTheRulesThatDecided() {
+        String request = fhirAs("systmone-gp").get("/Observation?subject=Patient/" + scene.rioChild).then().statusCode(200)
+                .extract().header("X-Request-ID");
+        String audit = auditOf(request);
+        assertThat(audit).contains("released:consent").contains("withheld:sensitive");
+    }
+
+    // ---- helpers ----
+
+    /** A fresh mental-health item of the health visitors' (its id, its identifier): each write test aims at its own. */
+    private String[] hiddenMentalHealthItem() {
+        String identifier = FhirFixtures.uniqueId("MENTAL");
+        String id = create("rio-hv", "Observation", withIdentifier(FhirFixtures.observation("Patient/" + scene.rioChild, "27113001",
+                "2026-10-10T10:30:00Z", 7.7), identifier).replace("{\"resourceType\": \"Observation\",", "{\"resourceType\": \"Observation\", " + PSY));
+        return new String[] {id, identifier};
+    }
+
+    private RequestSpecification fhirAs(String client) {
+        return RestAssured.given().basePath("/fhir").contentType("application/fhir+json; charset=UTF-8").accept("application/fhir+json")
+                .header("Authorization", "Bearer " + tokenFor(client));
+    }
+
+    private String create(String client, String type, String json) {
+        Response r = fhirAs(client).body(json).post("/" + type);
+        assertThat(r.statusCode()).as("create %s: %s", type, r.asString()).isEqualTo(201);
+        return r.jsonPath().getString("id");
+    }
+
+    private String childRecordOf(String sourcePatient) {
+        String child = jdbc.sql("select child_id from person_link where pool = 'Patient' and source_id = ? and ended is null and status = 'linked'")
+                .param(sourcePatient).query(String.class).optional().orElse(null);
+        assertThat(child).as("the GP's record is linked into a child record").isNotNull();
+        return child;
+    }
+
+    /** The stored AuditEvent of the request with this X-Request-ID, as JSON text. */
+    private String auditOf(String requestId) {
+        assertThat(requestId).isNotNull();
+        List<String> found = jdbc.sql("select content::text from resource where res_type = 'AuditEvent' and content::text like ?")
+                .param("%" + requestId + "%").query(String.class).list();
+        assertThat(found).as("one AuditEvent for request " + requestId).hasSize(1);
+        return found.get(0);
+    }
+
+    private static String withIdentifier(String observation, String value) {
+        return observation.replace("{\"resourceType\": \"Observation\",",
+                "{\"resourceType\": \"Observation\", \"identifier\": [{\"system\": \"" + OBS_ID + "\", \"value\": \"" + value + "\"}],");
+    }
+
+    private static List<String> codes(Response r) {
+        return r.jsonPath().getList("issue.code");
+    }
+
+    private static int total(Response r) {
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        return r.jsonPath().getInt("total");
+    }
+
+    private static List<String> ids(Response r) {
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        List<String> ids = r.jsonPath().getList("entry.resource.id");
+        return ids == null ? List.of() : ids;
+    }
+}
