@@ -16,47 +16,30 @@ public final class SmartScopes {
      * @param permission one of {@code c r u d s}
      */
     public static boolean allows(Collection<String> scopes, String resourceType, char permission) {
-        for (String scope : scopes) {
-            int slash = scope.indexOf('/');
-            int dot = scope.lastIndexOf('.');
-            if (slash < 0 || dot < slash) {
-                continue;
-            }
-            String context = scope.substring(0, slash);
-            if (!context.equals("system") && !context.equals("user") && !context.equals("patient")) {
-                continue;
-            }
-            String type = scope.substring(slash + 1, dot);
-            if (!type.equals("*") && !type.equals(resourceType)) {
-                continue;
-            }
-            if (permissions(scope.substring(dot + 1)).indexOf(permission) >= 0) {
-                return true;
-            }
-        }
-        return false;
+        return scopes.stream().anyMatch(scope -> granted(scope, resourceType).indexOf(permission) >= 0);
     }
 
     /** Does any well-formed scope, on any type, grant one of {@code letters} (e.g. "cu": some write scope)? */
     public static boolean grantsAny(Collection<String> scopes, String letters) {
-        for (String scope : scopes) {
-            int slash = scope.indexOf('/');
-            int dot = scope.lastIndexOf('.');
-            if (slash < 0 || dot < slash) {
-                continue;
-            }
-            String context = scope.substring(0, slash);
-            if (!context.equals("system") && !context.equals("user") && !context.equals("patient")) {
-                continue;
-            }
-            String granted = permissions(scope.substring(dot + 1));
-            for (char c : letters.toCharArray()) {
-                if (granted.indexOf(c) >= 0) {
-                    return true;
-                }
-            }
+        return scopes.stream().map(scope -> granted(scope, null)).anyMatch(g -> g.chars().anyMatch(c -> letters.indexOf(c) >= 0));
+    }
+
+    /** The permission letters a scope grants on {@code resourceType} (any type when null); empty if none or malformed. */
+    private static String granted(String scope, String resourceType) {
+        int slash = scope.indexOf('/');
+        int dot = scope.lastIndexOf('.');
+        if (slash < 0 || dot < slash) {
+            return "";
         }
-        return false;
+        String context = scope.substring(0, slash);
+        if (!context.equals("system") && !context.equals("user") && !context.equals("patient")) {
+            return "";
+        }
+        String type = scope.substring(slash + 1, dot);
+        if (resourceType != null && !type.equals("*") && !type.equals(resourceType)) {
+            return "";
+        }
+        return permissions(scope.substring(dot + 1));
     }
 
     /** v2 letters as written (with any query part dropped), v1 words translated. */

@@ -189,6 +189,34 @@ class DisclosureMatrixTest extends GatewayTestBase {
     }
 
     @Test
+    void seeingOneSourceDoesNotOpenTheWholeChildRecordOrTheOtherSourcesCarers() {
+        // The health visitors record a child and her mother with no consent to anyone; the GP holds its own
+        // record of the same child. The GP's view of the child record holds only what the GP's own source holds.
+        String nhs = FhirFixtures.nhsNumber();
+        String family = "Pair" + FhirFixtures.uniqueId("P").replace("-", "");
+        String rioId = FhirFixtures.uniqueId("RIOPAIR");
+        String rio = create("rio-hv", "Patient", FhirFixtures.patient(rioId, nhs, family, "Nia", "2025-04-04", "female", "NP4 6AB")
+                .replace("\"birthDate\"", "\"generalPractitioner\": [{\"display\": \"Dr Rio\"}], \"birthDate\""));
+        create("rio-hv", "RelatedPerson", """
+                {"resourceType": "RelatedPerson", "patient": {"reference": "Patient/%s"},
+                 "relationship": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "code": "MTH"}]}],
+                 "name": [{"family": "%s", "given": ["Mam"]}], "telecom": [{"system": "phone", "value": "07700 900222"}]}"""
+                .formatted(rio, family));
+        String gp = create("systmone-gp", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("GPPAIR"), nhs, family, "Nia",
+                "2025-04-04", "female", "NP4 6AB"));
+        String child = childRecordOf(gp);
+        Response seen = fhirAs("systmone-gp").get("/Patient/" + child);
+        seen.then().statusCode(200);
+        assertThat(seen.asString()).as("the GP's view of the child").doesNotContain(rioId).doesNotContain("Dr Rio").doesNotContain(rio);
+        assertThat(seen.jsonPath().getList("link.other.reference", String.class)).containsExactly("Patient/" + gp);
+        Response carers = fhirAs("systmone-gp").get("/RelatedPerson?patient=" + child);
+        assertThat(carers.asString()).as("the mother's carer record is judged by her own record, the health visitors'")
+                .doesNotContain("07700 900222").doesNotContain("Mam");
+        assertThat(total(fhirAs("systmone-gp").get("/Patient?identifier=https://fhir.childrens-gateway.uk/Id/test/client|" + rioId)))
+                .as("the hidden source's identifier does not find the child record").isZero();
+    }
+
+    @Test
     void aCarerRecordIsJudgedByItsOwnSources() {
         // The mother was recorded by the health visitors; the consent to the GP covers her, the centre holds none of her records.
         List<String> centreSees = ids(fhirAs("estart-centre").get("/RelatedPerson?patient=" + scene.childRecord));
@@ -211,6 +239,23 @@ class DisclosureMatrixTest extends GatewayTestBase {
         assertThat(total(fhirAs("estart-centre").get("/Patient?_id=" + scene.rioChild + "&birthdate=2025-02-02"))).as("released").isEqualTo(1);
         // The GP, who may see the source in full, finds it by NHS number.
         assertThat(total(fhirAs("systmone-gp").get("/Patient?identifier=" + NHS + "|" + scene.nhs))).isPositive();
+    }
+
+    @Test
+    void sortingOnAWithheldElementPlacesTheRecordAsIfItHadNoValue() {
+        // The centre's own boy sorts by his gender; the health visitors' girl, whose gender the agreement withholds,
+        // sorts last as a record without one would, whichever way the sort goes, so the order reveals nothing.
+        String family = "Sort" + FhirFixtures.uniqueId("S").replace("-", "");
+        String own = create("estart-centre", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("CCS"), null, family, "Owain",
+                "2025-03-03", "male", "NP4 6AB"));
+        String theirs = create("rio-hv", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("RIOS"), null, family, "Alys",
+                "2025-03-03", "female", "NP4 6AB"));
+        List<String> ascending = ids(fhirAs("estart-centre").get("/Patient?family=" + family + "&_sort=gender&_tag:not="
+                + "https://fhir.childrens-gateway.uk/CodeSystem/record-kind|child-record"));
+        assertThat(ascending).containsExactly(own, theirs);
+        List<String> descending = ids(fhirAs("estart-centre").get("/Patient?family=" + family + "&_sort=-gender&_tag:not="
+                + "https://fhir.childrens-gateway.uk/CodeSystem/record-kind|child-record"));
+        assertThat(descending).containsExactly(own, theirs);
     }
 
     // ---- history after re-labelling ----
@@ -323,9 +368,12 @@ class DisclosureMatrixTest extends GatewayTestBase {
 
     @Test
     void aRefusedByIdReadIsInTheChildsAccessReport() {
-        fhirAs("estart-centre").get("/Observation/" + scene.rioMental).then().statusCode(404);
-        String report = fhirAs("ig-auditor").get("/Patient/" + scene.rioChild + "/$access-report").then().statusCode(200).extract().asString();
-        assertThat(report).contains("W06000020");
+        String child = create("rio-hv", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("RIOAR"), FhirFixtures.nhsNumber(),
+                "Report" + FhirFixtures.uniqueId("R").replace("-", ""), "Ffion", "2025-05-05", "female", "NP4 6AB"));
+        String item = create("rio-hv", "Observation", FhirFixtures.observation("Patient/" + child, "27113001", "2026-10-10T10:30:00Z", 4.4));
+        fhirAs("la-social-care").get("/Observation/" + item).then().statusCode(404);
+        String report = fhirAs("ig-auditor").get("/Patient/" + child + "/$access-report").then().statusCode(200).extract().asString();
+        assertThat(report).contains("W06000020-SC");
     }
 
     @Test
