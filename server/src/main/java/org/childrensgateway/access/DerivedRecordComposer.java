@@ -19,4 +19,7 @@ public interface DerivedRecordComposer {
      * it), or null when those sources cannot make one.
      */
     Resource compose(Resource derived, List<Resource> released);
+
+    /** The reference of the child record a source Patient is linked into, or null. */
+    String childRecordOf(String patientReference);
 }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.childrensgateway.audit.PendingAudit;
+import org.childrensgateway.consent.ChildFacts;
 import org.childrensgateway.consent.ConsentDecisionPoint;
 import org.childrensgateway.consent.ConsentDirective;
 import org.childrensgateway.consent.Decision;
@@ -46,6 +47,8 @@ public final class GatedRepository {
 
     /** How many released resources a search keeps for its first page (at least the largest page size). */
     static final int KEPT = 1_000;
+    /** Ages for agreements are reckoned on the date in England and Wales. */
+    private static final java.time.ZoneId LONDON = java.time.ZoneId.of("Europe/London");
     private static final int CHUNK = 500;
 
     /** A stored resource as this caller may see it ({@code resource} null when withheld), with the decision. */
@@ -73,6 +76,7 @@ public final class GatedRepository {
     private final boolean explaining;
     private final Map<String, List<ConsentDirective>> directives = new HashMap<>();
     private final Map<String, Optional<Resource>> loaded = new HashMap<>();
+    private final Map<String, ChildFacts> facts = new HashMap<>();
     private final Map<String, Released> decided = new HashMap<>();
     private final Map<String, Released> latestDecided = new HashMap<>();
     /** For each derived record released: the ids of the source records it was composed from. */
@@ -100,6 +104,7 @@ public final class GatedRepository {
     void forget() {
         directives.clear();
         loaded.clear();
+        facts.clear();
         decided.clear();
         latestDecided.clear();
         composedFrom.clear();
@@ -197,6 +202,20 @@ public final class GatedRepository {
         }
         head.addAll(tail);
         return new Permitted(head, kept);
+    }
+
+    /** The stored resources of these keys as released to the caller, in order (withheld ones left out), with their decisions. */
+    public List<Released> released(List<Long> pids) {
+        List<Released> out = new ArrayList<>();
+        for (int from = 0; from < pids.size(); from += CHUNK) {
+            for (StoredResource stored : gate.store().loadCurrent(pids.subList(from, Math.min(pids.size(), from + CHUNK)))) {
+                Released r = decide(stored);
+                if (r.disclosed()) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
     }
 
     /** The count a search would list, decided in the same way. */
@@ -482,7 +501,7 @@ public final class GatedRepository {
         } else if (DerivedRecords.isDerived(resource)) {
             r = composed(stored, resource);
         } else {
-            Decision d = gate.decisions().decide(caller, resource, this::directivesFor);
+            Decision d = gate.decisions().decide(caller, resource, this::directivesFor, this::factsFor, java.time.LocalDate.now(LONDON));
             if (d.rule().startsWith(ConsentDecisionPoint.BREAK_GLASS) && d.disclosed()) {
                 breakGlassUsed(resource);
             }
@@ -586,6 +605,28 @@ public final class GatedRepository {
             String[] parts = ref.split("/");
             return gate.store().read(parts[parts.length - 2], parts[parts.length - 1]).filter(r -> !r.deleted()).map(gate::decode);
         }).orElse(null);
+    }
+
+    /** The child's facts for agreements with limits, from their (source) Patient record. */
+    private ChildFacts factsFor(String patientReference) {
+        return facts.computeIfAbsent(patientReference == null ? "" : patientReference, this::loadFacts);
+    }
+
+    private ChildFacts loadFacts(String patientReference) {
+        Resource patient = load(patientReference);
+        if (!(patient instanceof org.hl7.fhir.r4.model.Patient p)) {
+            return ChildFacts.UNKNOWN;
+        }
+        ChildFacts facts = ChildFacts.of(p);
+        if (!DerivedRecords.isDerived(p)) {
+            // What one source says of the child (died, restricted, bereaved) holds in every source's record:
+            // the child record carries it from whichever source says it.
+            Resource child = load(gate.composer().childRecordOf(patientReference));
+            if (child instanceof org.hl7.fhir.r4.model.Patient c) {
+                facts = facts.with(ChildFacts.of(c));
+            }
+        }
+        return facts;
     }
 
     private List<ConsentDirective> directivesFor(String patientReference) {

@@ -60,6 +60,11 @@ public class SystemRepository {
         return store.loadRevIncludes(targets, sourceType, param);
     }
 
+    /** Every stored version of a resource with data, newest first (deletions left out). */
+    public List<Resource> versions(String type, String id) {
+        return store.loadHistory(store.historyKeys(type, id, null, 1_000)).stream().filter(r -> !r.deleted()).map(this::decode).toList();
+    }
+
     public Resource decode(StoredResource stored) {
         return (Resource) codec.decode(stored);
     }

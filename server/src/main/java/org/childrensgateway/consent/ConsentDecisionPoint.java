@@ -43,10 +43,18 @@ public class ConsentDecisionPoint {
         this.policy = policy;
     }
 
+    /** For callers that need no agreement limits (tests of the plain rules): the child's facts are unknown. */
+    public Decision decide(Caller caller, Resource resource, Function<String, List<ConsentDirective>> directives) {
+        return decide(caller, resource, directives, ref -> ChildFacts.UNKNOWN, java.time.LocalDate.now());
+    }
+
     /**
      * @param directives the consent directives recorded for a child, by patient reference (loaded lazily)
+     * @param facts      what agreements with limits need about the child, by patient reference (loaded lazily)
+     * @param today      the date ages are reckoned on
      */
-    public Decision decide(Caller caller, Resource resource, Function<String, List<ConsentDirective>> directives) {
+    public Decision decide(Caller caller, Resource resource, Function<String, List<ConsentDirective>> directives,
+                           Function<String, ChildFacts> facts, java.time.LocalDate today) {
         if (caller == null || caller.organisation() == null) {
             return Decision.deny("no-caller", "no authenticated caller");
         }
@@ -71,11 +79,19 @@ public class ConsentDecisionPoint {
         if (patient == null) {
             return Decision.deny("no-patient", type + " not about an identifiable child");
         }
-        Decision withoutBreakGlass = shared(caller, role, resource, recorder.orElse(null), directives.apply(patient));
+        ChildFacts child = facts.apply(patient);
+        Decision withoutBreakGlass = shared(caller, role, resource, recorder.orElse(null), directives.apply(patient), child, today);
+        boolean breaksGlass = caller.isBreakGlass() && role != null && role.breakGlass();
         if (withoutBreakGlass.disclosed()) {
-            return withoutBreakGlass;
+            Decision limited = withoutRestrictedAddress(withoutBreakGlass, resource, child);
+            if (limited != withoutBreakGlass && breaksGlass) {
+                // Only the override shows a restricted record's address: flagged and notified as break-glass.
+                return notesWithinSector(caller, role, recorder.orElse(null), resource,
+                        Decision.permit(BREAK_GLASS, "safeguarding override declared; restricted address withheld by " + limited.rule()));
+            }
+            return limited;
         }
-        if (caller.isBreakGlass() && role != null && role.breakGlass()) {
+        if (breaksGlass) {
             // Break-glass overrides consent, not the rule that notes stay within the recording profession.
             return notesWithinSector(caller, role, recorder.orElse(null), resource,
                     Decision.permit(BREAK_GLASS, "safeguarding override declared; withheld by " + withoutBreakGlass.rule()));
@@ -95,12 +111,12 @@ public class ConsentDecisionPoint {
     }
 
     private Decision shared(Caller caller, SharingPolicyProperties.Role role, Resource resource, String recorder,
-                            List<ConsentDirective> directives) {
+                            List<ConsentDirective> directives, ChildFacts child, java.time.LocalDate today) {
         List<String> callerScopes = role == null ? List.of() : role.consentScopes();
         Set<String> sensitive = sensitiveLabels(resource);
         Optional<ConsentDirective> latest = directives.stream()
                 .filter(d -> recorder != null && recorder.equals(d.custodian()))
-                .filter(d -> d.covers(callerScopes))
+                .filter(d -> d.covers(caller.organisation(), callerScopes))
                 .max(Comparator.comparing(ConsentDirective::effective));
         String refusal = null;
         if (latest.isPresent()) {
@@ -125,7 +141,7 @@ public class ConsentDecisionPoint {
         }
         if (sensitive.isEmpty()) {
             for (SharingPolicyProperties.Agreement a : policy.agreements()) {
-                if (agreementApplies(a, caller, recorder, resource.fhirType())) {
+                if (agreementApplies(a, caller, recorder, resource.fhirType()) && withinLimits(a, caller, child, today)) {
                     Decision d = a.elements().isEmpty()
                             ? Decision.permit("agreement:" + a.id(), a.name())
                             : Decision.keepOnly("agreement:" + a.id(), a.name() + " releases " + a.elements() + " only", a.elements());
@@ -142,8 +158,48 @@ public class ConsentDecisionPoint {
 
     private boolean agreementApplies(SharingPolicyProperties.Agreement a, Caller caller, String recorder, String type) {
         String sector = sectorOf(recorder);
-        return sector != null && a.fromSectors().contains(sector) && a.toRoles().contains(caller.role())
+        return a.enabled() && sector != null && a.fromSectors().contains(sector) && a.toRoles().contains(caller.role())
                 && (a.purposes().isEmpty() || a.purposes().contains(caller.purposeOfUse())) && a.resourceTypes().contains(type);
+    }
+
+    /**
+     * An agreement's limits on which children it covers: age (born within the window), the receiving
+     * organisation's reach area, and record states it never covers. Unknown facts fail closed.
+     */
+    boolean withinLimits(SharingPolicyProperties.Agreement a, Caller caller, ChildFacts child, java.time.LocalDate today) {
+        if (a.maxAgeDays() != null && (child.birthDate() == null || child.birthDate().isAfter(today)
+                || child.birthDate().plusDays(a.maxAgeDays()).isBefore(today))) {
+            return false;
+        }
+        if (a.withinReach() && policy.centreFor(caller.organisation(), child.postcode()).isEmpty()) {
+            return false;
+        }
+        return !(a.excludes().contains("deceased") && child.deceased())
+                && !(a.excludes().contains("restricted") && child.restricted())
+                && !(a.excludes().contains("bereaved") && child.bereaved());
+    }
+
+    /**
+     * A child whose record is marked restricted (v3-Confidentiality R or V: adoption, refuge) has the
+     * address of their record and their carers' withheld from every organisation but the recorder
+     * (break-glass apart), whatever else is shared.
+     */
+    private static Decision withoutRestrictedAddress(Decision decision, Resource resource, ChildFacts child) {
+        boolean located = resource.fhirType().equals("Patient") || resource.fhirType().equals("RelatedPerson");
+        if (!child.restricted() || !located || !decision.disclosed()) {
+            return decision;
+        }
+        String rule = decision.rule() + "+restricted-address";
+        String detail = decision.detail() + "; the address of a restricted record stays with its recorder";
+        return switch (decision.effect()) {
+            case PERMIT -> Decision.remove(rule, detail, List.of("address")).withPolicy(decision.policy());
+            case REDUCE -> decision.removeListed()
+                    ? Decision.remove(rule, detail, java.util.stream.Stream.concat(decision.elements().stream(), java.util.stream.Stream.of("address"))
+                            .distinct().toList()).withPolicy(decision.policy())
+                    : Decision.keepOnly(rule, detail, decision.elements().stream().filter(e -> !e.equals("address")).toList())
+                            .withPolicy(decision.policy());
+            case DENY -> decision;
+        };
     }
 
     /** Detailed notes are written for a profession: they stay within the sector that wrote them. */

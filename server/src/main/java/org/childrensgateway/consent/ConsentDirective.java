@@ -18,9 +18,20 @@ import org.hl7.fhir.r4.model.Consent;
  * @param labels    security labels the grant explicitly covers (sensitive data)
  * @param purposes  purposes of use it allows (empty: any)
  * @param ends      the review-due or expiry date after which a grant no longer permits sharing
+ * @param organisations organisations (ODS / local-authority codes) it names as recipients: when any are
+ *                  named, only they are covered, whatever kinds of team it also names
  */
 public record ConsentDirective(String custodian, Instant effective, Kind kind, Set<String> scopes, Set<String> labels,
-                               Set<String> purposes, Instant ends, String consentId) {
+                               Set<String> purposes, Instant ends, String consentId, Set<String> organisations) {
+
+    public ConsentDirective(String custodian, Instant effective, Kind kind, Set<String> scopes, Set<String> labels,
+                            Set<String> purposes, Instant ends, String consentId) {
+        this(custodian, effective, kind, scopes, labels, purposes, ends, consentId, Set.of());
+    }
+
+    /** Identifier systems of an Organization actor that name it by its ODS or local-authority code. */
+    static final Set<String> ORGANISATION_SYSTEMS = Set.of("https://fhir.nhs.uk/Id/ods-organization-code",
+            "https://fhir.childrens-gateway.uk/Id/organisation");
 
     public enum Kind { GRANT, REFUSAL, WITHDRAWAL }
 
@@ -51,14 +62,27 @@ public record ConsentDirective(String custodian, Instant effective, Kind kind, S
                 .map(a -> a.getReference().getIdentifier())
                 .filter(id -> SCOPE_SYSTEM.equals(id.getSystem()) && id.hasValue())
                 .map(id -> id.getValue()).collect(Collectors.toSet());
+        Set<String> organisations = provision.getActor().stream()
+                .map(a -> a.getReference())
+                .filter(r -> "Organization".equals(r.getType()) || ORGANISATION_SYSTEMS.contains(r.getIdentifier().getSystem()))
+                .filter(r -> r.getIdentifier().hasValue() && ORGANISATION_SYSTEMS.contains(r.getIdentifier().getSystem()))
+                .map(r -> r.getIdentifier().getValue()).collect(Collectors.toSet());
         Set<String> labels = provision.getSecurityLabel().stream().map(Coding::getCode).collect(Collectors.toSet());
         Set<String> purposes = provision.getPurpose().stream().map(Coding::getCode).collect(Collectors.toSet());
         out.add(new ConsentDirective(custodian, effective, kind, scopes, labels, purposes, kind == Kind.GRANT ? ends : null,
-                consent.getIdElement().getIdPart()));
+                "Consent/" + consent.getIdElement().getIdPart(), organisations));
         return out;
     }
 
-    boolean covers(List<String> callerScopes) {
+    /**
+     * Does this decision concern the caller? A consent naming organisations covers only those (and,
+     * if it also names kinds of team, only those organisations' teams of those kinds); one naming
+     * kinds of team only covers every organisation with such a team; one naming no one, everyone.
+     */
+    boolean covers(String organisation, List<String> callerScopes) {
+        if (!organisations.isEmpty() && !organisations.contains(organisation)) {
+            return false;
+        }
         return scopes.isEmpty() || callerScopes.stream().anyMatch(scopes::contains);
     }
 }

@@ -38,10 +38,12 @@ public class ExportService {
     private final MappingRegistry mappings;
     private final int maxPerPull;
     private final org.childrensgateway.identity.IdentityService identity;
+    private final CentreNotifications notifications;
 
     public ExportService(FhirResourceService fhir, MappingRegistry mappings,
                          @org.springframework.beans.factory.annotation.Value("${gateway.export.max-per-pull:10000}") int maxPerPull,
-                         org.childrensgateway.identity.IdentityService identity) {
+                         org.childrensgateway.identity.IdentityService identity, CentreNotifications notifications) {
+        this.notifications = notifications;
         this.identity = identity;
         this.fhir = fhir;
         this.mappings = mappings;
@@ -49,6 +51,10 @@ public class ExportService {
     }
 
     public Result export(ExportRequest request, Writer out) {
+        if (CentreNotifications.FEED.equals(request.feed()) && CentreNotifications.FILE.equals(request.file())) {
+            // One row per child and event, not per changed resource: its own rules (window, reach, record states).
+            return notifications.export(request.since(), request.context().get("CentreCode"), out);
+        }
         List<String> types = ExportCatalogue.typesFor(request.feed(), request.file())
                 .orElseThrow(() -> new IllegalArgumentException("No outbound file " + request.feed() + "/" + request.file()
                         + "; known: " + ExportCatalogue.files()));

@@ -95,13 +95,22 @@ public class FhirResourceService {
         };
     }
 
-    @Transactional(readOnly = true)
-    public StoredBundleProvider search(String type, Map<String, String[]> parameters, boolean lenient) {
-        ParsedSearch search = parser.parse(type, parameters, lenient);
-        SearchQuery query = search.query();
+    /** A search as the API runs it: parsed, then widened by the expansions (a child record's sources). */
+    public SearchQuery query(String type, Map<String, String[]> parameters) {
+        return expand(parser.parse(type, parameters, false).query());
+    }
+
+    private SearchQuery expand(SearchQuery query) {
         for (SearchExpansion expansion : expansions) {
             query = expansion.expand(query);
         }
+        return query;
+    }
+
+    @Transactional(readOnly = true)
+    public StoredBundleProvider search(String type, Map<String, String[]> parameters, boolean lenient) {
+        ParsedSearch search = parser.parse(type, parameters, lenient);
+        SearchQuery query = expand(search.query());
         // Totals count only what the caller may see: the gate filters before counting, never after.
         GatedRepository.Permitted permitted = gate.forRequest().search(query);
         if (search.countOnly()) {

@@ -39,6 +39,13 @@ class DerivedRecordComposition implements DerivedRecordComposer {
     }
 
     @Override
+    public String childRecordOf(String patientReference) {
+        String id = patientReference.substring(patientReference.lastIndexOf('/') + 1);
+        String child = index.childrenOf(ChildRecordWriter.POOL, List.of(id)).get(id);
+        return child == null ? null : "Patient/" + child;
+    }
+
+    @Override
     public Resource compose(Resource derived, List<Resource> released) {
         String id = derived.getIdElement().getIdPart();
         if (derived instanceof Patient) {

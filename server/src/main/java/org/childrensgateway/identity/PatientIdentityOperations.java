@@ -50,9 +50,12 @@ public class PatientIdentityOperations implements FhirOperationProvider {
     private final ChildDataQuery query;
     private final PageLoader pages;
     private final AccessGate gate;
+    private final org.childrensgateway.consent.SharingPolicyProperties policy;
 
-    PatientIdentityOperations(IdentityService identity, ChildDataQuery query, PageLoader pages, AccessGate gate) {
+    PatientIdentityOperations(IdentityService identity, ChildDataQuery query, PageLoader pages, AccessGate gate,
+                              org.childrensgateway.consent.SharingPolicyProperties policy) {
         this.gate = gate;
+        this.policy = policy;
         this.identity = identity;
         this.query = query;
         this.pages = pages;
@@ -98,6 +101,7 @@ public class PatientIdentityOperations implements FhirOperationProvider {
             p.getIdentifier().stream().map(i -> SourceSystem.of(i.getSystem())).filter(java.util.Objects::nonNull)
                     .filter(ss -> !"child-record".equals(ss.feed())).findFirst().ifPresent(ss -> sourceOf.put(p.getIdElement().getIdPart(), ss));
         }
+        // One entry per organisation (a centre is its own organisation here), its teams within it.
         Map<String, Service> services = new TreeMap<>();
         // Only contacts the caller may know of are counted (the page holds only what the gate released).
         for (IBaseResource r : repo.page(query.keys(patients, CONTACT_TYPES, null), List.of(), Map.of())) {
@@ -108,18 +112,21 @@ public class PatientIdentityOperations implements FhirOperationProvider {
                 continue;
             }
             Identifier org = organisationOf(r, source);
+            Service service = services.computeIfAbsent(org.getValue(), k -> new Service(org, source.feed()));
+            service.days.add(date);
             Identifier team = teamOf(r);
-            String key = org.getSystem() + "|" + org.getValue() + "|" + (team == null ? "" : team.getSystem() + "|" + team.getValue());
-            services.computeIfAbsent(key, k -> new Service(org, team, source.feed())).days.add(date);
+            if (team != null) {
+                service.teams.putIfAbsent(team.getSystem() + "|" + team.getValue(), team);
+            }
         }
         Parameters out = new Parameters();
         for (Service s : services.values()) {
             Parameters.ParametersParameterComponent p = out.addParameter().setName("service");
             p.addPart().setName("organisation").setValue(s.organisation);
+            p.addPart().setName("name").setValue(new StringType(nameOf(s.organisation.getValue())));
+            p.addPart().setName("serviceType").setValue(new StringType(SERVICE_TYPES.getOrDefault(s.feed, s.feed)));
             p.addPart().setName("source").setValue(new StringType(s.feed));
-            if (s.team != null) {
-                p.addPart().setName("team").setValue(s.team);
-            }
+            s.teams.values().forEach(team -> p.addPart().setName("team").setValue(team));
             p.addPart().setName("contactCount").setValue(new IntegerType(s.days.size()));
             LocalDate last = s.days.stream().max(LocalDate::compareTo).orElseThrow();
             p.addPart().setName("lastContact").setValue(new DateType(last.toString()));
@@ -127,15 +134,28 @@ public class PatientIdentityOperations implements FhirOperationProvider {
         return out;
     }
 
+    /** What each source system's service is, for a family or practitioner reading the summary. */
+    private static final Map<String, String> SERVICE_TYPES = Map.of("rio", "health visiting", "systmone", "general practice",
+            "childrens-centre", "children's centre");
+
+    /** The organisation's (or centre's) name in the sharing policy, else its code. */
+    private String nameOf(String code) {
+        var centre = policy.centres().get(code);
+        if (centre != null && centre.name() != null) {
+            return centre.name();
+        }
+        var org = policy.organisations().get(code);
+        return org != null && org.name() != null ? org.name() : code;
+    }
+
     private static final class Service {
         final Identifier organisation;
-        final Identifier team;
         final String feed;
+        final Map<String, Identifier> teams = new java.util.LinkedHashMap<>();
         final Set<LocalDate> days = new java.util.TreeSet<>();
 
-        Service(Identifier organisation, Identifier team, String feed) {
+        Service(Identifier organisation, String feed) {
             this.organisation = organisation;
-            this.team = team;
             this.feed = feed;
         }
     }

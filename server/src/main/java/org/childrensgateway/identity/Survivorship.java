@@ -82,6 +82,14 @@ final class Survivorship {
         first(ranked, Patient::hasAddress).ifPresent(p -> p.getAddress().forEach(a -> child.addAddress(a.copy())));
         first(ranked, Patient::hasGeneralPractitioner).ifPresent(p -> p.getGeneralPractitioner().forEach(g -> child.addGeneralPractitioner(g.copy())));
         first(ranked, Patient::hasDeceased).ifPresent(p -> child.setDeceased(p.getDeceased().copy()));
+        // A restricted source (v3-Confidentiality R or V) makes the child record restricted too.
+        ranked.stream().flatMap(s -> s.patient().getMeta().getSecurity().stream()).filter(org.childrensgateway.consent.ChildFacts::isRestrictedLabel)
+                .map(c -> c.getCode()).sorted(Comparator.reverseOrder()).findFirst() // V (very restricted) before R
+                .ifPresent(code -> child.getMeta().addSecurity(org.childrensgateway.consent.ChildFacts.CONFIDENTIALITY, code, null));
+        if (ranked.stream().anyMatch(s -> s.patient().getMeta().getTag(org.childrensgateway.consent.ChildFacts.CIRCUMSTANCE_SYSTEM,
+                org.childrensgateway.consent.ChildFacts.BEREAVED) != null)) {
+            child.getMeta().addTag(org.childrensgateway.consent.ChildFacts.CIRCUMSTANCE_SYSTEM, org.childrensgateway.consent.ChildFacts.BEREAVED, null);
+        }
         sources.stream().map(Source::id).sorted().forEach(id -> child.addLink()
                 .setType(Patient.LinkType.SEEALSO).setOther(new Reference("Patient/" + id)));
         return child;

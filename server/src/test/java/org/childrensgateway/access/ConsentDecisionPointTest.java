@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.childrensgateway.consent.ChildFacts;
 import org.childrensgateway.consent.ConsentDecisionPoint;
 import org.childrensgateway.consent.ConsentDirective;
 import org.childrensgateway.consent.Decision;
@@ -39,8 +40,8 @@ class ConsentDecisionPointTest {
                     "auditor", new SharingPolicyProperties.Role(null, List.of(), false, true)),
             List.of(new SharingPolicyProperties.Agreement("live-birth-isp", "Live birth", "live-birth", List.of("health"),
                     List.of("childrens-centre-worker"), List.of(), List.of("Patient", "RelatedPerson"),
-                    List.of("name", "birthDate", "address"))),
-            null);
+                    List.of("name", "birthDate", "address"), null, false, null, null)),
+            null, null);
 
     static final ConsentDecisionPoint DECISIONS = new ConsentDecisionPoint(POLICY);
     static final Instant PAST = Instant.now().minus(30, ChronoUnit.DAYS);
@@ -119,6 +120,65 @@ class ConsentDecisionPointTest {
         Decision d = DECISIONS.decide(caller, resource, patient -> directives);
         assertThat(d.rule()).as(situation).isEqualTo(rule);
         assertThat(d.disclosed()).as(situation).isEqualTo(disclosed);
+    }
+
+    static final SharingPolicyProperties LIMITED = new SharingPolicyProperties(POLICY.organisations(), POLICY.roles(),
+            List.of(new SharingPolicyProperties.Agreement("live-birth-isp", "Live birth", "live-birth", List.of("health"),
+                            List.of("childrens-centre-worker"), List.of(), List.of("Patient"), List.of("name", "birthDate", "address"),
+                            90, true, List.of("deceased", "restricted", "bereaved"), null),
+                    new SharingPolicyProperties.Agreement("health-direct-care", "Direct care", "direct-care", List.of("health"),
+                            List.of("gp"), List.of(), List.of("Observation"), List.of(), null, false, null, false)),
+            null, Map.of("CC-1", new SharingPolicyProperties.Centre("W06000020", "Pontypool", List.of("NP4 6", "NP44"))));
+    static final java.time.LocalDate TODAY = java.time.LocalDate.of(2026, 12, 1);
+
+    static Stream<Arguments> limits() {
+        var born = TODAY.minusDays(30);
+        return Stream.of(
+                Arguments.of("new baby in reach", new ChildFacts(born, "np46ab", false, false, false), true),
+                Arguments.of("new baby in a listed district", new ChildFacts(born, "NP44 1AA", false, false, false), true),
+                Arguments.of("outside the reach area", new ChildFacts(born, "CF10 1AA", false, false, false), false),
+                Arguments.of("no postcode", new ChildFacts(born, null, false, false, false), false),
+                Arguments.of("older than the window", new ChildFacts(TODAY.minusDays(91), "NP4 6AB", false, false, false), false),
+                Arguments.of("last day of the window", new ChildFacts(TODAY.minusDays(90), "NP4 6AB", false, false, false), true),
+                Arguments.of("birth date unknown", new ChildFacts(null, "NP4 6AB", false, false, false), false),
+                Arguments.of("deceased", new ChildFacts(born, "NP4 6AB", true, false, false), false),
+                Arguments.of("restricted", new ChildFacts(born, "NP4 6AB", false, true, false), false),
+                Arguments.of("bereaved family", new ChildFacts(born, "NP4 6AB", false, false, true), false));
+    }
+
+    @ParameterizedTest(name = "live-birth agreement: {0}")
+    @MethodSource("limits")
+    void agreementsHaveLimits(String situation, ChildFacts facts, boolean released) {
+        Decision d = new ConsentDecisionPoint(LIMITED).decide(caller("W06000020", "childrens-centre-worker", null), child(),
+                p -> List.of(), p -> facts, TODAY);
+        assertThat(d.disclosed()).as(situation).isEqualTo(released);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRestrictedRecordsAddressIsWithheldFromEveryoneButItsRecorder() {
+        ChildFacts restricted = new ChildFacts(TODAY.minusYears(2), "NP4 6AB", false, true, false);
+        ConsentDecisionPoint decisions = new ConsentDecisionPoint(LIMITED);
+        Decision gp = decisions.decide(caller("M85001", "gp", null), child(), p -> List.of(grant(Set.of("GP"), Set.of(), null)),
+                p -> restricted, TODAY);
+        assertThat(gp.disclosed()).isTrue();
+        assertThat(ElementRelease.releases(gp, "address")).isFalse();
+        assertThat(ElementRelease.releases(gp, "name")).isTrue();
+        Decision own = decisions.decide(caller("RX9", "health-visitor", null), child(), p -> List.of(), p -> restricted, TODAY);
+        assertThat(ElementRelease.releases(own, "address")).isTrue();
+        Decision override = decisions.decide(caller("M85001", "gp", "harm"), child(), p -> List.of(grant(Set.of("GP"), Set.of(), null)),
+                p -> restricted, TODAY);
+        assertThat(override.rule()).isEqualTo("break-glass");
+        assertThat(ElementRelease.releases(override, "address")).isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aConsentNamingOrganisationsCoversOnlyThemAndADisabledAgreementNoOne() {
+        ConsentDirective toM85002 = new ConsentDirective("RX9", PAST, ConsentDirective.Kind.GRANT, Set.of("GP"), Set.of(), Set.of(), null,
+                "Consent/o", Set.of("M85002"));
+        ConsentDecisionPoint decisions = new ConsentDecisionPoint(LIMITED);
+        assertThat(decisions.decide(caller("M85002", "gp", null), observation(null, false), p -> List.of(toM85002)).disclosed()).isTrue();
+        assertThat(decisions.decide(caller("M85001", "gp", null), observation(null, false), p -> List.of(toM85002)).rule())
+                .isEqualTo("no-consent");
     }
 
     @org.junit.jupiter.api.Test

@@ -72,6 +72,28 @@ class ExportTest extends GatewayTestBase {
     }
 
     @Test
+    void whatTheGpReceivesInItsOwnFormatReadsBackCleanly() {
+        // The centre registers a child with consent to share with health visiting and the GP.
+        String ref = "C-RT" + System.nanoTime();
+        String registration = "CentreCode,FamilyRef,ChildRef,ChildForename,ChildSurname,ChildDOB,ChildGender,ChildNHSNumber,Carer1Forename,"
+                + "Carer1Surname,Carer1Relationship,Carer1Phone,Carer1Email,AddressLine1,AddressLine2,Town,Postcode,RegistrationDate,"
+                + "ConsentShareHealth,ConsentShareScope,ConsentDate,ConsentReviewDue,ConsentWithdrawnDate\n"
+                + "CC-TORFAEN-01,F-RT1,%s,Rhys,Roundtrip,14/05/2024,Male,,Nia,Roundtrip,Mother,07700900999,,1 Ffordd,,Pontypool,NP4 6AB,"
+                .formatted(ref) + "01/06/2026,Y,HV;GP,01/06/2026,01/06/2027,\n";
+        asFeed("childrens-centre").contentType("text/csv").body(registration).post("/ingest/childrens-centre/registrations")
+                .then().statusCode(200).body("quarantined", org.hamcrest.Matchers.equalTo(0));
+        Response s1 = asFeed("systmone").get("/export/systmone/extract");
+        s1.then().statusCode(200);
+        String xml = s1.asString();
+        assertThat(xml).contains("Roundtrip").contains("SHARE-GP");
+        // Read back by the GP's own format's reader (a dry run stores nothing): nothing the gateway wrote is unreadable.
+        io.restassured.path.json.JsonPath preview = asFeed("systmone").contentType("application/xml").body(xml)
+                .post("/ingest/systmone/extract?dryRun=true").then().statusCode(200).extract().jsonPath();
+        assertThat(preview.getInt("wouldQuarantine")).as(preview.prettify()).isZero();
+        assertThat(preview.getInt("records")).isPositive();
+    }
+
+    @Test
     void unknownOutboundFileAndBadSinceAreClearErrors() {
         asFeed("rio").get("/export/rio/clients").then().statusCode(400);
         asFeed("rio").queryParam("since", "yesterday").get("/export/rio/assessments").then().statusCode(400)

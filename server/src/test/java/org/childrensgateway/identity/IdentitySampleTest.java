@@ -145,7 +145,11 @@ class IdentitySampleTest extends GatewayTestBase {
         JsonPath services = new JsonPath(body);
         assertThat(services.getString("resourceType")).isEqualTo("Parameters");
         List<String> orgs = services.getList("parameter.part.flatten().findAll { it.name == 'organisation' }.valueIdentifier.value", String.class);
-        assertThat(orgs).contains("RX9", "M85001", "CC-TORFAEN-01");
+        assertThat(orgs).contains("RX9", "M85001", "CC-TORFAEN-01").doesNotHaveDuplicates();
+        List<String> names = services.getList("parameter.part.flatten().findAll { it.name == 'name' }.valueString", String.class);
+        assertThat(names).contains("Pontypool children's centre", "Community health trust (RiO)");
+        List<String> kinds = services.getList("parameter.part.flatten().findAll { it.name == 'serviceType' }.valueString", String.class);
+        assertThat(kinds).contains("health visiting", "general practice", "children's centre");
         List<String> teams = services.getList("parameter.part.flatten().findAll { it.name == 'team' }.valueIdentifier.value", String.class);
         assertThat(teams).contains("HV-NORTH");
         assertThat(services.getList("parameter.part.flatten().findAll { it.name == 'contactCount' }.valueInteger", Integer.class))

@@ -339,16 +339,23 @@ public final class SystmOnePatientLayout implements Layout {
             }
             row.addChild("events", e);
         }
+        GroupSpec consentGroup = ctx.mapping().groups.get("consents");
+        FieldSpec typeSpec = consentGroup == null ? null : consentGroup.fields.get("type");
         for (Consent c : record.ofType(Consent.class)) {
             OutRow r = new OutRow().put("id", Resources.identifierValue(c.getIdentifier(), "consent"))
                     .put("status", new Coding(null, Resources.decision(c), null));
             if (c.hasDateTime()) {
                 r.put("date", new DateType(c.getDateTimeElement().getValueAsString().substring(0, 10)));
             }
-            List<Coding> scopes = Resources.scopes(c);
-            if (!scopes.isEmpty()) {
-                r.put("type", scopes.get(0));
+            // SystmOne's consent type is required: the first recipient scope it has a type for (HV has none).
+            Optional<Coding> scope = Resources.scopes(c).stream()
+                    .filter(sc -> typeSpec == null || ctx.translator().reverse(typeSpec.conceptMap, List.of(sc)).isPresent()).findFirst();
+            if (scope.isEmpty()) {
+                ctx.issues().add(Issue.warning(Issue.NOT_WRITTEN, "ConsentRecords/Consent/@type",
+                        "the consent names no recipient SystmOne has a consent type for; not written"));
+                continue;
             }
+            r.put("type", scope.get());
             if (c.hasPerformer()) {
                 r.put("givenBy", c.getPerformerFirstRep().getIdentifier().getValue());
             }
