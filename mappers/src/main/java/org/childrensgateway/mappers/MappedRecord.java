@@ -12,6 +12,8 @@ import org.hl7.fhir.r4.model.Resource;
  * The result of mapping one source record (a CSV row or one SystmOne Patient element).
  * A record with any ERROR issue is quarantined: it has no entries, and {@link #rawText()} holds a
  * self-contained copy of the record (header + row, or a one-patient extract) to store and replay.
+ * A part that fails on its own ({@link #partFaults()}) is left out and quarantined by itself; the
+ * record's other entries are stored.
  */
 public record MappedRecord(
         String feed,
@@ -23,11 +25,19 @@ public record MappedRecord(
         String rawText,
         List<TransactionEntry> entries,
         Instant lastUpdated,
-        List<Issue> issues) {
+        List<Issue> issues,
+        List<PartFault> partFaults) {
 
     public MappedRecord {
         entries = List.copyOf(entries);
         issues = List.copyOf(issues);
+        partFaults = partFaults == null ? List.of() : List.copyOf(partFaults);
+    }
+
+    /** A record with no part quarantined on its own. */
+    public MappedRecord(String feed, String file, String mappingVersion, String location, long line, String sourceId, String rawText,
+                        List<TransactionEntry> entries, Instant lastUpdated, List<Issue> issues) {
+        this(feed, file, mappingVersion, location, line, sourceId, rawText, entries, lastUpdated, issues, List.of());
     }
 
     public boolean isQuarantined() {

@@ -81,10 +81,16 @@ class SystmOneTest {
                   <Patient id="C"><DateOfBirth>2023-02-31</DateOfBirth></Patient>
                 </SystmOneExtract>""");
         assertThat(records).extracting(MappedRecord::sourceId).containsExactly("A", "B", "C");
-        assertThat(records).allMatch(MappedRecord::isQuarantined);
+        assertThat(records.get(0).isQuarantined()).isTrue();
+        assertThat(records.get(2).isQuarantined()).isTrue();
         assertThat(records.get(0).issues().get(0).code()).isEqualTo(Issue.INVALID_NHS_NUMBER);
         assertThat(records.get(0).issues().get(0).message()).doesNotContain("9995260183");
-        assertThat(records.get(1).issues().get(0).message()).contains("Y0ZZZ", "systmone-local-codes");
+        // An event that cannot be mapped is quarantined by itself; the patient's record is not.
+        assertThat(records.get(1).isQuarantined()).isFalse();
+        assertThat(records.get(1).partFaults()).singleElement().satisfies(p -> {
+            assertThat(p.location()).isEqualTo("Event[@id='E']");
+            assertThat(p.reason()).contains("Y0ZZZ", "systmone-local-codes");
+        });
         assertThat(records.get(2).issues().get(0).code()).isEqualTo(Issue.INVALID_DATE);
     }
 

@@ -14,7 +14,9 @@ final class ExportCatalogue {
             "rio/assessments", List.of("Observation"),
             "rio/careplans", List.of("CarePlan"),
             "systmone/extract", List.of("Observation", "Consent", "CarePlan"),
-            "childrens-centre/notifications", List.of("Patient"));
+            "childrens-centre/notifications", List.of("Patient"),
+            // Health information the family consented to share with the centre (the gate decides what that is).
+            "childrens-centre/health", List.of("Observation"));
 
     private ExportCatalogue() {
     }

@@ -82,6 +82,14 @@ public class IngestService {
                 if (result.outcome() == RecordOutcome.QUARANTINED) {
                     quarantine.add(jobId, record.feed(), record.file(), record.mappingVersion(), record.location(),
                             record.line() > 0 ? record.line() : null, record.sourceId(), result.reason(), record.rawText());
+                } else {
+                    // Parts that failed on their own (an event's unmapped code) are quarantined by themselves,
+                    // with the whole record's text: replaying it after the fix stores the part, the rest is unchanged.
+                    for (org.childrensgateway.mappers.PartFault part : record.partFaults()) {
+                        tally.quarantined++;
+                        quarantine.add(jobId, record.feed(), record.file(), record.mappingVersion(), record.location() + "/" + part.location(),
+                                record.line() > 0 ? record.line() : null, record.sourceId(), part.reason(), record.rawText());
+                    }
                 }
                 if (tally.records % PROGRESS_EVERY == 0 || System.nanoTime() - lastProgress > PROGRESS_INTERVAL.toNanos()) {
                     jobs.progress(jobId, tally.counts());

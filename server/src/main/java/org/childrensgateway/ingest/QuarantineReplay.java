@@ -55,6 +55,13 @@ public class QuarantineReplay {
             quarantine.stillFailing(id, last.reason(), text, lastRecord.mappingVersion());
             return new Result(id, "open", RecordOutcome.QUARANTINED, last.reason());
         }
+        // A part quarantined by itself is resolved only when the replayed record maps that part too.
+        var stillFailing = lastRecord.partFaults().stream().filter(p -> entry.location() != null && entry.location().endsWith("/" + p.location()))
+                .findFirst();
+        if (stillFailing.isPresent()) {
+            quarantine.stillFailing(id, stillFailing.get().reason(), text, lastRecord.mappingVersion());
+            return new Result(id, "open", RecordOutcome.QUARANTINED, stillFailing.get().reason());
+        }
         quarantine.resolve(id);
         return new Result(id, "resolved", last.outcome(), null);
     }

@@ -170,6 +170,32 @@ class SharingAtTheEdgesTest extends GatewayTestBase {
         fhirAs("systmone-gp").get("/Observation/" + item).then().statusCode(404);
     }
 
+    @Test
+    void theCentreReceivesConsentedHealthInformationInItsOwnFormat() throws Exception {
+        String family = unique("Iechyd");
+        String child = create("rio-hv", "Patient", FhirFixtures.patient(unique("RIOH"), FhirFixtures.nhsNumber(), family, "Tomos",
+                "2024-02-02", "male", "NP4 6AB"));
+        create("rio-hv", "Observation", FhirFixtures.observation("Patient/" + child, "27113001", "2026-10-10T10:30:00Z", 13.75)
+                .replace("\"status\": \"final\",", "\"status\": \"final\", \"note\": [{\"text\": \"health visitor's private note\"}],"));
+        create("rio-hv", "Observation", FhirFixtures.observation("Patient/" + child, "27113001", "2026-10-11T10:30:00Z", 13.9)
+                .replace("{\"resourceType\": \"Observation\",", "{\"resourceType\": \"Observation\", \"meta\": {\"security\": "
+                        + "[{\"system\": \"http://terminology.hl7.org/CodeSystem/v3-ActCode\", \"code\": \"PSY\"}]},"));
+        String other = create("rio-hv", "Patient", FhirFixtures.patient(unique("RIOH2"), FhirFixtures.nhsNumber(), family, "Heledd",
+                "2024-02-02", "female", "NP4 6AB"));
+        create("rio-hv", "Observation", FhirFixtures.observation("Patient/" + other, "27113001", "2026-10-10T10:30:00Z", 11.25));
+        create("rio-hv", "Consent", FhirFixtures.consent(child, "active", "permit", LocalDate.now().minusDays(1).toString(),
+                LocalDate.now().plusYears(1).toString(), List.of("CC")));
+        Response pulled = asFeed("childrens-centre").get("/export/childrens-centre/health");
+        pulled.then().statusCode(200).contentType("text/csv");
+        List<CSVRecord> rows = rows(pulled, family);
+        assertThat(rows).as("the consented item only: not the sensitive one, not the other child's").hasSize(1);
+        assertThat(rows.get(0).get("ChildForename")).isEqualTo("Tomos");
+        assertThat(rows.get(0).get("ItemName")).isEqualTo("Body weight");
+        assertThat(rows.get(0).get("Value")).isEqualTo("13.75");
+        assertThat(rows.get(0).get("FromOrganisation")).isEqualTo("RX9");
+        assertThat(pulled.asString()).doesNotContain("private note").doesNotContain("11.25").doesNotContain("13.9");
+    }
+
     private RequestSpecification fhirAs(String client) {
         return RestAssured.given().basePath("/fhir").contentType("application/fhir+json; charset=UTF-8").accept("application/fhir+json")
                 .header("Authorization", "Bearer " + tokenFor(client));

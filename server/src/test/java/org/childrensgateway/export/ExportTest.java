@@ -73,19 +73,27 @@ class ExportTest extends GatewayTestBase {
 
     @Test
     void whatTheGpReceivesInItsOwnFormatReadsBackCleanly() {
-        // The centre registers a child with consent to share with health visiting and the GP.
+        // The GP holds the child; the centre registers the same child (same NHS number) with consent to share
+        // with health visiting and the GP.
         String ref = "C-RT" + System.nanoTime();
+        String nhs = org.childrensgateway.fhir.FhirFixtures.nhsNumber();
+        String s1 = "S1-RT" + System.nanoTime();
+        asFeed("systmone").contentType("application/xml").body(extract(s1, "10.1", "granted")
+                        .replace("<Name>", "<NHSNumber verified=\"true\">" + nhs + "</NHSNumber><Name>")
+                        .replace("<Surname>Export</Surname></Name>", "<Surname>Roundtrip</Surname></Name>")
+                        .replace("<DateOfBirth>2024-03-03</DateOfBirth><Sex>F</Sex>", "<DateOfBirth>2024-05-14</DateOfBirth><Sex>M</Sex>"))
+                .post("/ingest/systmone/extract").then().statusCode(200);
         String registration = "CentreCode,FamilyRef,ChildRef,ChildForename,ChildSurname,ChildDOB,ChildGender,ChildNHSNumber,Carer1Forename,"
                 + "Carer1Surname,Carer1Relationship,Carer1Phone,Carer1Email,AddressLine1,AddressLine2,Town,Postcode,RegistrationDate,"
                 + "ConsentShareHealth,ConsentShareScope,ConsentDate,ConsentReviewDue,ConsentWithdrawnDate\n"
-                + "CC-TORFAEN-01,F-RT1,%s,Rhys,Roundtrip,14/05/2024,Male,,Nia,Roundtrip,Mother,07700900999,,1 Ffordd,,Pontypool,NP4 6AB,"
-                .formatted(ref) + "01/06/2026,Y,HV;GP,01/06/2026,01/06/2027,\n";
+                + "CC-TORFAEN-01,F-RT1,%s,Rhys,Roundtrip,14/05/2024,Male,%s,Nia,Roundtrip,Mother,07700900999,,1 Ffordd,,Pontypool,NP4 6AB,"
+                .formatted(ref, nhs) + "01/06/2026,Y,HV;GP,01/06/2026,01/06/2027,\n";
         asFeed("childrens-centre").contentType("text/csv").body(registration).post("/ingest/childrens-centre/registrations")
                 .then().statusCode(200).body("quarantined", org.hamcrest.Matchers.equalTo(0));
-        Response s1 = asFeed("systmone").get("/export/systmone/extract");
-        s1.then().statusCode(200);
-        String xml = s1.asString();
-        assertThat(xml).contains("Roundtrip").contains("SHARE-GP");
+        Response exported = asFeed("systmone").get("/export/systmone/extract");
+        exported.then().statusCode(200);
+        String xml = exported.asString();
+        assertThat(xml).contains("id=\"" + s1 + "\"").contains("SHARE-GP");
         // Read back by the GP's own format's reader (a dry run stores nothing): nothing the gateway wrote is unreadable.
         io.restassured.path.json.JsonPath preview = asFeed("systmone").contentType("application/xml").body(xml)
                 .post("/ingest/systmone/extract?dryRun=true").then().statusCode(200).extract().jsonPath();

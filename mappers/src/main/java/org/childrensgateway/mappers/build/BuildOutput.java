@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.Resource;
 public final class BuildOutput {
 
     private final List<TransactionEntry> entries = new ArrayList<>();
+    private final List<org.childrensgateway.mappers.PartFault> partFaults = new ArrayList<>();
     private String sourceId;
     private Instant lastUpdated;
 
@@ -38,6 +39,15 @@ public final class BuildOutput {
 
     private static String newFullUrl() {
         return "urn:uuid:" + UUID.randomUUID();
+    }
+
+    /** A part of the record left out and quarantined on its own (its errors are not the record's). */
+    public void quarantinePart(String location, String reason) {
+        partFaults.add(new org.childrensgateway.mappers.PartFault(location, reason));
+    }
+
+    public List<org.childrensgateway.mappers.PartFault> partFaults() {
+        return partFaults;
     }
 
     public List<TransactionEntry> entries() {

@@ -21,7 +21,7 @@ public final class Layouts {
             new RioClientLayout(), new RioAssessmentLayout(), new RioCarePlanLayout(),
             new SystmOnePatientLayout(),
             new CentreRegistrationLayout(), new CentreAttendanceLayout(), new CentreProgressCheckLayout(),
-            new CentreNotificationLayout())
+            new CentreNotificationLayout(), new org.childrensgateway.mappers.centre.CentreHealthLayout())
             .stream().collect(Collectors.toUnmodifiableMap(Layout::name, Function.identity()));
 
     private Layouts() {

@@ -45,7 +45,7 @@ public final class RecordMapper {
         boolean failed = issues.stream().anyMatch(Issue::isError);
         List<TransactionEntry> entries = failed ? List.of() : withProvenance(out, location, organisation);
         return new MappedRecord(mapping.feed, mapping.file, mapping.version, location, line, out.sourceId(), rawText,
-                entries, out.lastUpdated(), issues);
+                entries, out.lastUpdated(), issues, failed ? List.of() : out.partFaults());
     }
 
     private List<TransactionEntry> withProvenance(BuildOutput out, String location, String organisation) {

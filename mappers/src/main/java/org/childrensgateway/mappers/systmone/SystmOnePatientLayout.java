@@ -156,6 +156,7 @@ public final class SystmOnePatientLayout implements Layout {
     private void events(RecordContext ctx, BuildOutput out, Reference subject) {
         String system = ctx.system("event");
         for (RecordContext e : ctx.group("events")) {
+            int issuesBefore = ctx.issues().size();
             String id = e.text("id");
             Observation o = new Observation().setStatus(Observation.ObservationStatus.FINAL);
             o.addIdentifier().setSystem(system).setValue(id);
@@ -188,6 +189,16 @@ public final class SystmOnePatientLayout implements Layout {
                     }
                 }
                 o.setValue(q);
+            }
+            // An event that cannot be mapped (an unmapped code) is quarantined by itself: the patient's
+            // identity, consents and other events are stored (a withdrawal is never lost to an event's code).
+            List<Issue> own = new java.util.ArrayList<>(ctx.issues().subList(issuesBefore, ctx.issues().size()));
+            if (id != null && own.stream().anyMatch(Issue::isError)) {
+                ctx.issues().subList(issuesBefore, ctx.issues().size()).clear();
+                ctx.issues().addAll(own.stream().filter(i -> !i.isError()).toList());
+                out.quarantinePart("Event[@id='" + id + "']", own.stream().filter(Issue::isError).map(Issue::toString)
+                        .collect(java.util.stream.Collectors.joining("; ")));
+                continue;
             }
             if (id != null) {
                 out.put(o, system, id);
