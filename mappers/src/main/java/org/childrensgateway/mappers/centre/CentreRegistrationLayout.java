@@ -37,6 +37,9 @@ import org.hl7.fhir.r4.model.RelatedPerson;
  */
 public final class CentreRegistrationLayout implements Layout {
 
+    /** How a consent names a local recipient organisation (the gateway's consent rule reads this system). */
+    static final String ORGANISATION_SYSTEM = "https://fhir.childrens-gateway.uk/Id/organisation";
+
     public static final String REGISTRATION_TYPE = Fhir.GW + "/CodeSystem/episode-type";
 
     @Override
@@ -126,6 +129,18 @@ public final class CentreRegistrationLayout implements Layout {
             Consent c = Resources.consent(share ? "granted" : "refused",
                     decided == null ? null : new DateTimeType(decided.getValueAsString()), ctx.date("consentReviewDue"),
                     ctx.date("consentWithdrawn"), ctx.codings("consentScope"), subject.copy(), carer, centre.copy());
+            // The local team members of each kind of team named, when the site's feed configures them for
+            // every kind the consent names (a consent naming organisations covers only those).
+            List<Coding> named = ctx.codings("consentScope");
+            boolean allConfigured = !named.isEmpty() && named.stream().allMatch(sc -> ctx.mapping().consentRecipients.containsKey(sc.getCode()));
+            for (Coding scope : allConfigured ? named : List.<Coding>of()) {
+                for (String org : ctx.mapping().consentRecipients.getOrDefault(scope.getCode(), java.util.List.of())) {
+                    c.getProvision().addActor().setRole(new org.hl7.fhir.r4.model.CodeableConcept(
+                                    new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient")))
+                            .setReference(new org.hl7.fhir.r4.model.Reference().setType("Organization")
+                                    .setIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem(ORGANISATION_SYSTEM).setValue(org)));
+                }
+            }
             String consentSystem = ctx.system("consent");
             c.addIdentifier().setSystem(consentSystem).setValue(childRef + "/share-health");
             out.put(c, consentSystem, childRef + "/share-health");

@@ -25,6 +25,12 @@ public final class FeedMapping {
     public String sourceSystem;
     /** ODS code of the trust / practice, or the local-authority code, for identifier systems. */
     public String organisation;
+    /**
+     * Consent-scope code (kind of team, e.g. {@code HV}) -> the organisations (ODS or local-authority
+     * codes) that are that team locally. A consent a family gives naming a kind of team then names
+     * those organisations, and covers only them (the gateway's consent rule).
+     */
+    public Map<String, java.util.List<String>> consentRecipients = new LinkedHashMap<>();
     /** kind -> identifier system template with {feed}, {org}, {kind} placeholders. */
     public Map<String, String> identifierSystems = new LinkedHashMap<>();
     public Map<String, FieldSpec> fields = new LinkedHashMap<>();

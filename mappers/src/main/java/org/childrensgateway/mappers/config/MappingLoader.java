@@ -166,6 +166,9 @@ public final class MappingLoader {
         if (m.version == null) {
             m.version = d.version;
         }
+        if (m.consentRecipients.isEmpty()) {
+            m.consentRecipients = d.consentRecipients;
+        }
         Map<String, String> systems = new LinkedHashMap<>(d.identifierSystems);
         systems.putAll(m.identifierSystems);
         m.identifierSystems = systems;
