@@ -73,7 +73,8 @@ public class GatewayCapabilityStatementProvider extends ServerCapabilityStatemen
             resource.setConditionalCreate(true);
             resource.setConditionalUpdate(true);
             resource.setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.SINGLE);
-            resource.setUpdateCreate(true);
+            // No update-as-create: a PUT to an id the caller cannot see must answer as for a missing one (docs/security.md).
+            resource.setUpdateCreate(false);
         }
         String profile = capabilities.defaultProfiles().get(type);
         if (profile != null) {

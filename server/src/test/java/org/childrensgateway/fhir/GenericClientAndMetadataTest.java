@@ -86,6 +86,7 @@ class GenericClientAndMetadataTest extends GatewayTestBase {
                 .contains("_id", "identifier", "name", "family", "given", "birthdate", "gender", "address-postalcode", "_lastUpdated");
         assertThat(patient.getProfile()).isEqualTo("https://fhir.childrens-gateway.uk/StructureDefinition/ChildPatient");
         assertThat(patient.getConditionalCreate()).isTrue();
+        assertThat(patient.getUpdateCreate()).as("no update-as-create: a hidden id answers as a free one").isFalse();
         assertThat(patient.getSearchRevInclude()).extracting(s -> s.getValue()).contains("Observation:subject", "CarePlan:subject", "Consent:patient");
         assertThat(patient.getInteraction()).extracting(i -> i.getCode().toCode())
                 .contains("read", "vread", "update", "delete", "history-instance", "history-type", "create", "search-type");
