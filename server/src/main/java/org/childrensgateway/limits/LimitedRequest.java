@@ -21,19 +21,26 @@ import java.util.List;
  */
 final class LimitedRequest extends HttpServletRequestWrapper {
 
-    private final InputStream body;
+    private final java.util.function.UnaryOperator<InputStream> limit;
     private final boolean decoded;
+    private InputStream body;
     private ServletInputStream stream;
 
-    LimitedRequest(HttpServletRequest request, InputStream body, boolean decoded) {
+    /**
+     * {@code limit} wraps the container's stream when the body is first read, not before: a form
+     * post ({@code _search}) is read by the container's own parameter parsing, which it skips once
+     * the stream has been asked for.
+     */
+    LimitedRequest(HttpServletRequest request, java.util.function.UnaryOperator<InputStream> limit, boolean decoded) {
         super(request);
-        this.body = body;
+        this.limit = limit;
         this.decoded = decoded;
     }
 
     @Override
-    public ServletInputStream getInputStream() {
+    public ServletInputStream getInputStream() throws IOException {
         if (stream == null) {
+            body = limit.apply(super.getInputStream());
             stream = new ServletInputStream() {
                 private boolean finished;
 
@@ -71,7 +78,7 @@ final class LimitedRequest extends HttpServletRequestWrapper {
     }
 
     @Override
-    public BufferedReader getReader() {
+    public BufferedReader getReader() throws IOException {
         String encoding = getCharacterEncoding();
         Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
         return new BufferedReader(new InputStreamReader(getInputStream(), charset));

@@ -6,7 +6,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.childrensgateway.audit.AuditTrail;
@@ -43,17 +42,12 @@ public class RequestLimitFilter extends OncePerRequestFilter {
             return;
         }
         String encoding = contentEncoding(request);
-        InputStream body;
-        if (encoding == null) {
-            body = new LimitedInputStream(request.getInputStream(), max, "The request body");
-        } else if (DecompressingInputStream.SUPPORTED.contains(encoding)) {
-            body = new DecompressingInputStream(encoding, request.getInputStream(), max, limits.maxCompressionRatio());
-        } else {
-            refuse(response, 415, OperationOutcome.IssueType.NOTSUPPORTED,
-                    "Content-Encoding must be gzip, deflate or identity");
+        if (encoding != null && !DecompressingInputStream.SUPPORTED.contains(encoding)) {
+            refuse(response, 415, OperationOutcome.IssueType.NOTSUPPORTED, "Content-Encoding must be gzip, deflate or identity");
             return;
         }
-        chain.doFilter(new LimitedRequest(request, body, encoding != null), response);
+        chain.doFilter(new LimitedRequest(request, raw -> encoding == null ? new LimitedInputStream(raw, max, "The request body")
+                : new DecompressingInputStream(encoding, raw, max, limits.maxCompressionRatio()), encoding != null), response);
     }
 
     private static String contentEncoding(HttpServletRequest request) {
@@ -64,7 +58,7 @@ public class RequestLimitFilter extends OncePerRequestFilter {
         return header.trim().toLowerCase(Locale.ROOT);
     }
 
-    static void refuse(HttpServletResponse response, int status, OperationOutcome.IssueType type, String message) throws IOException {
+    public static void refuse(HttpServletResponse response, int status, OperationOutcome.IssueType type, String message) throws IOException {
         AuditTrail.current().ifPresent(audit -> audit.caller(CallerContext.current().orElse(null)));
         OperationOutcome oo = new OperationOutcome();
         oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(type).setDiagnostics(message);

@@ -52,6 +52,12 @@ class NodeCrashDurabilityTest {
     private static final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private static String jobLocation;
 
+    @org.junit.jupiter.api.BeforeAll
+    static void plainRestAssured() {
+        // Tokens uses RestAssured: not with another test class's default headers.
+        io.restassured.RestAssured.reset();
+    }
+
     @AfterAll
     static void stop() throws Exception {
         if (node != null) {
@@ -93,7 +99,12 @@ class NodeCrashDurabilityTest {
                 }
             });
         }
-        Thread.sleep(4000);
+        // Until the burst is well under way (the first creates wait for the profile validator to warm up).
+        Instant burst = Instant.now().plusSeconds(120);
+        while (acknowledged.size() < 40) {
+            assertThat(Instant.now()).as("creates acknowledged so far: " + acknowledged.size()).isBefore(burst);
+            Thread.sleep(50);
+        }
         HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(URI.create(node.base() + "/ingest/rio/clients?async=true"))
                 .header("Authorization", "Bearer " + rioToken).header("Content-Type", "text/csv")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(SamplesAccess.bytes("rio-clients.csv"))).build(),
