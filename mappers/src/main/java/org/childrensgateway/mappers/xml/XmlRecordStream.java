@@ -52,19 +52,37 @@ public final class XmlRecordStream implements RecordStream {
             f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
             f.setProperty(XMLInputFactory.IS_COALESCING, true);
             reader = f.createXMLStreamReader(in, "UTF-8");
-            reader.nextTag();
+            // File-level checks before any record: a DOCTYPE (entities), or the wrong document, refuses the whole file.
+            int event = reader.getEventType();
+            while (event != XMLStreamConstants.START_ELEMENT) {
+                if (event == XMLStreamConstants.DTD) {
+                    throw new MappingException(mapping.feed + "/" + mapping.file + ": the XML has a DOCTYPE, which is not accepted");
+                }
+                if (event == XMLStreamConstants.CHARACTERS && !reader.isWhiteSpace()) {
+                    throw new MappingException(mapping.feed + "/" + mapping.file + ": not an XML document");
+                }
+                event = reader.next();
+            }
             if (!namespace.equals(reader.getNamespaceURI())) {
                 throw new MappingException(mapping.feed + "/" + mapping.file + ": root element is not in namespace " + namespace);
             }
             rootName = reader.getLocalName();
+            if (mapping.rootElement != null && !mapping.rootElement.equals(rootName)) {
+                throw new MappingException(mapping.feed + "/" + mapping.file + ": the root element is not " + mapping.rootElement);
+            }
             for (int i = 0; i < reader.getAttributeCount(); i++) {
                 rootAttributes.put(reader.getAttributeLocalName(i), reader.getAttributeValue(i));
             }
         } catch (XMLStreamException e) {
-            throw new MappingException(mapping.feed + "/" + mapping.file + ": not well-formed XML: " + e.getMessage(), e);
+            // The parser's own message can quote the document; the position is enough to find the fault.
+            throw new MappingException(mapping.feed + "/" + mapping.file + ": not well-formed XML" + at(e), e);
         }
         String fromDoc = rootAttributes.get(organisationAttribute);
         this.organisation = fromDoc != null && !fromDoc.isBlank() ? fromDoc : mapping.organisation;
+    }
+
+    private static String at(XMLStreamException e) {
+        return e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNumber() + ", column " + e.getLocation().getColumnNumber();
     }
 
     /** Attributes of the root element (e.g. organisation, generated). */
@@ -90,7 +108,7 @@ public final class XmlRecordStream implements RecordStream {
             }
             return false;
         } catch (XMLStreamException e) {
-            throw new MappingException("XML input unreadable near line " + reader.getLocation().getLineNumber() + ": " + e.getMessage(), e);
+            throw new MappingException("XML input is not well-formed" + at(e) + "; the records before it were read", e);
         }
     }
 
