@@ -40,6 +40,29 @@ public final class FhirBodyCheck {
     private FhirBodyCheck() {
     }
 
+    /**
+     * Null when the body is valid UTF-8 (the only encoding FHIR allows), else where it is not. The
+     * parsers below detect UTF-16 and UTF-32 from the first bytes; HAPI decodes as UTF-8 and would
+     * replace what does not decode, so this strict check comes first.
+     */
+    public static String utf8(byte[] body) {
+        java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(body);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8192);
+        while (true) {
+            java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                return "The request body is not valid UTF-8 (at byte " + in.position() + ")";
+            }
+            if (result.isUnderflow()) {
+                return null;
+            }
+            out.clear();
+        }
+    }
+
     /** Null when the JSON can be parsed without losing or changing anything, else why not. */
     public static String json(byte[] body) {
         String resourceType = null;

@@ -56,6 +56,11 @@ public class FhirInputFilter extends OncePerRequestFilter {
             return;
         }
         String problem = body.length == 0 ? null : "json".equals(kind(request)) ? FhirBodyCheck.json(body) : FhirBodyCheck.xml(body);
+        String encoding = FhirBodyCheck.utf8(body);
+        if (encoding != null && (problem == null || !problem.contains("UTF-8"))) {
+            // The structural check names the element when it finds the bad bytes itself; otherwise the offset.
+            problem = encoding;
+        }
         if (problem != null) {
             RequestLimitFilter.refuse(response, 400, OperationOutcome.IssueType.INVALID, problem);
             return;

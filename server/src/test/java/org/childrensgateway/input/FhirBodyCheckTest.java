@@ -51,4 +51,11 @@ class FhirBodyCheckTest {
         bad[bad.length - 16] = (byte) 0xff;
         assertThat(FhirBodyCheck.xml(bad)).contains("UTF-8");
     }
+
+    @Test
+    void strictUtf8() {
+        assertThat(FhirBodyCheck.utf8(utf8("{\"a\":\"Sm\u00f6th \ud83d\ude00\"}"))).isNull();
+        assertThat(FhirBodyCheck.utf8(new byte[] {'{', (byte) 0xfe, (byte) 0xff, '}'})).contains("at byte 1");
+        assertThat(FhirBodyCheck.utf8(new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80})).as("an encoded surrogate").isNotNull();
+    }
 }
