@@ -51,6 +51,7 @@ class NodeCrashDurabilityTest {
     private static GatewayProcess node;
     private static final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private static String jobLocation;
+    private static final java.util.concurrent.atomic.AtomicInteger inTransactions = new java.util.concurrent.atomic.AtomicInteger();
 
     @org.junit.jupiter.api.BeforeAll
     static void plainRestAssured() {
@@ -68,6 +69,7 @@ class NodeCrashDurabilityTest {
     @Test
     @Order(1)
     void everyAcknowledgedWriteAndItsAuditRecordSurviveANodeCrash() throws Exception {
+        // Creates and transactions, each answered only after its commit and its audit record.
         FileSystemUtils.deleteRecursively(DATA);
         node = GatewayProcess.start(DATA, true, LOG).awaitReady(Duration.ofMinutes(3));
         String token = Tokens.forClient(node.port, "gateway-tests", "test-secret");
@@ -79,16 +81,27 @@ class NodeCrashDurabilityTest {
             int thread = t;
             writers.submit(() -> {
                 for (int i = 0; !stop.get(); i++) {
-                    String body = """
+                    String patient = """
                             {"resourceType": "Patient", "name": [{"family": "Crashtest", "given": ["T%dN%d"]}], "birthDate": "2024-02-03"}"""
                             .formatted(thread, i);
+                    // Thread 0 sends transactions of two Patients, the others single creates.
+                    boolean transaction = thread == 0;
+                    String body = !transaction ? patient : """
+                            {"resourceType": "Bundle", "type": "transaction", "entry": [
+                              {"resource": %s, "request": {"method": "POST", "url": "Patient"}},
+                              {"resource": %s, "request": {"method": "POST", "url": "Patient"}}]}""".formatted(patient, patient);
                     try {
-                        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(node.base() + "/fhir/Patient"))
+                        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(node.base() + (transaction ? "/fhir" : "/fhir/Patient")))
                                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/fhir+json")
                                 .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() == 201) {
                             acknowledged.add(JSON.readTree(r.body()).get("id").asText());
+                        } else if (transaction && r.statusCode() == 200) {
+                            for (JsonNode entry : JSON.readTree(r.body()).path("entry")) {
+                                acknowledged.add(entry.path("response").path("location").asText().replaceAll("^(.*/)?Patient/([^/]+).*$", "$2"));
+                                inTransactions.incrementAndGet();
+                            }
                         }
                     } catch (Exception e) {
                         // the node is gone: nothing more is acknowledged
@@ -116,7 +129,9 @@ class NodeCrashDurabilityTest {
         stop.set(true);
         writers.shutdown();
         assertThat(writers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
-        System.out.printf("node-crash test: %d creates acknowledged before the kill%n", acknowledged.size());
+        System.out.printf("node-crash test: %d creates acknowledged before the kill (%d of them in transactions)%n",
+                acknowledged.size(), inTransactions.get());
+        assertThat(inTransactions.get()).isPositive();
         assertThat(acknowledged).hasSizeGreaterThan(10);
 
         node = GatewayProcess.start(DATA, false, LOG).awaitReady(Duration.ofMinutes(3));
