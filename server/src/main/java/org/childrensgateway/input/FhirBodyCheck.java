@@ -65,10 +65,32 @@ public final class FhirBodyCheck {
 
     /** Null when the JSON can be parsed without losing or changing anything, else why not. */
     public static String json(byte[] body) {
+        return json(body, Integer.MAX_VALUE);
+    }
+
+    /** The message of a JSON Bundle with more than the allowed entries (answered 413, not 400). */
+    public static final String TOO_MANY_ENTRIES = "The Bundle has more than the limit of ";
+
+    /**
+     * As {@link #json(byte[])}, and counts the entries of a Bundle on the way, so one with more than
+     * {@code maxEntries} is refused before the FHIR parser builds it.
+     */
+    public static String json(byte[] body, int maxEntries) {
         String resourceType = null;
+        int entries = 0;
         try (JsonParser parser = JSON.createParser(body)) {
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
+                if (token.isStructStart() || token.isScalarValue()) {
+                    JsonStreamContext context = parser.getParsingContext();
+                    JsonStreamContext array = token.isStructStart() ? context.getParent() : context;
+                    // An element of the root object's "entry" array.
+                    if (array != null && array.inArray() && array.getParent() != null && array.getParent().getParent() != null
+                            && array.getParent().getParent().inRoot() && "entry".equals(array.getParent().getCurrentName())
+                            && ++entries > maxEntries) {
+                        return TOO_MANY_ENTRIES + maxEntries + " entries";
+                    }
+                }
                 if (token == JsonToken.FIELD_NAME) {
                     String problem = text(parser.currentName());
                     if (problem != null) {

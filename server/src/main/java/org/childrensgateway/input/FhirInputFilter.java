@@ -26,6 +26,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public class FhirInputFilter extends OncePerRequestFilter {
 
+    private final int maxBundleEntries;
+
+    public FhirInputFilter(int maxBundleEntries) {
+        this.maxBundleEntries = maxBundleEntries;
+    }
+
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String method = request.getMethod();
@@ -55,11 +61,15 @@ public class FhirInputFilter extends OncePerRequestFilter {
                     : OperationOutcome.IssueType.INVALID, e.getMessage());
             return;
         }
-        String problem = body.length == 0 ? null : "json".equals(kind(request)) ? FhirBodyCheck.json(body) : FhirBodyCheck.xml(body);
+        String problem = body.length == 0 ? null : "json".equals(kind(request)) ? FhirBodyCheck.json(body, maxBundleEntries) : FhirBodyCheck.xml(body);
         String encoding = FhirBodyCheck.utf8(body);
         if (encoding != null && (problem == null || !problem.contains("UTF-8"))) {
             // The structural check names the element when it finds the bad bytes itself; otherwise the offset.
             problem = encoding;
+        }
+        if (problem != null && problem.startsWith(FhirBodyCheck.TOO_MANY_ENTRIES)) {
+            RequestLimitFilter.refuse(response, 413, OperationOutcome.IssueType.TOOCOSTLY, problem);
+            return;
         }
         if (problem != null) {
             RequestLimitFilter.refuse(response, 400, OperationOutcome.IssueType.INVALID, problem);

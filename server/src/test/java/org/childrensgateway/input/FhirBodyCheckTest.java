@@ -58,4 +58,14 @@ class FhirBodyCheckTest {
         assertThat(FhirBodyCheck.utf8(new byte[] {'{', (byte) 0xfe, (byte) 0xff, '}'})).contains("at byte 1");
         assertThat(FhirBodyCheck.utf8(new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80})).as("an encoded surrogate").isNotNull();
     }
+
+    @Test
+    void bundleEntriesAreCountedBeforeParsing() {
+        String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":{\"method\":\"GET\",\"url\":\"Patient\"}},"
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient\"}},{\"resource\":{\"resourceType\":\"Patient\",\"entry\":[1,2,3]}}]}";
+        assertThat(FhirBodyCheck.json(utf8(bundle), 3)).isNull();
+        assertThat(FhirBodyCheck.json(utf8(bundle), 2)).startsWith(FhirBodyCheck.TOO_MANY_ENTRIES).contains("2 entries");
+        // An "entry" deeper down is not a Bundle entry.
+        assertThat(FhirBodyCheck.json(utf8("{\"resourceType\":\"Basic\",\"x\":{\"entry\":[1,2,3]}}"), 1)).isNull();
+    }
 }

@@ -209,8 +209,16 @@ class RequestLimitsTest extends GatewayTestBase {
         bundle.append("]}");
         String rid = id();
         fhir().header("X-Request-ID", rid).body(bundle.toString()).post("").then().statusCode(413)
-                .body("resourceType", equalTo("OperationOutcome")).body("issue[0].diagnostics", containsString("1001 entries"));
+                .body("resourceType", equalTo("OperationOutcome")).body("issue[0].diagnostics", containsString("limit of 1000"));
         assertAudited(rid, 413);
+        // In XML, counted by the Bundle interceptor once HAPI has parsed it, still before any entry is processed.
+        StringBuilder xml = new StringBuilder("<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"batch\"/>");
+        for (int i = 0; i < 1001; i++) {
+            xml.append("<entry><request><method value=\"GET\"/><url value=\"Patient?family=Nobody").append(i).append("\"/></request></entry>");
+        }
+        xml.append("</Bundle>");
+        RestAssured.given().basePath("/fhir").contentType("application/fhir+xml").accept("application/fhir+json").body(xml.toString())
+                .post("").then().statusCode(413).body("issue[0].diagnostics", containsString("1001 entries"));
         fhir().body("{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":{\"method\":\"GET\",\"url\":\"Patient?family=Nobody\"}}]}")
                 .post("").then().statusCode(200);
     }
