@@ -62,8 +62,8 @@ public class IngestController {
             }
             long length = request.getContentLengthLong();
             if (async || length < 0 || length > syncMaxBytes) {
-                UUID id = jobs.create(feed, file, reader.version(), IngestJobStore.QUEUED, CallerContext.current().orElse(null));
-                jobs.savePayload(id, String.valueOf(request.getContentType()), body.readAllBytes());
+                UUID id = jobs.enqueue(feed, file, reader.version(), CallerContext.current().orElse(null),
+                        String.valueOf(request.getContentType()), body, length);
                 IngestReport queued = ingest.report(jobs.find(id).orElseThrow());
                 return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/ingest/jobs/" + id)).body(queued);
             }

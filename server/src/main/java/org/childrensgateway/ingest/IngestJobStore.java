@@ -33,9 +33,38 @@ public class IngestJobStore {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final JdbcClient jdbc;
+    private final org.springframework.jdbc.core.JdbcTemplate template;
+    private final org.springframework.transaction.support.TransactionTemplate transaction;
 
-    public IngestJobStore(JdbcClient jdbc) {
+    public IngestJobStore(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate template,
+                          org.springframework.transaction.PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.template = template;
+        this.transaction = new org.springframework.transaction.support.TransactionTemplate(transactions);
+    }
+
+    /**
+     * Queues a background job and stores its extract in one transaction, streaming the body into
+     * PostgreSQL as it arrives: no runner can see the job before its extract is stored, and once
+     * this returns (and the 202 is sent) both are committed. If the upload fails or breaks a
+     * limit, neither exists.
+     */
+    public UUID enqueue(String feed, String file, String mappingVersion, Caller submittedBy, String contentType,
+                        java.io.InputStream body, long length) {
+        return transaction.execute(status -> {
+            UUID id = create(feed, file, mappingVersion, QUEUED, submittedBy);
+            template.update("insert into ingest_payload (job_id, content_type, body) values (?, ?, ?)", ps -> {
+                ps.setObject(1, id);
+                ps.setString(2, contentType);
+                if (length >= 0) {
+                    ps.setBinaryStream(3, body, length);
+                } else {
+                    // Unknown length (chunked, or inflated here): the driver spools to a temporary file past 50 kB.
+                    ps.setBinaryStream(3, body);
+                }
+            });
+            return id;
+        });
     }
 
     public UUID create(String feed, String file, String mappingVersion, String status, Caller submittedBy) {

@@ -87,8 +87,8 @@ public class IngestService {
                     // with the whole record's text: replaying it after the fix stores the part, the rest is unchanged.
                     for (org.childrensgateway.mappers.PartFault part : record.partFaults()) {
                         tally.quarantined++;
-                        quarantine.add(jobId, record.feed(), record.file(), record.mappingVersion(), record.location() + "/" + part.location(),
-                                record.line() > 0 ? record.line() : null, record.sourceId(), part.reason(), record.rawText());
+                        quarantine.addPart(jobId, record.feed(), record.file(), record.mappingVersion(), record.location() + "/" + part.location(),
+                                record.line() > 0 ? record.line() : null, record.sourceId(), part.location(), part.reason(), record.rawText());
                     }
                 }
                 if (tally.records % PROGRESS_EVERY == 0 || System.nanoTime() - lastProgress > PROGRESS_INTERVAL.toNanos()) {

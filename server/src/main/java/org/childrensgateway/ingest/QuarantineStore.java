@@ -24,12 +24,51 @@ public class QuarantineStore {
         this.jdbc = jdbc;
     }
 
+    /**
+     * Quarantines a record, once: if an open entry holds the same record of the same feed and file
+     * with the same text (a resumed job, or the file sent again), that entry is kept and moved to
+     * this job, and its id returned. NUL, which PostgreSQL text cannot hold, is stored as the six
+     * characters backslash, u, 0, 0, 0, 0.
+     */
     public long add(UUID jobId, String feed, String file, String mappingVersion, String location, Long line,
                     String sourceId, String reason, String rawText) {
-        return jdbc.sql("insert into quarantine (job_id, feed, file, mapping_version, location, line, source_id, reason, raw_text)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id")
-                .params(jobId, feed, file, mappingVersion, truncate(location, 300), line, truncate(sourceId, 200), reason, rawText)
+        return add(jobId, feed, file, mappingVersion, location, line, sourceId, null, reason, rawText);
+    }
+
+    /**
+     * As {@link #add}, for one part of a record quarantined by itself (e.g. {@code Event[@id='E-1']}):
+     * each part of the same record is its own entry, once.
+     */
+    public long addPart(UUID jobId, String feed, String file, String mappingVersion, String location, Long line,
+                        String sourceId, String part, String reason, String rawText) {
+        return add(jobId, feed, file, mappingVersion, location, line, sourceId, part, reason, rawText);
+    }
+
+    private long add(UUID jobId, String feed, String file, String mappingVersion, String location, Long line,
+                     String sourceId, String part, String reason, String rawText) {
+        String text = storable(rawText);
+        String key = truncate((sourceId == null ? "" : sourceId) + (part == null ? "" : "#" + part), 200);
+        return jdbc.sql("insert into quarantine (job_id, feed, file, mapping_version, location, line, source_id, reason, raw_text,"
+                        + " record_key, content_hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " on conflict (feed, file, record_key, content_hash) where status = 'open'"
+                        + " do update set job_id = excluded.job_id, location = excluded.location, line = excluded.line,"
+                        + " mapping_version = excluded.mapping_version, reason = excluded.reason returning id")
+                .params(jobId, feed, file, mappingVersion, truncate(location, 300), line, truncate(sourceId, 200), storable(reason), text,
+                        key, sha256(text))
                 .query(Long.class).single();
+    }
+
+    private static String storable(String text) {
+        return text == null ? null : text.replace("\u0000", "\\u0000");
+    }
+
+    static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public Optional<Entry> find(long id) {
@@ -72,8 +111,9 @@ public class QuarantineStore {
 
     /** A replay that failed again: the new reason and text replace the old ones. */
     public void stillFailing(long id, String reason, String rawText, String mappingVersion) {
+        // content_hash stays that of the text as received, so the same record sent again still finds this entry.
         jdbc.sql("update quarantine set reason = ?, raw_text = ?, mapping_version = ?, attempts = attempts + 1 where id = ?")
-                .params(reason, rawText, mappingVersion, id).update();
+                .params(storable(reason), storable(rawText), mappingVersion, id).update();
     }
 
     private static Entry map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {

@@ -61,6 +61,21 @@ class PartByPartIngestTest extends GatewayTestBase {
     }
 
     @Test
+    void eachBadPartIsItsOwnEntryOnceWhateverIsResent() {
+        String id = "S1-TWO-" + System.nanoTime();
+        String two = UNMAPPED.formatted(id) + UNMAPPED.formatted(id).replace(id + "-X", id + "-Y").replace("Y9NOTMAPPED", "Y9OTHER");
+        String body = extract(id, "granted", two);
+        JsonPath first = asFeed("systmone").contentType("application/xml").body(body).post("/ingest/systmone/extract")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(first.getList("quarantinedRecords.location", String.class)).hasSize(2)
+                .anyMatch(l -> l.endsWith("Event[@id='" + id + "-X']")).anyMatch(l -> l.endsWith("Event[@id='" + id + "-Y']"));
+        asFeed("systmone").contentType("application/xml").body(body).post("/ingest/systmone/extract").then().statusCode(200);
+        List<?> open = asFeed("systmone").get("/ingest/quarantine?feed=systmone&status=open&limit=1000").then().statusCode(200)
+                .extract().jsonPath().getList("findAll { it.sourceId == '" + id + "' }");
+        assertThat(open).as("one open entry per bad part, not one per send").hasSize(2);
+    }
+
+    @Test
     void everyAsqDomainAndAsqSeFromSystmOneIsMapped() {
         String id = "S1-ASQ-" + System.nanoTime();
         StringBuilder events = new StringBuilder();

@@ -13,8 +13,18 @@ public final class BomSkippingReader {
     private BomSkippingReader() {
     }
 
+    /**
+     * What stands for bytes that are not UTF-8: U+FFFF is a noncharacter, so unlike U+FFFD it cannot
+     * be a legitimate value, and a reader can quarantine the record instead of storing a changed one.
+     */
+    public static final char MALFORMED = '\uFFFF';
+
     public static Reader open(InputStream in) throws IOException {
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)
+                .replaceWith(String.valueOf(MALFORMED));
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, decoder));
         r.mark(1);
         int first = r.read();
         if (first != '\uFEFF' && first != -1) {

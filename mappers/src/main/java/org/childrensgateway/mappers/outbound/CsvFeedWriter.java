@@ -40,7 +40,7 @@ public final class CsvFeedWriter implements FeedWriter {
         OutContext ctx = new OutContext(mapping, translator, issues);
         try {
             CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180);
-            printer.printRecord(header);
+            printer.printRecord(header.stream().map(CsvCells::neutralise).toList());
             return new Sink() {
                 int written;
 
@@ -52,7 +52,7 @@ public final class CsvFeedWriter implements FeedWriter {
                             cells.addAll(FieldValues.format(f, row.get(f.name), translator, issues));
                         }
                         try {
-                            printer.printRecord(cells.stream().map(c -> c == null ? "" : c).toList());
+                            printer.printRecord(cells.stream().map(c -> c == null ? "" : CsvCells.neutralise(c)).toList());
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }

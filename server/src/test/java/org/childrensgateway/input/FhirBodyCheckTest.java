@@ -1,0 +1,71 @@
+package org.childrensgateway.input;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class FhirBodyCheckTest {
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void ordinaryJsonPasses() {
+        assertThat(FhirBodyCheck.json(utf8("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Sm\u00f6th\",\"given\":[\"\ud83d\ude00\"]}],"
+                + "\"text\":{\"div\":\"<div>a\\nb\\tc</div>\"}}"))).isNull();
+    }
+
+    @Test
+    void duplicateKeysAreRefusedNamingTheElement() {
+        assertThat(FhirBodyCheck.json(utf8("{\"resourceType\":\"Patient\",\"birthDate\":\"2024-01-01\",\"birthDate\":\"2023-01-01\"}")))
+                .contains("Patient.birthDate").contains("twice").doesNotContain("2023");
+        assertThat(FhirBodyCheck.json(utf8("{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"s\",\"value\":\"9434765919\","
+                + "\"value\":\"9434765870\"}]}"))).contains("Patient.identifier[0].value").doesNotContain("943");
+    }
+
+    @Test
+    void nulControlCharactersAndLoneSurrogatesAreRefusedNamingTheElement() {
+        assertThat(FhirBodyCheck.json(utf8("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"a\\u0000b\"}]}")))
+                .contains("Patient.name[0].family").contains("NUL");
+        assertThat(FhirBodyCheck.json(utf8("{\"resourceType\":\"Patient\",\"name\":[{\"given\":[\"x\",\"\\ud800\"]}]}")))
+                .contains("Patient.name[0].given[1]").contains("lone surrogate");
+        assertThat(FhirBodyCheck.json(utf8("{\"resourceType\":\"Patient\",\"gender\":\"\\u0007\"}"))).contains("Patient.gender").contains("U+0007");
+        assertThat(FhirBodyCheck.json(utf8("{\"resourceType\":\"Patient\",\"gender\":\"a\u0000\"}"))).contains("control character");
+    }
+
+    @Test
+    void invalidUtf8IsRefused() {
+        byte[] body = utf8("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"abc\"}]}");
+        body[body.length - 6] = (byte) 0xff;
+        assertThat(FhirBodyCheck.json(body)).contains("UTF-8").contains("Patient.name[0].family");
+    }
+
+    @Test
+    void xmlWithDoctypeOrBadCharactersIsRefused() {
+        assertThat(FhirBodyCheck.xml(utf8("<Patient xmlns=\"http://hl7.org/fhir\"><birthDate value=\"2024-01-01\"/></Patient>"))).isNull();
+        assertThat(FhirBodyCheck.xml(utf8("<!DOCTYPE x [<!ENTITY e \"y\">]><Patient xmlns=\"http://hl7.org/fhir\"/>"))).contains("DOCTYPE");
+        assertThat(FhirBodyCheck.xml(utf8("<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"a&#0;\"/></Patient>"))).isNotNull();
+        byte[] bad = utf8("<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"abc\"/></Patient>");
+        bad[bad.length - 16] = (byte) 0xff;
+        assertThat(FhirBodyCheck.xml(bad)).contains("UTF-8");
+    }
+
+    @Test
+    void strictUtf8() {
+        assertThat(FhirBodyCheck.utf8(utf8("{\"a\":\"Sm\u00f6th \ud83d\ude00\"}"))).isNull();
+        assertThat(FhirBodyCheck.utf8(new byte[] {'{', (byte) 0xfe, (byte) 0xff, '}'})).contains("at byte 1");
+        assertThat(FhirBodyCheck.utf8(new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80})).as("an encoded surrogate").isNotNull();
+    }
+
+    @Test
+    void bundleEntriesAreCountedBeforeParsing() {
+        String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":{\"method\":\"GET\",\"url\":\"Patient\"}},"
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient\"}},{\"resource\":{\"resourceType\":\"Patient\",\"entry\":[1,2,3]}}]}";
+        assertThat(FhirBodyCheck.json(utf8(bundle), 3)).isNull();
+        assertThat(FhirBodyCheck.json(utf8(bundle), 2)).startsWith(FhirBodyCheck.TOO_MANY_ENTRIES).contains("2 entries");
+        // An "entry" deeper down is not a Bundle entry.
+        assertThat(FhirBodyCheck.json(utf8("{\"resourceType\":\"Basic\",\"x\":{\"entry\":[1,2,3]}}"), 1)).isNull();
+    }
+}
