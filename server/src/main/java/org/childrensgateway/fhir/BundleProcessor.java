@@ -42,6 +42,27 @@ public class BundleProcessor {
     }
 
     public Bundle process(Bundle bundle) {
+        return process(bundle, null);
+    }
+
+    /**
+     * @param serverBase the FHIR base URL the response's {@code fullUrl}s are absolute against
+     *                   (R4: a fullUrl is absolute); null for the gateway's own use (ingest)
+     */
+    public Bundle process(Bundle bundle, String serverBase) {
+        Bundle response = processWithoutBase(bundle);
+        if (serverBase != null) {
+            String base = serverBase.endsWith("/") ? serverBase : serverBase + "/";
+            for (Bundle.BundleEntryComponent entry : response.getEntry()) {
+                if (entry.hasFullUrl() && !entry.getFullUrl().contains("://")) {
+                    entry.setFullUrl(base + entry.getFullUrl());
+                }
+            }
+        }
+        return response;
+    }
+
+    private Bundle processWithoutBase(Bundle bundle) {
         if (bundle.getType() == Bundle.BundleType.TRANSACTION) {
             return transactions.execute(status -> transaction(bundle));
         }

@@ -40,6 +40,10 @@ public class FhirResourceProvider<T extends IBaseResource> extends ReadOnlyResou
 
     @Delete
     public MethodOutcome delete(@IdParam IdType id, @ConditionalUrlParam String conditional, RequestDetails request) {
+        if (conditional == null && (id == null || !id.hasIdPart())) {
+            throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+                    "DELETE needs a resource id (" + typeName + "/{id}) or search criteria (" + typeName + "?identifier=...)");
+        }
         if (conditional != null) {
             List<WriteOutcome> deleted = service.conditionalDelete(typeName, conditional);
             return deleteOutcome(deleted.isEmpty() ? "No " + typeName + " matched; nothing deleted" : "Deleted " + deleted.size());

@@ -38,6 +38,11 @@ public class GatewayCapabilityStatementProvider extends ServerCapabilityStatemen
             if (!hasBatch) {
                 rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH);
             }
+            // SMART App Launch 2 (backend services): clients find the token endpoint at the FHIR base's discovery document.
+            rest.getSecurity().setCors(false).setDescription("OAuth 2.0 bearer tokens (SMART App Launch 2, backend services: "
+                            + "client_credentials with private_key_jwt); discovery at .well-known/smart-configuration under this base")
+                    .addService(new org.hl7.fhir.r4.model.CodeableConcept(new org.hl7.fhir.r4.model.Coding(
+                            "http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")));
             for (CapabilityStatementRestResourceComponent resource : rest.getResource()) {
                 describe(resource);
             }

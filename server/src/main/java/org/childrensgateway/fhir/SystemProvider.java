@@ -14,7 +14,7 @@ public class SystemProvider {
     }
 
     @Transaction
-    public Bundle transaction(@TransactionParam Bundle bundle) {
-        return processor.process(bundle);
+    public Bundle transaction(@TransactionParam Bundle bundle, ca.uhn.fhir.rest.api.server.RequestDetails request) {
+        return processor.process(bundle, request.getFhirServerBase());
     }
 }

@@ -62,7 +62,8 @@ public class PatientIdentityOperations implements FhirOperationProvider {
     }
 
     /** Everything from every linked source, paged like a search; {@code _type} and {@code _since} narrow it. */
-    @Operation(name = "$everything", type = Patient.class, idempotent = true)
+    // A searchset (R4 bdl-1 allows a total only there): the paged results of a search by patient.
+    @Operation(name = "$everything", type = Patient.class, idempotent = true, bundleType = ca.uhn.fhir.model.valueset.BundleTypeEnum.SEARCHSET)
     @Transactional(readOnly = true)
     public IBundleProvider everything(@IdParam IdType id,
                                       @OperationParam(name = "_since") InstantType since,

@@ -129,7 +129,10 @@ class FuzzTest extends GatewayTestBase {
     }
 
     private void fuzzFeed(String feed, String file, String sample, String contentType, String client) throws Exception {
-        byte[] original = SamplesAccess.bytes(sample);
+        // The samples' own source ids are the sample tests' records: fuzz its own copies of them.
+        byte[] original = new String(SamplesAccess.bytes(sample), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("RIO1000", "RIOFZ00").replace("S1-000", "S1-FZ0").replace("C-55", "C-FZ").replace("F-22", "F-FZ")
+                .replace("A-9", "A-FZ9").replace("CP-5", "CP-FZ5").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         String token = tokenFor(client);
         long end = System.nanoTime() + PER_AREA.toNanos() / 5;
         while (System.nanoTime() < end) {
@@ -137,8 +140,13 @@ class FuzzTest extends GatewayTestBase {
             if (answered(r, feed + "/" + file) && r.statusCode() == 200) {
                 JsonNode report = STRICT.readTree(r.body());
                 int records = report.path("records").asInt();
+                // A part quarantined by itself (a SystmOne event) belongs to a record that was also stored.
+                int parts = 0;
+                for (JsonNode q : report.path("quarantinedRecords")) {
+                    parts += q.path("location").asText().contains("/Event[@id=") ? 1 : 0;
+                }
                 int accounted = report.path("created").asInt() + report.path("updated").asInt() + report.path("unchanged").asInt()
-                        + report.path("quarantined").asInt();
+                        + report.path("quarantined").asInt() - parts;
                 if (records != accounted) {
                     failures.add(feed + "/" + file + ": " + records + " records but " + accounted + " accounted for (case " + sent + ")");
                 }

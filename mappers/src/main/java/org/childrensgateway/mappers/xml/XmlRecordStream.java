@@ -126,6 +126,15 @@ public final class XmlRecordStream implements RecordStream {
             return false;
         } catch (XMLStreamException e) {
             throw new MappingException("XML input is not well-formed" + at(e) + "; the records before it were read", e);
+        } catch (MappingException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Woodstox reports some errors (a bad character inside text) lazily, as an unchecked exception
+            // wrapping the XMLStreamException.
+            if (e.getCause() instanceof XMLStreamException x) {
+                throw new MappingException("XML input is not well-formed" + at(x) + "; the records before it were read", e);
+            }
+            throw e;
         }
     }
 
