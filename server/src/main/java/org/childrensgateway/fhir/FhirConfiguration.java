@@ -66,6 +66,14 @@ public class FhirConfiguration {
         providers.add(new FhirResourceProvider<>(Provenance.class, "Provenance", service));
         // A children's-centre registration arrives as an EpisodeOfCare at the centre.
         providers.add(new FhirResourceProvider<>(EpisodeOfCare.class, "EpisodeOfCare", service));
+        // The conformance resources the gateway uses, read-only, so validators can fetch what /metadata names.
+        List<org.hl7.fhir.instance.model.api.IBaseResource> conformance =
+                org.childrensgateway.profiles.ConformancePackage.load(context).getAllResources();
+        providers.add(new ConformanceResourceProvider<>(org.hl7.fhir.r4.model.StructureDefinition.class, conformance));
+        providers.add(new ConformanceResourceProvider<>(org.hl7.fhir.r4.model.ValueSet.class, conformance));
+        providers.add(new ConformanceResourceProvider<>(org.hl7.fhir.r4.model.CodeSystem.class, conformance));
+        providers.add(new ConformanceResourceProvider<>(org.hl7.fhir.r4.model.ConceptMap.class, conformance));
+        providers.add(new ConformanceResourceProvider<>(org.hl7.fhir.r4.model.SearchParameter.class, conformance));
         // AuditEvent is written by the server itself; clients may only read and search it.
         providers.add(new ReadOnlyResourceProvider<>(AuditEvent.class, "AuditEvent", service));
         SearchParamCapabilities capabilities = new SearchParamCapabilities(registry, ProfileValidatorFactory.defaultProfiles());

@@ -50,4 +50,14 @@ class FirstContactTest extends GatewayTestBase {
     void aDeleteWithNeitherIdNorCriteriaIsABadRequest() {
         fhir().delete("/Patient").then().statusCode(400).body("resourceType", org.hamcrest.Matchers.equalTo("OperationOutcome"));
     }
+
+    @Test
+    void theProfilesTheGatewayNamesCanBeFetched() {
+        JsonPath sd = fhir().get("/StructureDefinition/ChildPatient").then().statusCode(200).extract().jsonPath();
+        String url = sd.getString("url");
+        assertThat(url).contains("ChildPatient");
+        assertThat(fhir().get("/StructureDefinition?url=" + url).then().statusCode(200).extract().jsonPath().getInt("total")).isEqualTo(1);
+        fhir().get("/ConceptMap/systmone-local-codes").then().statusCode(200);
+        fhir().get("/StructureDefinition/NoSuchProfile").then().statusCode(404);
+    }
 }
