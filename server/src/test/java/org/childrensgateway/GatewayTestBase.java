@@ -67,6 +67,19 @@ public abstract class GatewayTestBase {
         return RestAssured.given().header("Authorization", "Bearer " + tokenFor(clientId));
     }
 
+    /** A FHIR request as the given demo client (JSON, UTF-8). */
+    protected RequestSpecification fhirAs(String clientId) {
+        return RestAssured.given().basePath("/fhir").contentType("application/fhir+json; charset=UTF-8").accept("application/fhir+json")
+                .header("Authorization", "Bearer " + tokenFor(clientId));
+    }
+
+    /** Creates a resource as the given demo client and returns its id (asserting the 201). */
+    protected String createAs(String clientId, String type, String json) {
+        io.restassured.response.Response r = fhirAs(clientId).body(json).post("/" + type);
+        org.assertj.core.api.Assertions.assertThat(r.statusCode()).as("create %s: %s", type, r.asString()).isEqualTo(201);
+        return r.jsonPath().getString("id");
+    }
+
     protected String baseUrl() {
         return "http://localhost:" + port + "/fhir";
     }

@@ -1,12 +1,10 @@
 package org.childrensgateway.limits;
 
-import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.childrensgateway.audit.AuditTrail;
 import org.childrensgateway.security.CallerContext;
@@ -60,11 +58,6 @@ public class RequestLimitFilter extends OncePerRequestFilter {
 
     public static void refuse(HttpServletResponse response, int status, OperationOutcome.IssueType type, String message) throws IOException {
         AuditTrail.current().ifPresent(audit -> audit.caller(CallerContext.current().orElse(null)));
-        OperationOutcome oo = new OperationOutcome();
-        oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(type).setDiagnostics(message);
-        response.setStatus(status);
-        response.setContentType("application/fhir+json;charset=UTF-8");
-        response.getOutputStream().write(FhirContext.forR4Cached().newJsonParser().encodeResourceToString(oo)
-                .getBytes(StandardCharsets.UTF_8));
+        org.childrensgateway.security.OperationOutcomeResponses.write(response, status, type, message);
     }
 }

@@ -2,10 +2,8 @@ package org.childrensgateway.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -55,21 +53,21 @@ class DisclosureMatrixTest extends GatewayTestBase {
         Scene s = new Scene();
         s.nhs = FhirFixtures.nhsNumber();
         String family = "Matrix" + FhirFixtures.uniqueId("F").replace("-", "");
-        s.rioChild = create("rio-hv", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("MX"), s.nhs, family, "Cerys", "2025-02-02",
+        s.rioChild = createAs("rio-hv", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("MX"), s.nhs, family, "Cerys", "2025-02-02",
                 "female", "NP4 6AB").replace("\"birthDate\"", "\"generalPractitioner\": [{\"display\": \"Dr Rio\"}], \"birthDate\""));
         s.mentalIdentifier = FhirFixtures.uniqueId("MENTAL");
-        s.rioMental = create("rio-hv", "Observation", withIdentifier(FhirFixtures.observation("Patient/" + s.rioChild, "27113001",
+        s.rioMental = createAs("rio-hv", "Observation", withIdentifier(FhirFixtures.observation("Patient/" + s.rioChild, "27113001",
                 "2026-10-10T10:30:00Z", 7.7), s.mentalIdentifier).replace("{\"resourceType\": \"Observation\",",
                 "{\"resourceType\": \"Observation\", " + PSY));
-        s.rioWeight = create("rio-hv", "Observation", FhirFixtures.observation("Patient/" + s.rioChild, "27113001", "2026-10-11T10:30:00Z", 7.9));
-        s.rioMother = create("rio-hv", "RelatedPerson", """
+        s.rioWeight = createAs("rio-hv", "Observation", FhirFixtures.observation("Patient/" + s.rioChild, "27113001", "2026-10-11T10:30:00Z", 7.9));
+        s.rioMother = createAs("rio-hv", "RelatedPerson", """
                 {"resourceType": "RelatedPerson", "patient": {"reference": "Patient/%s"},
                  "relationship": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "code": "MTH"}]}],
                  "name": [{"family": "%s", "given": ["Mam"]}], "telecom": [{"system": "phone", "value": "07700 900111"}],
                  "address": [{"line": ["1 Test Street"], "postalCode": "NP4 6AB"}]}""".formatted(s.rioChild, family));
-        create("rio-hv", "Consent", FhirFixtures.consent(s.rioChild, "active", "permit", LocalDate.now().minusDays(1).toString(),
+        createAs("rio-hv", "Consent", FhirFixtures.consent(s.rioChild, "active", "permit", LocalDate.now().minusDays(1).toString(),
                 LocalDate.now().plusYears(1).toString(), List.of("GP")));
-        s.gpChild = create("systmone-gp", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("MXGP"), s.nhs, family, "Cerys",
+        s.gpChild = createAs("systmone-gp", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("MXGP"), s.nhs, family, "Cerys",
                 "2025-02-02", "female", "CF10 1AA"));
         s.childRecord = childRecordOf(s.gpChild);
         scene = s;
@@ -195,14 +193,14 @@ class DisclosureMatrixTest extends GatewayTestBase {
         String nhs = FhirFixtures.nhsNumber();
         String family = "Pair" + FhirFixtures.uniqueId("P").replace("-", "");
         String rioId = FhirFixtures.uniqueId("RIOPAIR");
-        String rio = create("rio-hv", "Patient", FhirFixtures.patient(rioId, nhs, family, "Nia", "2025-04-04", "female", "NP4 6AB")
+        String rio = createAs("rio-hv", "Patient", FhirFixtures.patient(rioId, nhs, family, "Nia", "2025-04-04", "female", "NP4 6AB")
                 .replace("\"birthDate\"", "\"generalPractitioner\": [{\"display\": \"Dr Rio\"}], \"birthDate\""));
-        create("rio-hv", "RelatedPerson", """
+        createAs("rio-hv", "RelatedPerson", """
                 {"resourceType": "RelatedPerson", "patient": {"reference": "Patient/%s"},
                  "relationship": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "code": "MTH"}]}],
                  "name": [{"family": "%s", "given": ["Mam"]}], "telecom": [{"system": "phone", "value": "07700 900222"}]}"""
                 .formatted(rio, family));
-        String gp = create("systmone-gp", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("GPPAIR"), nhs, family, "Nia",
+        String gp = createAs("systmone-gp", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("GPPAIR"), nhs, family, "Nia",
                 "2025-04-04", "female", "NP4 6AB"));
         String child = childRecordOf(gp);
         Response seen = fhirAs("systmone-gp").get("/Patient/" + child);
@@ -246,9 +244,9 @@ class DisclosureMatrixTest extends GatewayTestBase {
         // The centre's own boy sorts by his gender; the health visitors' girl, whose gender the agreement withholds,
         // sorts last as a record without one would, whichever way the sort goes, so the order reveals nothing.
         String family = "Sort" + FhirFixtures.uniqueId("S").replace("-", "");
-        String own = create("estart-centre", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("CCS"), null, family, "Owain",
+        String own = createAs("estart-centre", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("CCS"), null, family, "Owain",
                 "2025-03-03", "male", "NP4 6AB"));
-        String theirs = create("rio-hv", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("RIOS"), null, family, "Alys",
+        String theirs = createAs("rio-hv", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("RIOS"), null, family, "Alys",
                 "2025-03-03", "female", "NP4 6AB"));
         List<String> ascending = ids(fhirAs("estart-centre").get("/Patient?family=" + family + "&_sort=gender&_tag:not="
                 + "https://fhir.childrens-gateway.uk/CodeSystem/record-kind|child-record"));
@@ -262,7 +260,7 @@ class DisclosureMatrixTest extends GatewayTestBase {
 
     @Test
     void reLabellingReachesEveryOlderVersion() {
-        String weight = create("rio-hv", "Observation", FhirFixtures.observation("Patient/" + scene.rioChild, "27113001",
+        String weight = createAs("rio-hv", "Observation", FhirFixtures.observation("Patient/" + scene.rioChild, "27113001",
                 "2026-09-01T10:30:00Z", 6.6));
         fhirAs("systmone-gp").get("/Observation/" + weight + "/_history/1").then().statusCode(200);
         String relabelled = fhirAs("rio-hv").get("/Observation/" + weight).then().extract().asString()
@@ -292,8 +290,8 @@ class DisclosureMatrixTest extends GatewayTestBase {
 
     @Test
     void breakGlassIsOneNotificationPerRequestAndOwnerAndAnIneligibleRoleIsRefused() {
-        String a = create("systmone-gp", "Observation", FhirFixtures.observation("Patient/" + scene.gpChild, "27113001", "2026-08-01T10:30:00Z", 5.1));
-        String b = create("systmone-gp", "Observation", FhirFixtures.observation("Patient/" + scene.gpChild, "27113001", "2026-08-02T10:30:00Z", 5.2));
+        String a = createAs("systmone-gp", "Observation", FhirFixtures.observation("Patient/" + scene.gpChild, "27113001", "2026-08-01T10:30:00Z", 5.1));
+        String b = createAs("systmone-gp", "Observation", FhirFixtures.observation("Patient/" + scene.gpChild, "27113001", "2026-08-02T10:30:00Z", 5.2));
         String reason = "S47 enquiry " + FhirFixtures.uniqueId("R");
         fhirAs("la-social-care").header("X-Break-Glass-Reason", reason).get("/Observation?_id=" + a + "," + b).then().statusCode(200)
                 .header("X-Break-Glass", org.hamcrest.Matchers.notNullValue());
@@ -368,9 +366,9 @@ class DisclosureMatrixTest extends GatewayTestBase {
 
     @Test
     void aRefusedByIdReadIsInTheChildsAccessReport() {
-        String child = create("rio-hv", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("RIOAR"), FhirFixtures.nhsNumber(),
+        String child = createAs("rio-hv", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("RIOAR"), FhirFixtures.nhsNumber(),
                 "Report" + FhirFixtures.uniqueId("R").replace("-", ""), "Ffion", "2025-05-05", "female", "NP4 6AB"));
-        String item = create("rio-hv", "Observation", FhirFixtures.observation("Patient/" + child, "27113001", "2026-10-10T10:30:00Z", 4.4));
+        String item = createAs("rio-hv", "Observation", FhirFixtures.observation("Patient/" + child, "27113001", "2026-10-10T10:30:00Z", 4.4));
         fhirAs("la-social-care").get("/Observation/" + item).then().statusCode(404);
         String report = fhirAs("ig-auditor").get("/Patient/" + child + "/$access-report").then().statusCode(200).extract().asString();
         assertThat(report).contains("W06000020-SC");
@@ -389,21 +387,12 @@ class DisclosureMatrixTest extends GatewayTestBase {
     /** A fresh mental-health item of the health visitors' (its id, its identifier): each write test aims at its own. */
     private String[] hiddenMentalHealthItem() {
         String identifier = FhirFixtures.uniqueId("MENTAL");
-        String id = create("rio-hv", "Observation", withIdentifier(FhirFixtures.observation("Patient/" + scene.rioChild, "27113001",
+        String id = createAs("rio-hv", "Observation", withIdentifier(FhirFixtures.observation("Patient/" + scene.rioChild, "27113001",
                 "2026-10-10T10:30:00Z", 7.7), identifier).replace("{\"resourceType\": \"Observation\",", "{\"resourceType\": \"Observation\", " + PSY));
         return new String[] {id, identifier};
     }
 
-    private RequestSpecification fhirAs(String client) {
-        return RestAssured.given().basePath("/fhir").contentType("application/fhir+json; charset=UTF-8").accept("application/fhir+json")
-                .header("Authorization", "Bearer " + tokenFor(client));
-    }
 
-    private String create(String client, String type, String json) {
-        Response r = fhirAs(client).body(json).post("/" + type);
-        assertThat(r.statusCode()).as("create %s: %s", type, r.asString()).isEqualTo(201);
-        return r.jsonPath().getString("id");
-    }
 
     private String childRecordOf(String sourcePatient) {
         String child = jdbc.sql("select child_id from person_link where pool = 'Patient' and source_id = ? and ended is null and status = 'linked'")

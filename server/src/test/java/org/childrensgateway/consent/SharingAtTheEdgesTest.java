@@ -2,7 +2,6 @@ package org.childrensgateway.consent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.io.StringReader;
@@ -116,14 +115,14 @@ class SharingAtTheEdgesTest extends GatewayTestBase {
         LocalDate today = LocalDate.now();
         String family = unique("Dwbl");
         String nhs = FhirFixtures.nhsNumber();
-        String rio = create("rio-hv", "Patient", FhirFixtures.patient(unique("R"), nhs, family, "Gwen", today.minusDays(30).toString(),
+        String rio = createAs("rio-hv", "Patient", FhirFixtures.patient(unique("R"), nhs, family, "Gwen", today.minusDays(30).toString(),
                 "female", "NP4 6AB"));
-        create("rio-hv", "RelatedPerson", """
+        createAs("rio-hv", "RelatedPerson", """
                 {"resourceType": "RelatedPerson", "patient": {"reference": "Patient/%s"},
                  "relationship": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "code": "MTH"}]}],
                  "name": [{"family": "%s", "given": ["Mari"]}], "telecom": [{"system": "phone", "value": "07700 900333"}]}"""
                 .formatted(rio, family));
-        create("systmone-gp", "Patient", FhirFixtures.patient(unique("G"), nhs, family, "Gwen", today.minusDays(30).toString(),
+        createAs("systmone-gp", "Patient", FhirFixtures.patient(unique("G"), nhs, family, "Gwen", today.minusDays(30).toString(),
                 "female", "NP4 6AB"));
         Response pulled = pull(null);
         List<CSVRecord> rows = rows(pulled, family);
@@ -139,8 +138,8 @@ class SharingAtTheEdgesTest extends GatewayTestBase {
         String body = FhirFixtures.patient(unique("RIOX"), FhirFixtures.nhsNumber(), family, "Elin", today.minusDays(12).toString(),
                 "female", "NP4 6AB").replace("{\"resourceType\": \"Patient\",", "{\"resourceType\": \"Patient\", \"meta\": {\"security\": "
                 + "[{\"system\": \"http://terminology.hl7.org/CodeSystem/v3-Confidentiality\", \"code\": \"R\"}]},");
-        String rio = create("rio-hv", "Patient", body);
-        create("rio-hv", "Consent", FhirFixtures.consent(rio, "active", "permit", today.minusDays(1).toString(),
+        String rio = createAs("rio-hv", "Patient", body);
+        createAs("rio-hv", "Consent", FhirFixtures.consent(rio, "active", "permit", today.minusDays(1).toString(),
                 today.plusYears(1).toString(), List.of("GP")));
         assertThat(rows(pull(null), family)).as("never notified").isEmpty();
         fhirAs("estart-centre").get("/Patient/" + rio).then().statusCode(404);
@@ -158,14 +157,14 @@ class SharingAtTheEdgesTest extends GatewayTestBase {
 
     @Test
     void aConsentNamingAnOrganisationCoversThatOrganisationOnly() {
-        String child = create("rio-hv", "Patient", FhirFixtures.patient(unique("RIOC"), FhirFixtures.nhsNumber(), unique("Enw"), "Iolo",
+        String child = createAs("rio-hv", "Patient", FhirFixtures.patient(unique("RIOC"), FhirFixtures.nhsNumber(), unique("Enw"), "Iolo",
                 "2022-01-01", "male", "CF10 1AA"));
-        String item = create("rio-hv", "Observation", FhirFixtures.observation("Patient/" + child, "27113001", "2026-10-10T10:30:00Z", 12.0));
+        String item = createAs("rio-hv", "Observation", FhirFixtures.observation("Patient/" + child, "27113001", "2026-10-10T10:30:00Z", 12.0));
         String consent = FhirFixtures.consent(child, "active", "permit", LocalDate.now().minusDays(1).toString(),
                 LocalDate.now().plusYears(1).toString(), List.of("GP")).replace("\"actor\": [", """
                 "actor": [{"role": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "code": "IRCP"}]},
                  "reference": {"type": "Organization", "identifier": {"system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "M85002"}}},""");
-        create("rio-hv", "Consent", consent);
+        createAs("rio-hv", "Consent", consent);
         fhirAs("systmone-gp2").get("/Observation/" + item).then().statusCode(200);
         fhirAs("systmone-gp").get("/Observation/" + item).then().statusCode(404);
     }
@@ -173,17 +172,17 @@ class SharingAtTheEdgesTest extends GatewayTestBase {
     @Test
     void theCentreReceivesConsentedHealthInformationInItsOwnFormat() throws Exception {
         String family = unique("Iechyd");
-        String child = create("rio-hv", "Patient", FhirFixtures.patient(unique("RIOH"), FhirFixtures.nhsNumber(), family, "Tomos",
+        String child = createAs("rio-hv", "Patient", FhirFixtures.patient(unique("RIOH"), FhirFixtures.nhsNumber(), family, "Tomos",
                 "2024-02-02", "male", "NP4 6AB"));
-        create("rio-hv", "Observation", FhirFixtures.observation("Patient/" + child, "27113001", "2026-10-10T10:30:00Z", 13.75)
+        createAs("rio-hv", "Observation", FhirFixtures.observation("Patient/" + child, "27113001", "2026-10-10T10:30:00Z", 13.75)
                 .replace("\"status\": \"final\",", "\"status\": \"final\", \"note\": [{\"text\": \"health visitor's private note\"}],"));
-        create("rio-hv", "Observation", FhirFixtures.observation("Patient/" + child, "27113001", "2026-10-11T10:30:00Z", 13.9)
+        createAs("rio-hv", "Observation", FhirFixtures.observation("Patient/" + child, "27113001", "2026-10-11T10:30:00Z", 13.9)
                 .replace("{\"resourceType\": \"Observation\",", "{\"resourceType\": \"Observation\", \"meta\": {\"security\": "
                         + "[{\"system\": \"http://terminology.hl7.org/CodeSystem/v3-ActCode\", \"code\": \"PSY\"}]},"));
-        String other = create("rio-hv", "Patient", FhirFixtures.patient(unique("RIOH2"), FhirFixtures.nhsNumber(), family, "Heledd",
+        String other = createAs("rio-hv", "Patient", FhirFixtures.patient(unique("RIOH2"), FhirFixtures.nhsNumber(), family, "Heledd",
                 "2024-02-02", "female", "NP4 6AB"));
-        create("rio-hv", "Observation", FhirFixtures.observation("Patient/" + other, "27113001", "2026-10-10T10:30:00Z", 11.25));
-        create("rio-hv", "Consent", FhirFixtures.consent(child, "active", "permit", LocalDate.now().minusDays(1).toString(),
+        createAs("rio-hv", "Observation", FhirFixtures.observation("Patient/" + other, "27113001", "2026-10-10T10:30:00Z", 11.25));
+        createAs("rio-hv", "Consent", FhirFixtures.consent(child, "active", "permit", LocalDate.now().minusDays(1).toString(),
                 LocalDate.now().plusYears(1).toString(), List.of("CC")));
         Response pulled = asFeed("childrens-centre").get("/export/childrens-centre/health");
         pulled.then().statusCode(200).contentType("text/csv");
@@ -196,14 +195,5 @@ class SharingAtTheEdgesTest extends GatewayTestBase {
         assertThat(pulled.asString()).doesNotContain("private note").doesNotContain("11.25").doesNotContain("13.9");
     }
 
-    private RequestSpecification fhirAs(String client) {
-        return RestAssured.given().basePath("/fhir").contentType("application/fhir+json; charset=UTF-8").accept("application/fhir+json")
-                .header("Authorization", "Bearer " + tokenFor(client));
-    }
 
-    private String create(String client, String type, String json) {
-        Response r = fhirAs(client).body(json).post("/" + type);
-        assertThat(r.statusCode()).as("create %s: %s", type, r.asString()).isEqualTo(201);
-        return r.jsonPath().getString("id");
-    }
 }
