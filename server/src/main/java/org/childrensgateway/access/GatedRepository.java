@@ -79,6 +79,8 @@ public final class GatedRepository {
     private final Map<String, ChildFacts> facts = new HashMap<>();
     private final Map<String, Released> decided = new HashMap<>();
     private final Map<String, Released> latestDecided = new HashMap<>();
+    /** Source records decided for composing derived records, by reference: each decided once per request. */
+    private final Map<String, Released> decidedSources = new HashMap<>();
     /** For each derived record released: the ids of the source records it was composed from. */
     private final Map<String, List<String>> composedFrom = new HashMap<>();
     /** Break-glass notifications of this request, by owning organisation: one each. */
@@ -107,6 +109,7 @@ public final class GatedRepository {
         facts.clear();
         decided.clear();
         latestDecided.clear();
+        decidedSources.clear();
         composedFrom.clear();
     }
 
@@ -257,7 +260,8 @@ public final class GatedRepository {
         clauses.add(new SearchQuery.Clause(null, SearchQuery.Special.ID, null, sources, null, null));
         List<Long> matchingSources = gate.store().search(new SearchQuery(query.resourceType(), clauses, List.of()));
         for (StoredResource source : gate.store().loadCurrent(matchingSources)) {
-            Released s = decideQuietly(source);
+            Released known = decidedSources.get(source.type() + "/" + source.id());
+            Released s = known != null ? known : decideQuietly(source);
             if (s.disclosed() && SearchVisibility.criteriaReleased(s.decision(), query)) {
                 return true;
             }
@@ -527,7 +531,7 @@ public final class GatedRepository {
             if (source == null || DerivedRecords.isDerived(source)) {
                 continue;
             }
-            Released r = decideResource(null, source, false);
+            Released r = decidedSources.computeIfAbsent(reference, ref -> decideResource(null, source, false));
             if (!r.disclosed()) {
                 continue;
             }

@@ -79,7 +79,18 @@ public class ConsentDecisionPoint {
         if (patient == null) {
             return Decision.deny("no-patient", type + " not about an identifiable child");
         }
-        ChildFacts child = facts.apply(patient);
+        // The child's facts cost a lookup: read only when an agreement's limits or an address need them.
+        java.util.function.Supplier<ChildFacts> child = new java.util.function.Supplier<>() {
+            private ChildFacts known;
+
+            @Override
+            public ChildFacts get() {
+                if (known == null) {
+                    known = facts.apply(patient);
+                }
+                return known;
+            }
+        };
         Decision withoutBreakGlass = shared(caller, role, resource, recorder.orElse(null), directives.apply(patient), child, today);
         boolean breaksGlass = caller.isBreakGlass() && role != null && role.breakGlass();
         if (withoutBreakGlass.disclosed()) {
@@ -111,7 +122,7 @@ public class ConsentDecisionPoint {
     }
 
     private Decision shared(Caller caller, SharingPolicyProperties.Role role, Resource resource, String recorder,
-                            List<ConsentDirective> directives, ChildFacts child, java.time.LocalDate today) {
+                            List<ConsentDirective> directives, java.util.function.Supplier<ChildFacts> child, java.time.LocalDate today) {
         List<String> callerScopes = role == null ? List.of() : role.consentScopes();
         Set<String> sensitive = sensitiveLabels(resource);
         Optional<ConsentDirective> latest = directives.stream()
@@ -141,7 +152,7 @@ public class ConsentDecisionPoint {
         }
         if (sensitive.isEmpty()) {
             for (SharingPolicyProperties.Agreement a : policy.agreements()) {
-                if (agreementApplies(a, caller, recorder, resource.fhirType()) && withinLimits(a, caller, child, today)) {
+                if (agreementApplies(a, caller, recorder, resource.fhirType()) && withinLimits(a, caller, child.get(), today)) {
                     Decision d = a.elements().isEmpty()
                             ? Decision.permit("agreement:" + a.id(), a.name())
                             : Decision.keepOnly("agreement:" + a.id(), a.name() + " releases " + a.elements() + " only", a.elements());
@@ -184,9 +195,9 @@ public class ConsentDecisionPoint {
      * address of their record and their carers' withheld from every organisation but the recorder
      * (break-glass apart), whatever else is shared.
      */
-    private static Decision withoutRestrictedAddress(Decision decision, Resource resource, ChildFacts child) {
+    private static Decision withoutRestrictedAddress(Decision decision, Resource resource, java.util.function.Supplier<ChildFacts> child) {
         boolean located = resource.fhirType().equals("Patient") || resource.fhirType().equals("RelatedPerson");
-        if (!child.restricted() || !located || !decision.disclosed()) {
+        if (!located || !decision.disclosed() || !child.get().restricted()) {
             return decision;
         }
         String rule = decision.rule() + "+restricted-address";

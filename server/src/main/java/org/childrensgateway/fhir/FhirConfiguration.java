@@ -54,7 +54,7 @@ public class FhirConfiguration {
     ServletRegistrationBean<GatewayRestfulServer> fhirServlet(FhirContext context, FhirResourceService service,
                                                               BundleProcessor bundles, DatabasePagingProvider paging,
                                                               SearchParamRegistry registry, FhirInterceptors interceptors,
-                                                              List<FhirOperationProvider> operations) {
+                                                              List<FhirOperationProvider> operations, ProfileValidatorFactory profiles) {
         List<Object> providers = new ArrayList<>();
         providers.add(new FhirResourceProvider<>(Patient.class, "Patient", service));
         providers.add(new FhirResourceProvider<>(RelatedPerson.class, "RelatedPerson", service));
@@ -67,8 +67,8 @@ public class FhirConfiguration {
         // A children's-centre registration arrives as an EpisodeOfCare at the centre.
         providers.add(new FhirResourceProvider<>(EpisodeOfCare.class, "EpisodeOfCare", service));
         // The conformance resources the gateway uses, read-only, so validators can fetch what /metadata names.
-        List<org.hl7.fhir.instance.model.api.IBaseResource> conformance =
-                org.childrensgateway.profiles.ConformancePackage.load(context).getAllResources();
+        // (the validator's own package, loaded once)
+        List<org.hl7.fhir.instance.model.api.IBaseResource> conformance = profiles.getConformancePackage().getAllResources();
         providers.add(new ConformanceResourceProvider<>(org.hl7.fhir.r4.model.StructureDefinition.class, conformance));
         providers.add(new ConformanceResourceProvider<>(org.hl7.fhir.r4.model.ValueSet.class, conformance));
         providers.add(new ConformanceResourceProvider<>(org.hl7.fhir.r4.model.CodeSystem.class, conformance));
