@@ -2,8 +2,10 @@ package org.childrensgateway.identity;
 
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -31,6 +33,7 @@ public class PersonLinker {
         this.index = index;
         this.settings = settings;
         this.decider = new LinkDecider(settings);
+        PlaceholderNames.configure(settings.placeholderForenames());
     }
 
     /**
@@ -38,20 +41,41 @@ public class PersonLinker {
      * it), unless it is alone in a child record it was given automatically: then it is matched again,
      * because a later update (an NHS number added, a typo fixed) may show where it belongs.
      *
+     * <p>When the record joins a child record, the records near it that are still alone in a child
+     * record of their own (made automatically) are matched again too: the child record they could not
+     * join before may now hold what corroborates them (a centre record that only agreed on name and
+     * date of birth with RiO agrees on the address with the SystmOne record that has just joined).
+     * Without this the result depended on the order the feeds arrived.
+     *
      * <p>The caller holds the locks on the record's blocking keys: {@link IdentityService#process}
      * takes those of the whole transaction at once, in one order, so that transactions cannot deadlock.
+     * A neighbour's keys are only tried (never waited for); a neighbour another transaction is
+     * matching is left to that transaction.
      */
     public Set<String> match(String pool, PersonFeatures f) {
         Set<String> keys = BlockingKeys.of(f);
         index.saveFeatures(pool, f, keys);
         Set<String> affected = new LinkedHashSet<>();
+        Outcome outcome = decideAndApply(pool, f, keys, affected);
+        if (outcome != null && outcome.joined()) {
+            rematchNeighbours(pool, f, outcome.candidates(), affected);
+        }
+        return affected;
+    }
+
+    /** What matching one record did: whether it joined an existing child record, and the candidates it saw. */
+    private record Outcome(boolean joined, List<LinkDecider.Candidate> candidates) {
+    }
+
+    /** Decides and applies the decision for one record; null when the record keeps the link it has. */
+    private Outcome decideAndApply(String pool, PersonFeatures f, Set<String> keys, Set<String> affected) {
         PersonIndexStore.SourceState state = index.state(pool, f.sourceId());
         Optional<PersonIndexStore.Link> current = state.current();
         if (current.isPresent()) {
             affected.add(current.get().childId());
             boolean rematch = "new".equals(current.get().method()) && index.members(pool, current.get().childId()).size() == 1;
             if (!rematch) {
-                return affected;
+                return null;
             }
         }
         List<LinkDecider.Candidate> candidates = index.candidates(pool, keys, f.sourceId(), settings.maxCandidates());
@@ -78,7 +102,26 @@ public class PersonLinker {
                 metrics.linkageOutcome("possible_match");
             }
         }
-        return affected;
+        return new Outcome(d.links(), candidates);
+    }
+
+    /**
+     * Matches again the candidates of {@code f} that are alone in a child record made automatically
+     * and that look enough like {@code f} (at least the lower threshold) for its joining to matter.
+     */
+    private void rematchNeighbours(String pool, PersonFeatures f, List<LinkDecider.Candidate> candidates, Set<String> affected) {
+        Map<String, Integer> sizes = new HashMap<>();
+        candidates.forEach(c -> sizes.merge(c.childId(), 1, Integer::sum));
+        for (LinkDecider.Candidate c : candidates) {
+            if (!"new".equals(c.method()) || sizes.get(c.childId()) != 1
+                    || MatchScorer.compare(c.features(), f).score() < settings.lowerThreshold()) {
+                continue;
+            }
+            Set<String> keys = BlockingKeys.of(c.features());
+            if (index.tryLockKeys(pool, keys)) {
+                decideAndApply(pool, c.features(), keys, affected);
+            }
+        }
     }
 
     /** A source record was deleted: it leaves its child record (the link history stays). */
