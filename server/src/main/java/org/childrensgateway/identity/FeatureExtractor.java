@@ -36,8 +36,12 @@ final class FeatureExtractor {
         List<String> rawGiven = new ArrayList<>();
         String family = null;
         for (HumanName n : ordered(p.getName())) {
-            for (StringType g : n.getGiven()) {
-                rawGiven.add(g.getValue());
+            // A placeholder may arrive split into given elements ("Baby", "of", "Jones"): judged whole per name.
+            String whole = String.join(" ", n.getGiven().stream().map(StringType::getValue).filter(java.util.Objects::nonNull).toList());
+            if (!PlaceholderNames.current().isPlaceholder(whole)) {
+                for (StringType g : n.getGiven()) {
+                    rawGiven.add(g.getValue());
+                }
             }
             if (family == null && n.hasFamily()) {
                 family = Names.family(n.getFamily());

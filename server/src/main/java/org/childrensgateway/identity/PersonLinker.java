@@ -41,11 +41,12 @@ public class PersonLinker {
      * it), unless it is alone in a child record it was given automatically: then it is matched again,
      * because a later update (an NHS number added, a typo fixed) may show where it belongs.
      *
-     * <p>When the record joins a child record, the records near it that are still alone in a child
-     * record of their own (made automatically) are matched again too: the child record they could not
-     * join before may now hold what corroborates them (a centre record that only agreed on name and
-     * date of birth with RiO agrees on the address with the SystmOne record that has just joined).
-     * Without this the result depended on the order the feeds arrived.
+     * <p>Then the records near it that are still alone in a child record of their own (made
+     * automatically) are matched again too: the child record they could not join before may now hold
+     * what corroborates them (a centre record that only agreed on name and date of birth with RiO
+     * agrees on the address with the SystmOne record that has just joined), and when the record itself
+     * started a child record, a neighbour decides from its side too (whose other candidates differ),
+     * as it would have had it arrived second. Without this the result depended on the feed order.
      *
      * <p>The caller holds the locks on the record's blocking keys: {@link IdentityService#process}
      * takes those of the whole transaction at once, in one order, so that transactions cannot deadlock.
@@ -57,7 +58,7 @@ public class PersonLinker {
         index.saveFeatures(pool, f, keys);
         Set<String> affected = new LinkedHashSet<>();
         Outcome outcome = decideAndApply(pool, f, keys, affected);
-        if (outcome != null && outcome.joined()) {
+        if (outcome != null) {
             rematchNeighbours(pool, f, outcome.candidates(), affected);
         }
         return affected;
