@@ -26,7 +26,8 @@ import java.util.Set;
  *   <li><b>Otherwise</b> the best Fellegi–Sunter score per child record links automatically only if
  *       it reaches the upper threshold, is <i>corroborated</i> (postcode, first address line or a carer
  *       agree: name and date of birth alone are shared by different children in different towns)
- *       and leads every other child record by {@code autoLinkMargin}. Otherwise scores from the lower
+ *       and leads every other child record by {@code autoLinkMargin}, and there is a forename to
+ *       compare (a placeholder links only by NHS number). Otherwise scores from the lower
  *       threshold up become review tasks; below, the record starts a new child record.</li>
  * </ol>
  */
@@ -136,7 +137,10 @@ final class LinkDecider {
         boolean reaches = top != null && top.score() >= settings.upperThreshold();
         boolean corroborated = top != null && top.corroborated;
         boolean clear = top != null && top.score() - runnerUp >= settings.autoLinkMargin();
-        if (reaches && corroborated && clear) {
+        // No name to compare (a placeholder such as "Baby" or "Twin 1"): a household's newborn twins
+        // look identical, and the other twin's child record may not exist yet, so only an NHS number links.
+        boolean named = top != null && !"missing".equals(top.best.level("given"));
+        if (reaches && corroborated && clear && named) {
             return new Decision(top.childId, "auto", top.best, List.of());
         }
         List<Proposal> reviews = new ArrayList<>();
@@ -149,6 +153,8 @@ final class LinkDecider {
                 reason = conflictReason(k);
             } else if (k == top && reaches && !corroborated) {
                 reason = "name and date of birth agree but no address, postcode or carer corroborates";
+            } else if (k == top && reaches && !named) {
+                reason = "no forename to compare (placeholder) and no NHS number in common";
             } else if (k.score() >= settings.upperThreshold() || runnerUp >= settings.upperThreshold()) {
                 reason = "ambiguous: another child record scores within the margin";
             } else {

@@ -9,10 +9,11 @@ import org.childrensgateway.fhir.FhirFixtures;
 import org.junit.jupiter.api.Test;
 
 /**
- * A newborn registered as "Baby" is the same child as the centre's Amelia at the same address with
- * the same date of birth: the placeholder is no name evidence (it used to count as a different
- * given name in one household, the twins guard, so the two never met). When RiO sends the real
- * name, the record keeps its link and the child record carries the name.
+ * A newborn registered as "Baby of …" beside the centre's Amelia at the same address and date of
+ * birth: the placeholder is no name evidence, so it is neither a different given name (which the
+ * twins guard used to penalise, so the pair never even reached review) nor enough to link on (newborn
+ * twins look identical without names): a review task. When RiO sends the real name, the record is
+ * matched again and joins, and the child record carries the name.
  */
 class PlaceholderNameLinkageTest extends GatewayTestBase {
 
@@ -23,7 +24,7 @@ class PlaceholderNameLinkageTest extends GatewayTestBase {
             + "Postcode,RegistrationDate,ConsentShareHealth,ConsentShareScope,ConsentDate,ConsentReviewDue,ConsentWithdrawnDate\n";
 
     @Test
-    void aPlaceholderForenameIsNoEvidenceAndTheRealNameReplacesIt() {
+    void aPlaceholderForenameGoesToReviewAndTheRealNameThenLinks() {
         String family = ChildRecordConstraintTest.uniqueFamily();
         String rioId = FhirFixtures.uniqueId("RIOB");
         String centreId = FhirFixtures.uniqueId("CB");
@@ -33,13 +34,25 @@ class PlaceholderNameLinkageTest extends GatewayTestBase {
         rio(rioId + "," + nhs + ",01," + family + ",Baby of " + family + ",,09/10/2025,2,22 Heol Gwyn,,Pontypool,,NP4 6XY,M85001,A,,"
                 + "03/11/2026 22:10:00");
         String child = childBy(ChildRecordConstraintTest.CENTRE + "|" + centreId);
-        assertThat(childBy(ChildRecordConstraintTest.RIO + "|" + rioId)).as("Baby and Amelia are one child").isEqualTo(child);
+        String baby = sourceBy(ChildRecordConstraintTest.RIO + "|" + rioId);
+        assertThat(childBy(ChildRecordConstraintTest.RIO + "|" + rioId)).as("no name: not linked on demographics").isNotEqualTo(child);
+        List<String> reasons = asClient("data-quality").get("/identity/children/" + child).then().statusCode(200).extract().jsonPath()
+                .getList("reviews.findAll { it.sourceId == '" + baby + "' && it.status == 'open' }.reason", String.class);
+        assertThat(reasons).as("a review task for the placeholder-named record").hasSize(1);
+        assertThat(reasons.get(0)).contains("placeholder");
 
         rio(rioId + "," + nhs + ",01," + family + ",Amelia,,09/10/2025,2,22 Heol Gwyn,,Pontypool,,NP4 6XY,M85001,A,,03/11/2026 22:20:00");
-        assertThat(childBy(ChildRecordConstraintTest.RIO + "|" + rioId)).as("the record keeps its link").isEqualTo(child);
+        assertThat(childBy(ChildRecordConstraintTest.RIO + "|" + rioId)).as("the real name arrives: one child").isEqualTo(child);
         JsonPath read = viewAll().get("/Patient/" + child).then().statusCode(200).extract().jsonPath();
         List<String> given = read.getList("name.given.flatten()", String.class);
-        assertThat(given).contains("Amelia").doesNotContain("Baby of " + family);
+        assertThat(given).contains("Amelia").doesNotContain("Baby");
+    }
+
+    private String sourceBy(String identifier) {
+        JsonPath found = viewAll().get("/Patient?identifier=" + identifier
+                + "&_tag:not=https://fhir.childrens-gateway.uk/CodeSystem/record-kind|").then().statusCode(200).extract().jsonPath();
+        assertThat(found.getInt("total")).isEqualTo(1);
+        return found.getString("entry[0].resource.id");
     }
 
     private void rio(String row) {

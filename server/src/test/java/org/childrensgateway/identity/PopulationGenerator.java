@@ -24,7 +24,7 @@ final class PopulationGenerator {
     static final String TWINS = "twins";
     static final String TWINS_SIMILAR = "twins, similar names";
     static final String SIBLINGS = "siblings";
-    static final String NEAR_NHS = "NHS numbers one digit apart";
+    static final String NEAR_NHS = "NHS numbers one digit apart (and the check digit)";
     static final String MOVED_FAMILY = "moved family";
     static final String PLACEHOLDER = "placeholder forename";
     static final String CENTRE_NO_NHS = "centre record without NHS number";
@@ -174,17 +174,17 @@ final class PopulationGenerator {
         return pick(OUTWARD) + " " + random.nextInt(10) + (char) ('A' + random.nextInt(26)) + (char) ('A' + random.nextInt(26));
     }
 
-    /** A valid NHS number differing from {@code nhs} in exactly one digit (the check digit unchanged), or null. */
+    /**
+     * A valid NHS number sharing the first eight digits of {@code nhs} (like the twins 9991945792 and
+     * 9991945784): the ninth digit differs, and so, necessarily, the check digit (modulus 11 catches
+     * every single-digit change, so numbers "one digit apart" differ in the check digit too). Null
+     * when none exists.
+     */
     private String nearNhs(String nhs) {
         List<String> near = new ArrayList<>();
-        for (int i = 3; i < 9; i++) {
-            for (char d = '0'; d <= '9'; d++) {
-                if (d != nhs.charAt(i)) {
-                    String n = nhs.substring(0, i) + d + nhs.substring(i + 1);
-                    if (org.childrensgateway.mappers.transform.NhsNumber.isValid(n)) {
-                        near.add(n);
-                    }
-                }
+        for (char d = '0'; d <= '9'; d++) {
+            if (d != nhs.charAt(8)) {
+                org.childrensgateway.mappers.transform.NhsNumber.withCheckDigit(nhs.substring(0, 8) + d).ifPresent(near::add);
             }
         }
         return near.isEmpty() ? null : near.get(random.nextInt(near.size()));
