@@ -21,6 +21,8 @@ import org.springframework.stereotype.Component;
 public class PersonLinker {
 
     public static final String SYSTEM_USER = "gateway-matcher";
+    /** Most neighbours matched again after one record (bounds a pathological block). */
+    static final int MAX_NEIGHBOURS = 20;
 
     private final PersonIndexStore index;
     private final LinkDecider decider;
@@ -113,16 +115,37 @@ public class PersonLinker {
     private void rematchNeighbours(String pool, PersonFeatures f, List<LinkDecider.Candidate> candidates, Set<String> affected) {
         Map<String, Integer> sizes = new HashMap<>();
         candidates.forEach(c -> sizes.merge(c.childId(), 1, Integer::sum));
+        int rematched = 0;
         for (LinkDecider.Candidate c : candidates) {
-            if (!"new".equals(c.method()) || sizes.get(c.childId()) != 1
-                    || MatchScorer.compare(c.features(), f).score() < settings.lowerThreshold()) {
+            if (rematched == MAX_NEIGHBOURS) {
+                break;
+            }
+            if (!"new".equals(c.method()) || sizes.get(c.childId()) != 1 || !couldNowJoin(c.features(), f)) {
                 continue;
             }
+            rematched++;
             Set<String> keys = BlockingKeys.of(c.features());
             if (index.tryLockKeys(pool, keys)) {
                 decideAndApply(pool, c.features(), keys, affected);
             }
         }
+    }
+
+    /**
+     * Only a neighbour that {@code f} corroborates, and that {@code f} does not rule out (a different NHS
+     * number, the same source system), can have become linkable because of {@code f}. Without this
+     * filter a block of look-alike records of one system (a load test: 300 "Child Loadtest" at one
+     * address) re-matched every record against every other.
+     */
+    private boolean couldNowJoin(PersonFeatures neighbour, PersonFeatures f) {
+        if (neighbour.nhs() != null && f.nhs() != null && !neighbour.nhs().equals(f.nhs())) {
+            return false;
+        }
+        if (neighbour.system() != null && neighbour.system().equals(f.system())) {
+            return false;
+        }
+        MatchResult r = MatchScorer.compare(neighbour, f);
+        return r.score() >= settings.lowerThreshold() && LinkDecider.corroborated(r);
     }
 
     /** A source record was deleted: it leaves its child record (the link history stays). */
