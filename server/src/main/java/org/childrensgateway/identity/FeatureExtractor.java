@@ -33,20 +33,21 @@ final class FeatureExtractor {
                 verified = VERIFIED.equals(nhsStatus(i));
             }
         }
-        Set<String> given = new LinkedHashSet<>();
+        List<String> rawGiven = new ArrayList<>();
         String family = null;
         for (HumanName n : ordered(p.getName())) {
-            for (StringType g : n.getGiven()) {
-                String ng = Names.normalise(g.getValue());
-                if (ng != null) {
-                    // "Amelia Rose" may arrive as one given element
-                    given.addAll(List.of(ng.split(" ")));
+            // A placeholder may arrive split into given elements ("Baby", "of", "Jones"): judged whole per name.
+            String whole = String.join(" ", n.getGiven().stream().map(StringType::getValue).filter(java.util.Objects::nonNull).toList());
+            if (!PlaceholderNames.current().isPlaceholder(whole)) {
+                for (StringType g : n.getGiven()) {
+                    rawGiven.add(g.getValue());
                 }
             }
             if (family == null && n.hasFamily()) {
                 family = Names.family(n.getFamily());
             }
         }
+        List<String> given = givenNames(rawGiven);
         Address a = p.getAddress().isEmpty() ? null : p.getAddressFirstRep();
         List<String> carerNames = new ArrayList<>();
         List<String> phones = new ArrayList<>();
@@ -58,12 +59,29 @@ final class FeatureExtractor {
             rp.getTelecom().stream().filter(t -> t.getSystem() == ContactPoint.ContactPointSystem.PHONE)
                     .map(t -> Names.digits(t.getValue())).filter(java.util.Objects::nonNull).forEach(phones::add);
         }
-        return new PersonFeatures(id, feedOf(p.getIdentifier()), nhs, verified, List.copyOf(given), family,
+        return new PersonFeatures(id, feedOf(p.getIdentifier()), nhs, verified, given, family,
                 p.hasBirthDate() ? p.getBirthDateElement().getValueAsString() : null,
                 p.hasGender() ? p.getGender().toCode() : null,
                 a == null ? null : Names.postcode(a.getPostalCode()),
                 a == null || a.getLine().isEmpty() ? null : Names.normalise(a.getLine().get(0).getValue()),
-                carerNames, phones);
+                carerNames, phones, systemOf(p.getIdentifier()));
+    }
+
+    /**
+     * Given names as evidence: each element normalised and split into words ("Amelia Rose" may arrive
+     * as one element), placeholders ("Baby", "Baby of Jones", "Twin 1") left out whole, before the
+     * split, so "Baby of Jones" does not leave "jones" behind as a forename.
+     */
+    static List<String> givenNames(List<String> elements) {
+        Set<String> given = new LinkedHashSet<>();
+        PlaceholderNames placeholders = PlaceholderNames.current();
+        for (String g : elements) {
+            String ng = Names.normalise(g);
+            if (ng != null && !placeholders.isPlaceholder(ng)) {
+                given.addAll(List.of(ng.split(" ")));
+            }
+        }
+        return List.copyOf(given);
     }
 
     /** Official names first: the family name comes from the official name when there is one. */
@@ -91,6 +109,17 @@ final class FeatureExtractor {
         Extension e = i.getExtensionByUrl(Fhir.NHS_STATUS_EXT);
         if (e != null && e.getValue() instanceof CodeableConcept cc && cc.hasCoding()) {
             return cc.getCodingFirstRep().getCode();
+        }
+        return null;
+    }
+
+    /** The source system ({@code feed/organisation}) named in a source identifier system, or null. */
+    static String systemOf(List<Identifier> identifiers) {
+        for (Identifier i : identifiers) {
+            SourceSystem s = SourceSystem.of(i.getSystem());
+            if (s != null) {
+                return s.feed() + "/" + s.organisation();
+            }
         }
         return null;
     }

@@ -51,10 +51,16 @@ public class IdentityController {
         this.index = index;
     }
 
+    /**
+     * The review queue, oldest first, a page at a time: at most {@code limit} (up to 1,000) tasks with
+     * ids after {@code afterId}; the next page starts after the last id seen, so a queue of any length
+     * can be read in full.
+     */
     @GetMapping("/reviews")
     public List<PersonIndexStore.Review> reviews(@RequestParam(defaultValue = "open") String status,
+                                                 @RequestParam(defaultValue = "0") long afterId,
                                                  @RequestParam(defaultValue = "100") int limit) {
-        return index.reviews(status, Math.min(Math.max(limit, 1), 1000));
+        return index.reviews(status, afterId, Math.min(Math.max(limit, 1), 1000));
     }
 
     /** One review with the source record's and the candidate child's records side by side. */

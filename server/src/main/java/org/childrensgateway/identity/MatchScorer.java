@@ -9,9 +9,13 @@ import java.util.List;
  * are different children (figures are estimates for a regional children's register; see
  * docs/identity.md). Missing values weigh nothing. The weights sum to the score.
  *
- * <p>One rule goes beyond independent weights: two records from one household (same family name and
- * address or postcode) whose given names plainly disagree are twins or siblings, the commonest false
- * match in children's services, so that pattern carries a large penalty.
+ * <p>One rule goes beyond independent weights: two records from one household (family names alike,
+ * same address or postcode) whose first given names are neither equal nor forms of one name are
+ * twins or siblings, the commonest false match in children's services, so that pattern carries a
+ * large penalty. "Alike" includes a typo and half of a double-barrelled name, and a first name
+ * merely similar (Luca/Lucas) or matching only the other's middle name (Gethin Osian/Osian) counts
+ * as different: parents do give twins names like that, and a typo at the same address is not worth
+ * fusing two children for (it goes to review).
  */
 final class MatchScorer {
 
@@ -59,12 +63,28 @@ final class MatchScorer {
         ev.add(address(a.address(), b.address()));
         ev.add(carers(a, b));
         ev.removeIf(e -> e == null);
-        boolean household = level(ev, "postcode").equals("agree") || level(ev, "address").equals("agree");
-        if (level(ev, "given").equals("disagree") && level(ev, "family").equals("agree") && household) {
+        if (sameHousehold(ev) && differentFirstNames(a, b)) {
             ev.add(new Evidence("household-different-child", "rule", HOUSEHOLD_DIFFERENT_CHILD));
         }
         double score = Math.round(ev.stream().mapToDouble(Evidence::weight).sum() * 100) / 100.0;
         return new MatchResult(score, List.copyOf(ev));
+    }
+
+    /** Family names alike and the same postcode or first address line. */
+    private static boolean sameHousehold(List<Evidence> ev) {
+        String family = level(ev, "family");
+        boolean alike = family.equals("agree") || family.equals("similar");
+        return alike && (level(ev, "postcode").equals("agree") || level(ev, "address").equals("agree"));
+    }
+
+    /** The first given names (the name a child is registered and called by) are neither equal nor variants. */
+    static boolean differentFirstNames(PersonFeatures a, PersonFeatures b) {
+        if (a.given().isEmpty() || b.given().isEmpty()) {
+            return false; // a placeholder or no name: no evidence either way
+        }
+        String x = a.given().get(0);
+        String y = b.given().get(0);
+        return !x.equals(y) && !NameVariants.variants(x, y);
     }
 
     private static String level(List<Evidence> ev, String field) {

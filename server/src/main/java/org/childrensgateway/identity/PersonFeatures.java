@@ -19,10 +19,12 @@ import java.util.List;
  * @param address     first address line, normalised, or null
  * @param carers      carers' names as "given family" normalised
  * @param phones      carers' telephone numbers, digits only
+ * @param system      the source system that holds the record ({@code feed/organisation}), or null when the
+ *                    identifiers do not say; two records of one system with different ids are two children
  */
 public record PersonFeatures(String sourceId, String source, String nhs, boolean nhsVerified, List<String> given,
                              String family, String birthDate, String sex, String postcode, String address,
-                             List<String> carers, List<String> phones) {
+                             List<String> carers, List<String> phones, String system) {
 
     public PersonFeatures {
         given = given == null ? List.of() : List.copyOf(given);
@@ -31,6 +33,6 @@ public record PersonFeatures(String sourceId, String source, String nhs, boolean
     }
 
     PersonFeatures withSourceId(String id) {
-        return new PersonFeatures(id, source, nhs, nhsVerified, given, family, birthDate, sex, postcode, address, carers, phones);
+        return new PersonFeatures(id, source, nhs, nhsVerified, given, family, birthDate, sex, postcode, address, carers, phones, system);
     }
 }

@@ -2,8 +2,10 @@ package org.childrensgateway.identity;
 
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -19,6 +21,8 @@ import org.springframework.stereotype.Component;
 public class PersonLinker {
 
     public static final String SYSTEM_USER = "gateway-matcher";
+    /** Most neighbours matched again after one record (bounds a pathological block). */
+    static final int MAX_NEIGHBOURS = 20;
 
     private final PersonIndexStore index;
     private final LinkDecider decider;
@@ -31,6 +35,7 @@ public class PersonLinker {
         this.index = index;
         this.settings = settings;
         this.decider = new LinkDecider(settings);
+        PlaceholderNames.configure(settings.placeholderForenames());
     }
 
     /**
@@ -38,20 +43,42 @@ public class PersonLinker {
      * it), unless it is alone in a child record it was given automatically: then it is matched again,
      * because a later update (an NHS number added, a typo fixed) may show where it belongs.
      *
+     * <p>Then the records near it that are still alone in a child record of their own (made
+     * automatically) are matched again too: the child record they could not join before may now hold
+     * what corroborates them (a centre record that only agreed on name and date of birth with RiO
+     * agrees on the address with the SystmOne record that has just joined), and when the record itself
+     * started a child record, a neighbour decides from its side too (whose other candidates differ),
+     * as it would have had it arrived second. Without this the result depended on the feed order.
+     *
      * <p>The caller holds the locks on the record's blocking keys: {@link IdentityService#process}
      * takes those of the whole transaction at once, in one order, so that transactions cannot deadlock.
+     * A neighbour's keys are only tried (never waited for); a neighbour another transaction is
+     * matching is left to that transaction.
      */
     public Set<String> match(String pool, PersonFeatures f) {
         Set<String> keys = BlockingKeys.of(f);
         index.saveFeatures(pool, f, keys);
         Set<String> affected = new LinkedHashSet<>();
+        Outcome outcome = decideAndApply(pool, f, keys, affected);
+        if (outcome != null) {
+            rematchNeighbours(pool, f, outcome.candidates(), affected);
+        }
+        return affected;
+    }
+
+    /** What matching one record did: whether it joined an existing child record, and the candidates it saw. */
+    private record Outcome(boolean joined, List<LinkDecider.Candidate> candidates) {
+    }
+
+    /** Decides and applies the decision for one record; null when the record keeps the link it has. */
+    private Outcome decideAndApply(String pool, PersonFeatures f, Set<String> keys, Set<String> affected) {
         PersonIndexStore.SourceState state = index.state(pool, f.sourceId());
         Optional<PersonIndexStore.Link> current = state.current();
         if (current.isPresent()) {
             affected.add(current.get().childId());
             boolean rematch = "new".equals(current.get().method()) && index.members(pool, current.get().childId()).size() == 1;
             if (!rematch) {
-                return affected;
+                return null;
             }
         }
         List<LinkDecider.Candidate> candidates = index.candidates(pool, keys, f.sourceId(), settings.maxCandidates());
@@ -78,7 +105,47 @@ public class PersonLinker {
                 metrics.linkageOutcome("possible_match");
             }
         }
-        return affected;
+        return new Outcome(d.links(), candidates);
+    }
+
+    /**
+     * Matches again the candidates of {@code f} that are alone in a child record made automatically
+     * and that look enough like {@code f} (at least the lower threshold) for its joining to matter.
+     */
+    private void rematchNeighbours(String pool, PersonFeatures f, List<LinkDecider.Candidate> candidates, Set<String> affected) {
+        Map<String, Integer> sizes = new HashMap<>();
+        candidates.forEach(c -> sizes.merge(c.childId(), 1, Integer::sum));
+        int rematched = 0;
+        for (LinkDecider.Candidate c : candidates) {
+            if (rematched == MAX_NEIGHBOURS) {
+                break;
+            }
+            if (!"new".equals(c.method()) || sizes.get(c.childId()) != 1 || !couldNowJoin(c.features(), f)) {
+                continue;
+            }
+            rematched++;
+            Set<String> keys = BlockingKeys.of(c.features());
+            if (index.tryLockKeys(pool, keys)) {
+                decideAndApply(pool, c.features(), keys, affected);
+            }
+        }
+    }
+
+    /**
+     * Only a neighbour that {@code f} corroborates, and that {@code f} does not rule out (a different NHS
+     * number, the same source system), can have become linkable because of {@code f}. Without this
+     * filter a block of look-alike records of one system (a load test: 300 "Child Loadtest" at one
+     * address) re-matched every record against every other.
+     */
+    private boolean couldNowJoin(PersonFeatures neighbour, PersonFeatures f) {
+        if (neighbour.nhs() != null && f.nhs() != null && !neighbour.nhs().equals(f.nhs())) {
+            return false;
+        }
+        if (neighbour.system() != null && neighbour.system().equals(f.system())) {
+            return false;
+        }
+        MatchResult r = MatchScorer.compare(neighbour, f);
+        return r.score() >= settings.lowerThreshold() && LinkDecider.corroborated(r);
     }
 
     /** A source record was deleted: it leaves its child record (the link history stays). */

@@ -61,9 +61,8 @@ final class Survivorship {
         }
         others.values().forEach(child::addIdentifier);
 
-        HumanName official = first(ranked, p -> p.getName().stream().anyMatch(n -> n.getUse() == HumanName.NameUse.OFFICIAL || !n.hasUse()))
-                .map(p -> p.getName().stream().filter(n -> n.getUse() == HumanName.NameUse.OFFICIAL || !n.hasUse()).findFirst().orElseThrow())
-                .orElse(null);
+        // A placeholder forename ("Baby of Jones") gives way to a source that has the real name.
+        HumanName official = officialName(ranked, true).or(() -> officialName(ranked, false)).orElse(null);
         if (official != null) {
             child.addName(official.copy().setUse(HumanName.NameUse.OFFICIAL));
         }
@@ -108,6 +107,13 @@ final class Survivorship {
             }
         }
         return java.util.Optional.ofNullable(best).map(Identifier::copy);
+    }
+
+    private static java.util.Optional<HumanName> officialName(List<Source> ranked, boolean named) {
+        Predicate<HumanName> official = n -> (n.getUse() == HumanName.NameUse.OFFICIAL || !n.hasUse())
+                && (!named || n.getGiven().stream().noneMatch(g -> PlaceholderNames.current().isPlaceholder(g.getValue())));
+        return first(ranked, p -> p.getName().stream().anyMatch(official))
+                .map(p -> p.getName().stream().filter(official).findFirst().orElseThrow());
     }
 
     private static java.util.Optional<Patient> first(List<Source> ranked, Predicate<Patient> has) {

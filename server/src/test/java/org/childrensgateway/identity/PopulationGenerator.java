@@ -15,9 +15,26 @@ import java.util.Random;
  */
 final class PopulationGenerator {
 
-    /** One generated source record and the child it truly belongs to. */
-    record SourceRecord(int truth, PersonFeatures features) {
+    /** One generated source record, the child it truly belongs to, and the trap classes that child is in. */
+    record SourceRecord(int truth, PersonFeatures features, java.util.Set<String> traps) {
     }
+
+    /** Trap classes: the patterns that fuse two children or split one (issue 14). */
+    static final String SAME_NAME_DOB = "same name+DOB, other town";
+    static final String TWINS = "twins";
+    static final String TWINS_SIMILAR = "twins, similar names";
+    static final String SIBLINGS = "siblings";
+    static final String NEAR_NHS = "NHS numbers one digit apart (and the check digit)";
+    static final String MOVED_FAMILY = "moved family";
+    static final String PLACEHOLDER = "placeholder forename";
+    static final String CENTRE_NO_NHS = "centre record without NHS number";
+    static final List<String> TRAPS = List.of(SAME_NAME_DOB, TWINS, TWINS_SIMILAR, SIBLINGS, NEAR_NHS, MOVED_FAMILY, PLACEHOLDER,
+            CENTRE_NO_NHS);
+
+    /** Twins' names that are alike but not forms of one name. */
+    private static final String[][] SIMILAR_TWIN_NAMES = {{"Luca", "Lucas"}, {"Ella", "Ellie"}, {"Mia", "Maia"}, {"Evan", "Ewan"},
+        {"Noah", "Noa"}, {"Elin", "Elina"}, {"Lena", "Lana"}, {"Macy", "Maci"}};
+    private static final String[] PLACEHOLDERS = {"Baby", "Infant", "Baby of %s", "Baby Boy", "Baby Girl", "Newborn"};
 
     private static final String[] BOYS = {"William", "John", "David", "Llyr", "James", "Thomas", "Robert", "Richard", "Edward", "Hugh",
         "Owen", "Henry", "Charles", "Daniel", "Matthew", "Samuel", "Benjamin", "Joseph", "Michael", "Oliver", "Rhys", "Peter", "Osian",
@@ -50,7 +67,8 @@ final class PopulationGenerator {
 
     /** A child as it truly is. */
     private record Child(int truth, String nhs, String given, String middle, String family, LocalDate dob, String sex,
-                         String houseNumber, String street, String postcode, String mother, String motherFamily, String phone) {
+                         String houseNumber, String street, String postcode, String mother, String motherFamily, String phone,
+                         java.util.Set<String> traps, String movedSystem, String oldLine, String oldPostcode, String placeholderSystem) {
     }
 
     List<SourceRecord> generate(int children, String idPrefix) {
@@ -65,7 +83,11 @@ final class PopulationGenerator {
             java.util.Collections.shuffle(systems, random);
             int count = random.nextDouble() < 0.5 ? 3 : 2;
             for (String system : systems.subList(0, count)) {
-                records.add(new SourceRecord(c.truth(), record(c, system, idPrefix + "-" + (seq++))));
+                PersonFeatures f = record(c, system, idPrefix + "-" + (seq++));
+                if (system.equals("childrens-centre") && f.nhs() == null) {
+                    c.traps().add(CENTRE_NO_NHS);
+                }
+                records.add(new SourceRecord(c.truth(), f, c.traps()));
             }
         }
         java.util.Collections.shuffle(records, random);
@@ -76,15 +98,23 @@ final class PopulationGenerator {
         String family = pick(SURNAMES);
         String street = pick(STREETS);
         String house = Integer.toString(1 + random.nextInt(120));
-        String postcode = pick(OUTWARD) + " " + random.nextInt(10) + (char) ('A' + random.nextInt(26)) + (char) ('A' + random.nextInt(26));
+        String postcode = newPostcode();
         String mother = pick(MOTHERS);
         String motherFamily = random.nextDouble() < 0.8 ? family : pick(SURNAMES);
         String phone = "07700" + (100000 + random.nextInt(900000));
         double r = random.nextDouble();
         int kids = r < 0.70 ? 1 : r < 0.92 ? 2 : 3;
-        boolean twins = random.nextDouble() < 0.02;
+        double t = random.nextDouble();
+        boolean twins = t < 0.03;
+        boolean similarTwins = t < 0.015;
+        // A moved family: one system still has the old address for every child of the household.
+        String movedSystem = random.nextDouble() < 0.05 ? pick(new String[] {"systmone", "rio", "childrens-centre"}) : null;
+        String oldLine = (1 + random.nextInt(120)) + " " + pick(STREETS);
+        String oldPostcode = newPostcode();
         LocalDate dob = LocalDate.of(2019, 1, 1).plusDays(random.nextInt(365 * 6));
         List<String> used = new ArrayList<>();
+        String[] similar = pick(SIMILAR_TWIN_NAMES);
+        int first = out.size();
         for (int k = 0; k < kids + (twins ? 1 : 0) && out.size() < limit; k++) {
             boolean twin = twins && k == 1;
             if (k > 0 && !twin) {
@@ -96,10 +126,68 @@ final class PopulationGenerator {
             while (clashes(finalGiven, used)) {
                 finalGiven = pick("male".equals(sex) ? BOYS : GIRLS);
             }
+            if (similarTwins && k <= 1) {
+                finalGiven = similar[k];
+            }
             used.add(finalGiven);
             String middle = random.nextDouble() < 0.4 ? pick(random.nextBoolean() ? BOYS : GIRLS) : null;
-            out.add(new Child(out.size(), nhs(), finalGiven, middle, family, dob, sex, house, street, postcode, mother, motherFamily, phone));
+            java.util.Set<String> traps = new java.util.TreeSet<>();
+            if (twins && k <= 1) {
+                traps.add(similarTwins ? TWINS_SIMILAR : TWINS);
+            }
+            if (kids + (twins ? 1 : 0) > 1) {
+                traps.add(SIBLINGS);
+            }
+            if (movedSystem != null) {
+                traps.add(MOVED_FAMILY);
+            }
+            String placeholderSystem = null;
+            if (random.nextDouble() < 0.04) {
+                placeholderSystem = random.nextBoolean() ? "systmone" : "rio";
+                traps.add(PLACEHOLDER);
+            }
+            String nhs = nhs();
+            if (random.nextDouble() < 0.02 && !out.isEmpty()) {
+                Child other = out.get(random.nextInt(out.size()));
+                String near = nearNhs(other.nhs());
+                if (near != null) {
+                    nhs = near;
+                    traps.add(NEAR_NHS);
+                    other.traps().add(NEAR_NHS);
+                }
+            }
+            out.add(new Child(out.size(), nhs, finalGiven, middle, family, dob, sex, house, street, postcode, mother, motherFamily, phone,
+                    traps, movedSystem, oldLine, oldPostcode, placeholderSystem));
         }
+        // Another family elsewhere with a child of the same name, date of birth and sex.
+        if (random.nextDouble() < 0.04 && out.size() < limit && out.size() > first) {
+            Child c = out.get(first);
+            c.traps().add(SAME_NAME_DOB);
+            java.util.Set<String> traps = new java.util.TreeSet<>(List.of(SAME_NAME_DOB));
+            out.add(new Child(out.size(), nhs(), c.given(), random.nextDouble() < 0.4 ? pick(BOYS) : null, c.family(), c.dob(), c.sex(),
+                    Integer.toString(1 + random.nextInt(120)), pick(STREETS), newPostcode(), pick(MOTHERS), pick(SURNAMES),
+                    "07700" + (100000 + random.nextInt(900000)), traps, null, null, null, null));
+        }
+    }
+
+    private String newPostcode() {
+        return pick(OUTWARD) + " " + random.nextInt(10) + (char) ('A' + random.nextInt(26)) + (char) ('A' + random.nextInt(26));
+    }
+
+    /**
+     * A valid NHS number sharing the first eight digits of {@code nhs} (like the twins 9991945792 and
+     * 9991945784): the ninth digit differs, and so, necessarily, the check digit (modulus 11 catches
+     * every single-digit change, so numbers "one digit apart" differ in the check digit too). Null
+     * when none exists.
+     */
+    private String nearNhs(String nhs) {
+        List<String> near = new ArrayList<>();
+        for (char d = '0'; d <= '9'; d++) {
+            if (d != nhs.charAt(8)) {
+                org.childrensgateway.mappers.transform.NhsNumber.withCheckDigit(nhs.substring(0, 8) + d).ifPresent(near::add);
+            }
+        }
+        return near.isEmpty() ? null : near.get(random.nextInt(near.size()));
     }
 
     private static boolean clashes(String name, List<String> used) {
@@ -119,9 +207,13 @@ final class PopulationGenerator {
         if (random.nextDouble() < 0.03) {
             given = typo(given);
         }
+        boolean placeholder = system.equals(c.placeholderSystem());
+        if (placeholder) { // registered at birth, before the baby was named
+            given = pick(PLACEHOLDERS).formatted(c.family());
+        }
         List<String> givens = new ArrayList<>();
         givens.add(given);
-        if (c.middle() != null && !centre && random.nextDouble() < 0.7) {
+        if (c.middle() != null && !centre && !placeholder && random.nextDouble() < 0.7) {
             givens.add(c.middle());
         }
         String family = c.family();
@@ -140,7 +232,10 @@ final class PopulationGenerator {
         String sex = random.nextDouble() < 0.02 ? null : c.sex();
         String postcode = c.postcode();
         String line = c.houseNumber() + " " + c.street();
-        if (random.nextDouble() < 0.08) { // moved house since this system last heard
+        if (system.equals(c.movedSystem())) { // the whole family moved; this system has the old address
+            postcode = c.oldPostcode();
+            line = c.oldLine();
+        } else if (random.nextDouble() < 0.08) { // moved house since this system last heard
             postcode = pick(OUTWARD) + " " + random.nextInt(10) + (char) ('A' + random.nextInt(26)) + (char) ('A' + random.nextInt(26));
             line = (1 + random.nextInt(120)) + " " + pick(STREETS);
         } else {
@@ -156,10 +251,8 @@ final class PopulationGenerator {
                 phones.add(c.phone());
             }
         }
-        List<String> normalisedGiven = new ArrayList<>();
-        givens.forEach(g -> normalisedGiven.addAll(List.of(Names.normalise(g).split(" "))));
-        return new PersonFeatures(id, system, nhs, verified, normalisedGiven, Names.family(family), birthDate, sex,
-                Names.postcode(postcode), Names.normalise(line), carers, phones);
+        return new PersonFeatures(id, system, nhs, verified, FeatureExtractor.givenNames(givens), Names.family(family), birthDate, sex,
+                Names.postcode(postcode), Names.normalise(line), carers, phones, system);
     }
 
     private String variant(String name) {
@@ -224,7 +317,7 @@ final class PopulationGenerator {
         }
     }
 
-    private String pick(String[] values) {
+    private <T> T pick(T[] values) {
         return values[random.nextInt(values.length)];
     }
 
