@@ -375,6 +375,13 @@ class DisclosureMatrixTest extends GatewayTestBase {
     }
 
     @Test
+    void aComposedChildRecordsAuditNamesTheLinksItReliedOn() {
+        String request = fhirAs("systmone-gp").get("/Patient/" + scene.childRecord).then().statusCode(200).extract().header("X-Request-ID");
+        String audit = auditOf(request);
+        assertThat(audit).contains("linked-sources:Patient/" + scene.childRecord).contains(scene.gpChild).contains(scene.rioChild);
+    }
+
+    @Test
     void auditRecordsNameTheRulesThatDecided() {
         String request = fhirAs("systmone-gp").get("/Observation?subject=Patient/" + scene.rioChild).then().statusCode(200)
                 .extract().header("X-Request-ID");
