@@ -12,7 +12,7 @@ import org.childrensgateway.security.Caller;
  * The audit record of the request being handled, filled in while it runs and written once when its
  * response is determined. Security and consent code add their decisions here (see {@link AuditTrail}):
  * <pre>
- * AuditTrail.current().ifPresent(a -&gt; a.consent("partial", 12, 3, List.of("Consent/42")));
+ * AuditTrail.current().ifPresent(a -&gt; a.decided("consent", true, "Consent/42"));
  * AuditTrail.current().ifPresent(a -&gt; a.breakGlass(reason));
  * AuditTrail.current().ifPresent(a -&gt; a.caller(caller).denied("no consent for CAREMGT"));
  * </pre>
@@ -57,19 +57,6 @@ public final class PendingAudit {
         return this;
     }
 
-    /**
-     * Adds a consent decision: counts accumulate over calls, the decision is the last one given
-     * ({@code permit}, {@code deny}, {@code partial}); policies are the Consent references relied on.
-     */
-    public synchronized PendingAudit consent(String decision, int permitted, int withheld, List<String> policies) {
-        consentDecision = decision;
-        consentPermitted += permitted;
-        consentWithheld += withheld;
-        if (policies != null) {
-            policies.stream().filter(p -> !consentPolicies.contains(p)).forEach(consentPolicies::add);
-        }
-        return this;
-    }
 
     /**
      * One decision of the access gate: which rule decided, whether it disclosed, and the Consent it

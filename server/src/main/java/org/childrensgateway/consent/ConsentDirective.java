@@ -64,7 +64,6 @@ public record ConsentDirective(String custodian, Instant effective, Kind kind, S
                 .map(id -> id.getValue()).collect(Collectors.toSet());
         Set<String> organisations = provision.getActor().stream()
                 .map(a -> a.getReference())
-                .filter(r -> "Organization".equals(r.getType()) || ORGANISATION_SYSTEMS.contains(r.getIdentifier().getSystem()))
                 .filter(r -> r.getIdentifier().hasValue() && ORGANISATION_SYSTEMS.contains(r.getIdentifier().getSystem()))
                 .map(r -> r.getIdentifier().getValue()).collect(Collectors.toSet());
         Set<String> labels = provision.getSecurityLabel().stream().map(Coding::getCode).collect(Collectors.toSet());

@@ -91,9 +91,6 @@ public class IngestJobStore {
         }
     }
 
-    public void savePayload(UUID id, String contentType, byte[] body) {
-        jdbc.sql("insert into ingest_payload (job_id, content_type, body) values (?, ?, ?)").params(id, contentType, body).update();
-    }
 
     public Optional<Payload> payload(UUID id) {
         return jdbc.sql("select content_type, body from ingest_payload where job_id = ?").param(id)

@@ -32,7 +32,7 @@ public class FhirBaseDiscoveryFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String base = request.getScheme() + "://" + request.getServerName() + ":" + request.getServerPort() + request.getContextPath();
+        String base = org.springframework.web.servlet.support.ServletUriComponentsBuilder.fromContextPath(request).build().toUriString();
         response.setStatus(200);
         response.setContentType("application/json");
         json.writeValue(response.getOutputStream(), discovery.configuration(base));

@@ -389,6 +389,46 @@ class DisclosureMatrixTest extends GatewayTestBase {
         assertThat(audit).contains("released:consent").contains("withheld:sensitive");
     }
 
+    // ---- conformance resources and discovery: describe no one, same for every caller ----
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "conformance and discovery as {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"rio-hv", "systmone-gp", "estart-centre", "la-social-care", "ig-auditor",
+            "patient-reader", "data-quality"})
+    void conformanceResourcesAndDiscoveryAreTheSameForEveryCallerAndReadOnly(String client) {
+        // Read and search (by url): audited like any FHIR read; no child's data, so nothing for the gate to withhold.
+        String request = fhirAs(client).get("/StructureDefinition/ChildPatient").then().statusCode(scopedRead(client))
+                .extract().header("X-Request-ID");
+        if (scopedRead(client) == 200) {
+            assertThat(auditOf(request)).contains("StructureDefinition/ChildPatient");
+            assertThat(fhirAs(client).get("/StructureDefinition?url=https://fhir.childrens-gateway.uk/StructureDefinition/ChildPatient")
+                    .then().statusCode(200).extract().jsonPath().getInt("total")).isEqualTo(1);
+        }
+        // Writes: no way in (HAPI refuses an interaction the server does not offer with a 400 OperationOutcome).
+        io.restassured.response.Response write = fhirAs(client).body("{\"resourceType\": \"StructureDefinition\", \"id\": \"ChildPatient\"}")
+                .put("/StructureDefinition/ChildPatient");
+        assertThat(write.statusCode()).isIn(400, 403, 405);
+        assertThat(write.asString()).contains("OperationOutcome");
+        assertThat(fhirAs(client).body("{\"resourceType\": \"ValueSet\"}").post("/ValueSet").statusCode()).isIn(400, 403, 405);
+        assertThat(fhirAs("rio-hv").get("/StructureDefinition/ChildPatient").then().statusCode(200).extract().jsonPath().getString("url"))
+                .as("unchanged").endsWith("/StructureDefinition/ChildPatient");
+        // Discovery at the FHIR base: the same public document whoever asks, and read-only.
+        fhirAs(client).get("/.well-known/smart-configuration").then().statusCode(200)
+                .body("token_endpoint", org.hamcrest.Matchers.endsWith("/oauth2/token"));
+        assertThat(fhirAs(client).post("/.well-known/smart-configuration").statusCode()).isNotEqualTo(200);
+    }
+
+    @Test
+    void withoutATokenConformanceIsRefusedAndDiscoveryIsPublic() {
+        io.restassured.RestAssured.given().header("Authorization", "").get("/fhir/StructureDefinition/ChildPatient").then().statusCode(401);
+        io.restassured.RestAssured.given().header("Authorization", "").get("/fhir/.well-known/smart-configuration").then().statusCode(200);
+        io.restassured.RestAssured.given().header("Authorization", "").get("/.well-known/smart-configuration").then().statusCode(200);
+    }
+
+    /** A token whose scopes cover no StructureDefinition (Patient.rs only) is refused the read. */
+    private static int scopedRead(String client) {
+        return "patient-reader".equals(client) ? 403 : 200;
+    }
+
     // ---- helpers ----
 
     /** A fresh mental-health item of the health visitors' (its id, its identifier): each write test aims at its own. */

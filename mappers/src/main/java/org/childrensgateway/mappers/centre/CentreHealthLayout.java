@@ -27,7 +27,7 @@ import org.hl7.fhir.r4.model.Patient;
 public final class CentreHealthLayout implements Layout {
 
     /** The gateway stamps the recording organisation's code on every stored resource under this tag. */
-    static final String RECORDED_BY = "https://fhir.childrens-gateway.uk/CodeSystem/recording-organisation";
+    static final String RECORDED_BY = org.childrensgateway.mappers.build.Fhir.GW + "/CodeSystem/recording-organisation";
 
     @Override
     public String name() {

@@ -38,7 +38,7 @@ import org.hl7.fhir.r4.model.RelatedPerson;
 public final class CentreRegistrationLayout implements Layout {
 
     /** How a consent names a local recipient organisation (the gateway's consent rule reads this system). */
-    static final String ORGANISATION_SYSTEM = "https://fhir.childrens-gateway.uk/Id/organisation";
+    static final String ORGANISATION_SYSTEM = org.childrensgateway.mappers.build.Fhir.GW + "/Id/organisation";
 
     public static final String REGISTRATION_TYPE = Fhir.GW + "/CodeSystem/episode-type";
 
@@ -136,7 +136,7 @@ public final class CentreRegistrationLayout implements Layout {
             for (Coding scope : allConfigured ? named : List.<Coding>of()) {
                 for (String org : ctx.mapping().consentRecipients.getOrDefault(scope.getCode(), java.util.List.of())) {
                     c.getProvision().addActor().setRole(new org.hl7.fhir.r4.model.CodeableConcept(
-                                    new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient")))
+                                    new Coding(Resources.CONSENT_ACTOR_ROLE, "IRCP", "information recipient")))
                             .setReference(new org.hl7.fhir.r4.model.Reference().setType("Organization")
                                     .setIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem(ORGANISATION_SYSTEM).setValue(org)));
                 }
