@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -152,6 +153,52 @@ class RoundTripTest {
         assertThat(rows).extracting(r -> r.get("ClientID")).containsOnly("RIO1000123");
         assertThat(rows.get(0).get("Unit")).isEqualTo("kg");
         assertThat(rows.get(1).get("AssessmentDate")).isEqualTo("12/05/2025 10:00"); // 09:00Z in BST
+    }
+
+    /** The concept and value of each Observation, as "system|code = value". */
+    static List<String> meanings(List<MappedRecord> records, String... systems) {
+        List<String> out = new ArrayList<>();
+        for (MappedRecord r : records) {
+            for (Resource res : r.resources()) {
+                if (res instanceof Observation o) {
+                    var code = o.getCode().getCoding().stream().filter(c -> Set.of(systems).contains(c.getSystem())).findFirst().orElseThrow();
+                    String value = o.hasValueCodeableConcept() ? o.getValueCodeableConcept().getCodingFirstRep().getCode()
+                            : o.hasValueBooleanType() ? o.getValueBooleanType().getValueAsString() : String.valueOf(o.getValue());
+                    out.add(code.getCode() + " = " + value);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void centreItemsKeepTheirMeaningThroughRioAndSystmOne() throws IOException {
+        // What the centre sent: progress checks (a coded outcome per prime area) and sessions (attended or not).
+        List<MappedRecord> centre = new ArrayList<>(Samples.read("childrens-centre", "progress-checks", "cc-progress-checks.csv"));
+        centre.addAll(Samples.read("childrens-centre", "attendance", "cc-attendance.csv"));
+        List<Observation> items = centre.stream().filter(r -> !r.isQuarantined()).flatMap(r -> r.resources().stream())
+                .filter(Observation.class::isInstance).map(Observation.class::cast).toList();
+        String[] gateway = {"https://fhir.childrens-gateway.uk/CodeSystem/eyfs-prime-area", "https://fhir.childrens-gateway.uk/CodeSystem/cc-activity"};
+        List<String> sent = meanings(centre, gateway);
+        assertThat(sent).isNotEmpty().anyMatch(m -> m.endsWith("= false"));
+
+        StringWriter rio = new StringWriter();
+        FeedWriter.WriteResult toRio = Samples.REGISTRY.writer("rio", "assessments").write("RIO1000123", items, rio);
+        assertThat(toRio.issues()).isEmpty();
+        Path rioFile = Files.createTempFile("rio-assessments", ".csv");
+        Files.writeString(rioFile, rio.toString());
+        List<MappedRecord> backFromRio = Samples.read("rio", "assessments", rioFile);
+        assertThat(backFromRio).noneMatch(MappedRecord::isQuarantined);
+        assertThat(meanings(backFromRio, gateway)).containsExactlyInAnyOrderElementsOf(sent);
+
+        StringWriter s1 = new StringWriter();
+        FeedWriter.WriteResult toS1 = Samples.REGISTRY.writer("systmone", "extract").write("S1-000123", items, s1);
+        assertThat(toS1.issues()).isEmpty();
+        Path s1File = Files.createTempFile("systmone", ".xml");
+        Files.writeString(s1File, s1.toString());
+        List<MappedRecord> backFromS1 = Samples.read("systmone", "extract", s1File);
+        assertThat(backFromS1).noneMatch(MappedRecord::isQuarantined);
+        assertThat(meanings(backFromS1, gateway)).containsExactlyInAnyOrderElementsOf(sent);
     }
 
     @Test

@@ -25,6 +25,15 @@ final class ExportCatalogue {
         return Optional.ofNullable(TYPES.get(feed + "/" + file));
     }
 
+    /**
+     * Formats that name a child only by the receiver's own id (RiO ClientID, SystmOne Patient id, both
+     * required): a child the receiver does not know yet cannot be written to them. The centre's files
+     * name children by their details when the centre has no ChildRef yet.
+     */
+    static boolean namesChildrenByReceiverId(String feed) {
+        return "rio".equals(feed) || "systmone".equals(feed);
+    }
+
     static List<String> files() {
         return TYPES.keySet().stream().sorted().toList();
     }

@@ -46,6 +46,8 @@ public class ExportController {
         response.setHeader("X-Export-Records", Integer.toString(result.written()));
         response.setHeader("X-Export-Withheld", Integer.toString(result.withheld()));
         response.setHeader("X-Export-More", Boolean.toString(result.more()));
+        // Children whose data waits until the receiver's own record links to them (never a blank id in a file).
+        response.setHeader("X-Export-Held", Integer.toString(result.held()));
         if (result.until() != null) {
             response.setHeader("X-Export-Until", result.until().toString());
         }

@@ -31,7 +31,10 @@ public class ExportService {
     static final String ID_BASE = "https://fhir.childrens-gateway.uk/Id/";
 
     /** @param until the newest change included: the {@code since} to use for the next pull */
-    public record Result(int records, int written, int withheld, Instant until, boolean more, List<String> issues) {
+    public record Result(int records, int written, int withheld, Instant until, boolean more, List<String> issues, int held) {
+        public Result(int records, int written, int withheld, Instant until, boolean more, List<String> issues) {
+            this(records, written, withheld, until, more, issues, 0);
+        }
     }
 
     private final FhirResourceService fhir;
@@ -39,17 +42,20 @@ public class ExportService {
     private final int maxPerPull;
     private final org.childrensgateway.identity.IdentityService identity;
     private final CentreNotifications notifications;
+    private final HeldChildren held;
 
     public ExportService(FhirResourceService fhir, MappingRegistry mappings,
                          @org.springframework.beans.factory.annotation.Value("${gateway.export.max-per-pull:10000}") int maxPerPull,
-                         org.childrensgateway.identity.IdentityService identity, CentreNotifications notifications) {
+                         org.childrensgateway.identity.IdentityService identity, CentreNotifications notifications, HeldChildren held) {
         this.notifications = notifications;
+        this.held = held;
         this.identity = identity;
         this.fhir = fhir;
         this.mappings = mappings;
         this.maxPerPull = maxPerPull;
     }
 
+    @org.springframework.transaction.annotation.Transactional
     public Result export(ExportRequest request, Writer out) {
         if (CentreNotifications.FEED.equals(request.feed()) && CentreNotifications.FILE.equals(request.file())) {
             // One row per child and event, not per changed resource: its own rules (window, reach, record states).
@@ -80,8 +86,39 @@ public class ExportService {
                 }
             }
         }
+        boolean byReceiverId = ExportCatalogue.namesChildrenByReceiverId(request.feed());
+        String organisation = org.childrensgateway.security.CallerContext.require().organisation();
+        if (byReceiverId) {
+            // Children held by earlier pulls whose receiver's record has linked since: all of their data goes now.
+            for (String child : held.dueOrRecentlyReleased(organisation, request.feed(), request.file(), request.since())) {
+                if (receiverId(idPart(child), request.feed()).isEmpty()) {
+                    continue;
+                }
+                List<Resource> resources = byPatient.computeIfAbsent(child, p -> new ArrayList<>());
+                for (String type : types) {
+                    Map<String, String[]> ofChild = new LinkedHashMap<>();
+                    ofChild.put("patient", new String[] {child});
+                    StoredBundleProvider found = fhir.search(type, ofChild, false);
+                    for (IBaseResource r : found.getResources(0, found.size())) {
+                        Resource resource = (Resource) r;
+                        boolean already = resources.stream().anyMatch(x -> x.getIdElement().toUnqualifiedVersionless()
+                                .equals(resource.getIdElement().toUnqualifiedVersionless()));
+                        if (!already && !fromReceiver(resource, request.feed())) {
+                            resources.add(resource);
+                            records++;
+                        }
+                    }
+                }
+                Instant released = held.release(organisation, request.feed(), request.file(), child);
+                until = until == null || released.isAfter(until) ? released : until;
+                if (resources.isEmpty()) {
+                    byPatient.remove(child);
+                }
+            }
+        }
         List<OutboundRecord> outbound = new ArrayList<>();
         int withheld = 0;
+        int heldNow = 0;
         for (Map.Entry<String, List<Resource>> child : byPatient.entrySet()) {
             // Already decided by the gate when searched: only what the caller may see, as they may see it.
             List<Resource> allowed = child.getValue();
@@ -97,11 +134,27 @@ public class ExportService {
             if (!resources.contains(patient) && !"Patient".equals(allowed.get(0).fhirType())) {
                 resources.add(0, patient);
             }
-            outbound.add(new OutboundRecord(receiverId(patient.getIdElement().getIdPart(), request.feed()), resources, request.context()));
+            String receiverId = receiverId(patient.getIdElement().getIdPart(), request.feed());
+            if (byReceiverId && receiverId.isEmpty()) {
+                // The receiver cannot take a child without its own id (a blank one is a broken row): held, not lost.
+                held.hold(organisation, request.feed(), request.file(), child.getKey());
+                heldNow++;
+                continue;
+            }
+            outbound.add(new OutboundRecord(receiverId, resources, request.context()));
         }
         FeedWriter.WriteResult result = writer.write(outbound, out);
-        return new Result(records, result.written(), withheld, until, more,
-                result.issues().stream().map(Object::toString).toList());
+        List<String> issues = new ArrayList<>(result.issues().stream().map(Object::toString).toList());
+        if (heldNow > 0) {
+            issues.add("held: " + heldNow + " child(ren) not yet known to " + request.feed()
+                    + "; their data goes in the first pull after a " + request.feed() + " record links to them");
+        }
+        return new Result(records, result.written(), withheld, until, more, issues,
+                byReceiverId ? held.open(organisation, request.feed(), request.file()) : 0);
+    }
+
+    private static String idPart(String reference) {
+        return reference.substring(reference.indexOf('/') + 1);
     }
 
     private static Map<String, String[]> changedSince(Instant since) {

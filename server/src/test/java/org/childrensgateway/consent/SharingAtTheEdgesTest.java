@@ -79,6 +79,26 @@ class SharingAtTheEdgesTest extends GatewayTestBase {
     }
 
     @Test
+    void aFamilyTheTrustMarksAsBereavedIsNeverSentANewBabyLetter() throws Exception {
+        // The west trust's extract carries a column for a recent neonatal death or stillbirth in the family
+        // (its mapping, configuration only, reads it): the living twin of a baby who died is not notified.
+        LocalDate today = LocalDate.now();
+        String bereaved = unique("Galar");
+        String other = unique("Llawen");
+        String header = "PatientRef,NHSNumber,NHSNumberStatus,FamilyName,Forenames,PreferredName,DateOfBirth,GenderCode,AddressLine1,"
+                + "AddressLine2,AddressLine3,AddressLine4,Postcode,GPPracticeCode,EthnicCategory,DateOfDeath,LastUpdated,FamilyBereaved\n";
+        String born = today.minusDays(9).format(DMY);
+        asFeed("rio-west").contentType("text/csv").body(header
+                        + unique("W") + ",,," + bereaved + ",Nia,," + born + ",2,1 Heol Newydd,,,,NP4 6AB,,,,01/11/2026 10:00:00,Y\n"
+                        + unique("W") + ",,," + other + ",Nia,," + born + ",2,2 Heol Newydd,,,,NP4 6AB,,,,01/11/2026 10:00:00,N\n")
+                .post("/ingest/rio-west/clients").then().statusCode(200).body("quarantined", org.hamcrest.Matchers.equalTo(0));
+        Response pulled = pull(null);
+        assertThat(rows(pulled, other)).as("a family not marked bereaved is notified").hasSize(1);
+        assertThat(rows(pulled, bereaved)).as("a bereaved family is never sent a new-baby letter").isEmpty();
+        assertThat(fhirAs("estart-centre").get("/Patient?family=" + bereaved).jsonPath().getInt("total")).isZero();
+    }
+
+    @Test
     void theAgreementCoversNewBabiesAndUnderFivesInTheReachAreaOnly() throws Exception {
         LocalDate today = LocalDate.now();
         String older = unique("Hyn");          // 14: beyond every agreement

@@ -179,8 +179,73 @@ public final class CodeTranslator {
         return Optional.empty();
     }
 
+    /**
+     * What a local code also says beyond its concept: the target's {@code product} for the property
+     * {@value #VALUE_PRODUCT}. A system that records findings as codes ("communication: expected", "attended
+     * stay and play") maps each such code to the concept plus its value: a Coding, or a boolean when the
+     * product has no system.
+     */
+    public Optional<org.hl7.fhir.r4.model.Type> product(List<String> mapIds, String code) {
+        String c = code == null ? null : code.trim();
+        for (String id : mapIds) {
+            ConceptMap cm = maps.get(id);
+            if (cm == null) {
+                continue;
+            }
+            for (ConceptMap.ConceptMapGroupComponent g : cm.getGroup()) {
+                for (ConceptMap.SourceElementComponent el : g.getElement()) {
+                    if (el.getCode().equals(c)) {
+                        for (ConceptMap.TargetElementComponent t : el.getTarget()) {
+                            if (USABLE.contains(t.getEquivalence())) {
+                                return valueProduct(t).map(CodeTranslator::asValue);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The product property that carries an Observation's value. */
+    public static final String VALUE_PRODUCT = "value";
+
+    private static Optional<ConceptMap.OtherElementComponent> valueProduct(ConceptMap.TargetElementComponent t) {
+        return t.getProduct().stream().filter(p -> VALUE_PRODUCT.equals(p.getProperty())).findFirst();
+    }
+
+    private static org.hl7.fhir.r4.model.Type asValue(ConceptMap.OtherElementComponent p) {
+        if (!p.hasSystem()) {
+            return new org.hl7.fhir.r4.model.BooleanType(Boolean.parseBoolean(p.getValue()));
+        }
+        return new org.hl7.fhir.r4.model.CodeableConcept(new Coding(p.getSystem(), p.getValue(), p.getDisplay()));
+    }
+
+    private static boolean productMatches(ConceptMap.TargetElementComponent t, org.hl7.fhir.r4.model.Type value) {
+        Optional<ConceptMap.OtherElementComponent> product = valueProduct(t);
+        if (product.isEmpty()) {
+            return true;
+        }
+        if (value == null) {
+            return false; // a finding code says a value the resource does not have: never written under it
+        }
+        if (value instanceof org.hl7.fhir.r4.model.BooleanType b) {
+            return !product.get().hasSystem() && Boolean.parseBoolean(product.get().getValue()) == b.booleanValue();
+        }
+        if (value instanceof org.hl7.fhir.r4.model.CodeableConcept cc) {
+            return cc.getCoding().stream().anyMatch(x -> product.get().getSystem().equals(x.getSystem())
+                    && product.get().getValue().equals(x.getCode()));
+        }
+        return false;
+    }
+
     /** Reverse: the local code whose translation is {@code system|code}, for outbound writers. */
     public Optional<String> reverse(List<String> mapIds, String system, String code) {
+        return reverse(mapIds, system, code, null);
+    }
+
+    /** Reverse for a concept with a value: a code whose map entry has a value product matches only that value. */
+    public Optional<String> reverse(List<String> mapIds, String system, String code, org.hl7.fhir.r4.model.Type value) {
         for (String id : mapIds) {
             ConceptMap cm = maps.get(id);
             if (cm == null) {
@@ -192,7 +257,7 @@ public final class CodeTranslator {
                 }
                 for (ConceptMap.SourceElementComponent el : g.getElement()) {
                     for (ConceptMap.TargetElementComponent t : el.getTarget()) {
-                        if (t.getCode().equals(code) && USABLE.contains(t.getEquivalence())) {
+                        if (t.getCode().equals(code) && USABLE.contains(t.getEquivalence()) && productMatches(t, value)) {
                             return Optional.of(el.getCode());
                         }
                     }
@@ -204,8 +269,13 @@ public final class CodeTranslator {
 
     /** Reverse-translates the first coding of a concept that any of the maps knows; also accepts an original local coding. */
     public Optional<String> reverse(List<String> mapIds, List<Coding> codings) {
+        return reverse(mapIds, codings, null);
+    }
+
+    /** As {@link #reverse(List, List)}, for a resource whose value a finding code may say too. */
+    public Optional<String> reverse(List<String> mapIds, List<Coding> codings, org.hl7.fhir.r4.model.Type value) {
         for (Coding c : codings) {
-            Optional<String> r = reverse(mapIds, c.getSystem(), c.getCode());
+            Optional<String> r = reverse(mapIds, c.getSystem(), c.getCode(), value);
             if (r.isPresent()) {
                 return r;
             }

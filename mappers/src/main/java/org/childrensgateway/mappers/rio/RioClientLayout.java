@@ -32,6 +32,8 @@ import org.hl7.fhir.r4.model.Provenance;
 /** A person row (RiO clients.csv) to a Patient and back. */
 public final class RioClientLayout implements Layout {
 
+    /** The tag the sharing rules read (consent's ChildFacts): never notify a recently bereaved family of a birth. */
+    public static final String FAMILY_CIRCUMSTANCE = "https://fhir.childrens-gateway.uk/CodeSystem/family-circumstance";
     public static final String ETHNIC_EXT = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory";
 
     @Override
@@ -45,7 +47,10 @@ public final class RioClientLayout implements Layout {
                 .mandatory("surname", TEXT).mandatory("forenames", NAMES).optional("preferredName", TEXT)
                 .mandatory("birthDate", DATE).optional("gender", CODE).optional("addressLines", LIST)
                 .optional("postcode", POSTCODE).optional("gpPractice", TEXT).optional("ethnicCategory", CODE)
-                .optional("deathDate", DATE).optional("lastUpdated", DATETIME);
+                .optional("deathDate", DATE).optional("lastUpdated", DATETIME)
+                // Not in the reference layout: a site whose trust records a recent neonatal death or stillbirth
+                // in the family maps its column here, so no "new baby" letter reaches that family.
+                .optional("familyBereaved", BOOLEAN);
     }
 
     @Override
@@ -82,6 +87,9 @@ public final class RioClientLayout implements Layout {
         DateType death = ctx.date("deathDate");
         if (death != null) {
             p.setDeceased(new DateTimeType(death.getValueAsString()));
+        }
+        if (Boolean.TRUE.equals(ctx.bool("familyBereaved"))) {
+            p.getMeta().addTag(FAMILY_CIRCUMSTANCE, "bereaved", "Family recently bereaved (neonatal death or stillbirth)");
         }
         out.lastUpdated(RecordMapper.instant(ctx.dateTime("lastUpdated")));
         if (id != null) {

@@ -169,6 +169,8 @@ public final class SystmOnePatientLayout implements Layout {
                     o.getCode().addCoding(c);
                     e.translator().sourceCoding(e.spec("localCode").conceptMap, e.text("code"))
                             .ifPresent(src -> o.getCode().addCoding(src.setDisplay(e.text("display"))));
+                    // A finding code ("communication: expected") carries the value itself.
+                    e.translator().product(e.spec("localCode").conceptMap, e.text("code")).ifPresent(o::setValue);
                 }
             } else {
                 ctx.issues().add(Issue.error(Issue.UNMAPPED_CODE, "Event/Code/@scheme", "code scheme '" + scheme + "' is not SNOMED or LOCAL"));
@@ -323,17 +325,22 @@ public final class SystmOnePatientLayout implements Layout {
             OutRow e = new OutRow().put("id", Resources.identifierValue(o.getIdentifier(), "event"))
                     .put("date", o.hasEffectiveDateTimeType() ? o.getEffectiveDateTimeType() : null);
             Optional<Coding> sct = OutContext.coding(o.getCode(), Fhir.SNOMED);
+            boolean valueInCode = false;
             if (sct.isPresent()) {
                 e.put("scheme", "SNOMED").put("code", sct.get().getCode()).put("display", sct.get().getDisplay());
             } else {
                 FieldSpec local = events == null ? null : events.fields.get("localCode");
-                Optional<String> code = local == null ? Optional.empty() : ctx.translator().reverse(local.conceptMap, o.getCode().getCoding());
+                Optional<String> code = local == null ? Optional.empty()
+                        : ctx.translator().reverse(local.conceptMap, o.getCode().getCoding(), o.hasValue() ? o.getValue() : null);
                 if (code.isEmpty()) {
                     ctx.issues().add(Issue.warning(Issue.NOT_WRITTEN, "Event/Code", "Observation code is not SNOMED and has no LOCAL reverse translation; not written"));
                     continue;
                 }
-                e.put("scheme", "LOCAL").put("code", code.get())
-                        .put("display", o.getCode().getCoding().stream().filter(Coding::hasDisplay).reduce((a, b) -> b).map(Coding::getDisplay).orElse(null));
+                valueInCode = ctx.translator().product(local.conceptMap, code.get()).isPresent();
+                String display = valueInCode
+                        ? ctx.translator().sourceCoding(local.conceptMap, code.get()).map(Coding::getDisplay).orElse(null)
+                        : o.getCode().getCoding().stream().filter(Coding::hasDisplay).reduce((a, b) -> b).map(Coding::getDisplay).orElse(null);
+                e.put("scheme", "LOCAL").put("code", code.get()).put("display", display);
             }
             if (!o.getPerformer().isEmpty()) {
                 e.put("author", o.getPerformerFirstRep().getDisplay());
@@ -345,7 +352,7 @@ public final class SystmOnePatientLayout implements Layout {
                 if (!q.hasCode() && q.hasUnit()) {
                     e.put("unit", q.getUnit());
                 }
-            } else if (o.hasValue()) {
+            } else if (o.hasValue() && !valueInCode) {
                 ctx.issues().add(Issue.warning(Issue.NOT_WRITTEN, "Event/Value", "only numeric values can be written to SystmOne; value omitted"));
             }
             row.addChild("events", e);

@@ -71,11 +71,15 @@ public final class DateFormats {
         }
         if (value.getPrecision().ordinal() <= TemporalPrecisionEnum.DAY.ordinal()) {
             LocalDate d = LocalDate.of(value.getYear(), value.getMonth() + 1, value.getDay());
-            if (dateOnly || value.getPrecision() == TemporalPrecisionEnum.DAY) {
+            if (dateOnly) {
                 return pattern == null || ISO.equals(pattern) ? d.toString() : formatter(datePart(pattern)).format(d);
             }
         }
-        Instant i = value.getValue().toInstant();
+        // A date-time field is written with a time even when only the day is known (RiO and SystmOne readers
+        // require one): the start of that day, local time.
+        Instant i = value.getPrecision().ordinal() <= TemporalPrecisionEnum.DAY.ordinal()
+                ? LocalDate.of(value.getYear(), value.getMonth() + 1, value.getDay()).atStartOfDay(zone).toInstant()
+                : value.getValue().toInstant();
         if (dateOnly) {
             LocalDate d = i.atZone(zone).toLocalDate();
             return pattern == null || ISO.equals(pattern) ? d.toString() : formatter(pattern).format(d);
