@@ -187,6 +187,31 @@ class ExportTest extends GatewayTestBase {
     }
 
     @Test
+    void careplansRioReceivesReadBackThroughRiosOwnReader() {
+        String s1 = "S1-CP" + System.nanoTime();
+        String client = "RIO-CP" + System.nanoTime();
+        String nhs = org.childrensgateway.fhir.FhirFixtures.nhsNumber();
+        rioKnows(client, nhs, "Cynllun", "Cai", "14/05/2024");
+        asFeed("systmone").contentType("application/xml").body(extract(s1, "10.1", "granted")
+                        .replace("<Name>", "<NHSNumber verified=\"true\">" + nhs + "</NHSNumber><Name>")
+                        .replace("<Forenames>Test</Forenames><Surname>Export</Surname></Name>", "<Forenames>Cai</Forenames><Surname>Cynllun</Surname></Name>")
+                        .replace("<DateOfBirth>2024-03-03</DateOfBirth><Sex>F</Sex>", "<DateOfBirth>2024-05-14</DateOfBirth><Sex>M</Sex>")
+                        .replace("</ConsentRecords>", "</ConsentRecords><CarePlans><CarePlan id=\"" + s1 + "-P\" status=\"active\" start=\"2026-10-01\""
+                                + " title=\"Healthy weight plan\"><Goal>Weight back on centile</Goal><Goal>Active play daily</Goal></CarePlan></CarePlans>"))
+                .post("/ingest/systmone/extract").then().statusCode(200).body("quarantined", org.hamcrest.Matchers.equalTo(0));
+
+        String csv = asFeed("rio").get("/export/rio/careplans").then().statusCode(200).extract().asString();
+        java.util.List<String> rows = csv.lines().filter(l -> l.startsWith(client + ",")).toList();
+        assertThat(rows).as(csv).hasSize(1);
+        assertThat(rows.get(0)).contains("Healthy weight plan").contains("Active").contains("Weight back on centile;Active play daily");
+        io.restassured.path.json.JsonPath preview = asFeed("rio").contentType("text/csv")
+                .body(csv.lines().findFirst().orElseThrow() + "\n" + rows.get(0) + "\n")
+                .post("/ingest/rio/careplans?dryRun=true").then().statusCode(200).extract().jsonPath();
+        assertThat(preview.getInt("wouldQuarantine")).as(preview.prettify()).isZero();
+        assertThat(preview.getInt("records")).isEqualTo(1);
+    }
+
+    @Test
     void aChildRioDoesNotKnowYetIsHeldNotSentWithABlankClientIdAndGoesOnceRioLinks() {
         String ref = "C-HELD" + System.nanoTime();
         String client = "RIO-HELD" + System.nanoTime();
