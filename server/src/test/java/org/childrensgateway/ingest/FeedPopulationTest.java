@@ -15,9 +15,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * A generated population in the three formats, through the real feeds: every ASQ-3 domain and the
- * ASQ:SE total from RiO and SystmOne, babies who died, families who moved, withdrawals sent with an
- * unmapped event, and a known number of deliberately bad parts. Only those bad parts are
- * quarantined, and every withdrawal is applied. {@code -Dpopulation.children=3000} for the figure in
+ * ASQ:SE total from RiO and SystmOne, EYFS checks and sessions from the centres, babies who died,
+ * families who moved, restricted records, withdrawals sent with an unmapped event, and a known number
+ * of deliberately bad parts. Only those bad parts are quarantined, every withdrawal is applied, and no
+ * new-family notification names a baby who died or a restricted record. {@code -Dpopulation.children=3000} for the figure in
  * docs/mappings.md; CI runs a smaller population.
  */
 class FeedPopulationTest extends GatewayTestBase {
@@ -27,6 +28,8 @@ class FeedPopulationTest extends GatewayTestBase {
     private static final String[] FAMILY = {"Jones", "Williams", "Davies", "Evans", "Thomas", "Roberts", "ap Dafydd", "O'Neill", "Price"};
     private static final String[] POSTCODES = {"NP4 6AB", "NP44 1AA", "NP4 9XX", "NP4 5DD", "CF10 1AA"};
     private static final String[] RIO_ASQ = {"ASQ3-COM", "ASQ3-GM", "ASQ3-FM", "ASQ3-PS", "ASQ3-PSOC", "ASQSE2"};
+    private static final String[] OUTCOMES = {"Emerging", "Expected", "Exceeding"};
+    private static final String[] ACTIVITIES = {"STAYPLAY", "BABYMASSAGE", "BUMP2BIRTH", "SPEECHGRP"};
     private static final String[] S1_ASQ = {"Y0ASQ1", "Y0ASQ2", "Y0ASQ3", "Y0ASQ4", "Y0ASQ5", "Y0ASQSE"};
 
     @Autowired
@@ -47,6 +50,8 @@ class FeedPopulationTest extends GatewayTestBase {
         StringBuilder registrations = new StringBuilder("CentreCode,FamilyRef,ChildRef,ChildForename,ChildSurname,ChildDOB,ChildGender,"
                 + "ChildNHSNumber,Carer1Forename,Carer1Surname,Carer1Relationship,Carer1Phone,Carer1Email,AddressLine1,AddressLine2,Town,"
                 + "Postcode,RegistrationDate,ConsentShareHealth,ConsentShareScope,ConsentDate,ConsentReviewDue,ConsentWithdrawnDate\n");
+        StringBuilder checks = new StringBuilder("ChildRef,CheckDate,Practitioner,PrimeArea,Outcome,Notes\n");
+        StringBuilder attendance = new StringBuilder("ChildRef,CentreCode,SessionDate,ActivityCode,ActivityName,Attended\n");
         int badRecords = 0;
         int badParts = 0;
         int withdrawals = 0;
@@ -60,6 +65,11 @@ class FeedPopulationTest extends GatewayTestBase {
             LocalDate born = today.minusDays(5 + random.nextInt(4 * 365));
             String postcode = POSTCODES[random.nextInt(POSTCODES.length)];
             boolean died = i % 50 == 7;
+            if (died) {
+                family = "Coll" + run + "x" + i; // findable: no notification may name a baby who died
+                born = today.minusDays(5 + random.nextInt(60));
+                postcode = "NP4 6AB";
+            }
             deceased += died ? 1 : 0;
             boolean badNhs = i % 100 == 13;
             String nhsCell = badNhs ? "9995260183" : nhs; // fails modulus 11: the whole client is quarantined
@@ -115,6 +125,12 @@ class FeedPopulationTest extends GatewayTestBase {
                         .append(i % 2 == 0 ? "Male" : "Female").append(',').append(i % 6 == 1 || badNhs ? "" : nhs)
                         .append(",Carer,").append(family.contains(" ") ? "\"" + family + "\"" : family).append(",Mother,,,1 Heol,,Pontypool,")
                         .append(postcode).append(",01/06/2026,Y,HV;GP,01/06/2026,01/06/2027,\n");
+                for (String area : new String[] {"PSED", "CL", "PD"}) {
+                    checks.append("C-").append(id).append(",20/05/2026,K. Morgan,").append(area).append(',')
+                            .append(OUTCOMES[random.nextInt(OUTCOMES.length)]).append(",\"Notes, with a comma\nand a line break\"\n");
+                }
+                attendance.append("C-").append(id).append(",CC-TORFAEN-01,04/06/2026,").append(ACTIVITIES[random.nextInt(ACTIVITIES.length)])
+                        .append(",Session,").append(random.nextBoolean() ? "Y" : "N").append('\n');
             }
         }
         extract.append("</SystmOneExtract>\n");
@@ -124,7 +140,9 @@ class FeedPopulationTest extends GatewayTestBase {
         int records = 0;
         for (String[] feed : new String[][] {{"rio", "clients", clients.toString(), "text/csv"},
                 {"rio", "assessments", assessments.toString(), "text/csv"}, {"systmone", "extract", extract.toString(), "application/xml"},
-                {"childrens-centre", "registrations", registrations.toString(), "text/csv"}, {"rio", "clients", moves.toString(), "text/csv"}}) {
+                {"childrens-centre", "registrations", registrations.toString(), "text/csv"},
+                {"childrens-centre", "progress-checks", checks.toString(), "text/csv"},
+                {"childrens-centre", "attendance", attendance.toString(), "text/csv"}, {"rio", "clients", moves.toString(), "text/csv"}}) {
             JsonPath report = send(feed[0], feed[1], feed[2], feed[3]);
             quarantined += report.getInt("quarantined");
             records += report.getInt("records");
@@ -138,6 +156,21 @@ class FeedPopulationTest extends GatewayTestBase {
                 children, records, seconds, records / seconds, quarantined, badRecords, badParts, deceased, moved, inactive, withdrawals);
         assertThat(quarantined).as("only the deliberately bad records and parts").isEqualTo(badRecords + badParts);
         assertThat(inactive).as("every withdrawal applied, even with an unmapped event beside it").isEqualTo(withdrawals);
+
+        // Restricted records (adoption, refuge) arrive through the FHIR API: no reference format marks them.
+        int restricted = Math.max(3, children / 100);
+        for (int i = 0; i < restricted; i++) {
+            createAs("rio-hv", "Patient", org.childrensgateway.fhir.FhirFixtures.patient("RIOX-" + run + "-" + i,
+                    org.childrensgateway.fhir.FhirFixtures.nhsNumber(), "Cudd" + run + "x" + i, "Elin", today.minusDays(10).toString(), "female",
+                    "NP4 6AB").replace("{\"resourceType\": \"Patient\",", "{\"resourceType\": \"Patient\", \"meta\": {\"security\": "
+                    + "[{\"system\": \"http://terminology.hl7.org/CodeSystem/v3-Confidentiality\", \"code\": \"R\"}]},"));
+        }
+        // The centres' new-family notifications for the whole population: never a baby who died, never a restricted record.
+        String notifications = asClient("estart-centre").get("/export/childrens-centre/notifications").then().statusCode(200).extract().asString();
+        long rows = notifications.lines().count() - 1;
+        System.out.printf("Feed population: %d new-family notifications; %d restricted records, none notified%n", rows, restricted);
+        assertThat(rows).as("new babies and move-ins in reach are notified").isPositive();
+        assertThat(notifications).doesNotContain("Coll" + run).doesNotContain("Cudd" + run);
     }
 
     private JsonPath send(String feed, String file, String body, String type) {
