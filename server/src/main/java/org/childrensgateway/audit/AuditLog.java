@@ -19,7 +19,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Writes the audit trail: each {@link AuditRecord} becomes one AuditEvent in the resource store
  * (so the generic AuditEvent read and search work on it) and one link in the hash chain, in one
  * short transaction of its own. Server-generated, so it skips profile validation and write
- * listeners; it never goes through the FHIR API, so audit writes are not audited again.
+ * listeners; it never goes through the FHIR API, so audit writes are not audited again. Records
+ * are committed in groups ({@link AuditGroupCommit}); {@link #record} returns only once its record is
+ * committed, so a response never completes before its audit record is durable.
  */
 @Service
 public class AuditLog {
@@ -30,9 +32,15 @@ public class AuditLog {
     private final AuditChain chain;
     private final TransactionTemplate transaction;
     private final String node;
+    private final AuditGroupCommit<Prepared> writer;
+
+    /** An AuditEvent ready to store: encoded and indexed on the request's thread, so the writer only writes. */
+    private record Prepared(String id, Instant at, String json, org.childrensgateway.store.IndexRows rows) {
+    }
 
     public AuditLog(ResourceWrites store, ResourceCodec codec, SearchIndexer indexer, AuditChain chain,
-                    PlatformTransactionManager transactions, @Value("${gateway.audit.node:}") String node) {
+                    PlatformTransactionManager transactions, @Value("${gateway.audit.node:}") String node,
+                    @Value("${gateway.audit.max-group:64}") int maxGroup) {
         this.store = store;
         this.codec = codec;
         this.indexer = indexer;
@@ -41,6 +49,12 @@ public class AuditLog {
         // Never inside the caller's transaction: the audit survives its rollback and holds no locks of it.
         this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.node = node == null || node.isBlank() ? defaultNode() : node;
+        this.writer = new AuditGroupCommit<>(this::storeAll, Math.max(1, maxGroup), 30);
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        writer.close();
     }
 
     /** The name this gateway node records as the audit source. */
@@ -55,13 +69,18 @@ public class AuditLog {
         String id = UUID.randomUUID().toString();
         event.setId(new IdType("AuditEvent", id, "1"));
         event.getMeta().setVersionId("1").setLastUpdated(java.util.Date.from(now));
-        String json = codec.encode(event);
-        var rows = indexer.index(event);
-        transaction.executeWithoutResult(status -> {
-            StoredResource stored = store.write("AuditEvent", id, 1, now, json, rows, "POST");
-            chain.append(stored.key(), id);
-        });
+        writer.store(new Prepared(id, now, codec.encode(event), indexer.index(event)));
         return event;
+    }
+
+    /** One transaction for a group: each record stored and linked into the chain in arrival order. */
+    private void storeAll(java.util.List<Prepared> group) {
+        transaction.executeWithoutResult(status -> {
+            for (Prepared p : group) {
+                StoredResource stored = store.write("AuditEvent", p.id(), 1, p.at(), p.json(), p.rows(), "POST");
+                chain.append(stored.key(), p.id());
+            }
+        });
     }
 
     private static String defaultNode() {

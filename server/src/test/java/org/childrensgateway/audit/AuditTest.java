@@ -161,6 +161,35 @@ class AuditTest extends GatewayTestBase {
     }
 
     @Test
+    void concurrentRequestsAreEachAuditedOnceAndTheChainStaysIntact() throws Exception {
+        // Records are committed in groups: every one of many concurrent reads is still in the trail when its
+        // response arrives, exactly once, and the chain verifies.
+        String id = createPatient("Grwp");
+        Instant since = now();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            java.util.List<java.util.concurrent.Future<String>> reads = new java.util.ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                reads.add(pool.submit(() -> {
+                    String requestId = java.util.UUID.randomUUID().toString();
+                    fhir().header("X-Request-ID", requestId).get("/Patient/" + id).then().statusCode(200);
+                    // Audited before the response completed: the record is there as soon as the read returns.
+                    assertThat(jdbc.sql("select count(*) from resource where res_type = 'AuditEvent' and content::text like ?")
+                            .param("%" + requestId + "%").query(Integer.class).single()).isEqualTo(1);
+                    return requestId;
+                }));
+            }
+            for (var read : reads) {
+                read.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(audits(since, "entity=Patient/" + id + "&subtype=" + READ).getInt("total")).isEqualTo(64);
+        assertThat(parameter(verify(), "result")).isEqualTo(true);
+    }
+
+    @Test
     void chainVerifiesAndTamperingIsFoundAtTheTamperedLink() {
         String id = createPatient("Chain");
         Instant start = now();
