@@ -246,7 +246,7 @@ public final class GatedRepository {
             if (c.param() == null || SearchVisibility.structural(c.param())) {
                 continue;
             }
-            if ("link".equals(c.param().name()) && c.chained() == null) {
+            if ("link".equals(c.param().name()) && !c.isChain()) {
                 if (c.values().stream().map(v -> v.substring(v.lastIndexOf('/') + 1)).noneMatch(sources::contains)) {
                     return false;
                 }
@@ -257,7 +257,7 @@ public final class GatedRepository {
         if (clauses.isEmpty()) {
             return true;
         }
-        clauses.add(new SearchQuery.Clause(null, SearchQuery.Special.ID, null, sources, null, null));
+        clauses.add(new SearchQuery.Clause(null, SearchQuery.Special.ID, null, sources));
         List<Long> matchingSources = gate.store().search(new SearchQuery(query.resourceType(), clauses, List.of()));
         for (StoredResource source : gate.store().loadCurrent(matchingSources)) {
             Released known = decidedSources.get(source.type() + "/" + source.id());
@@ -323,7 +323,7 @@ public final class GatedRepository {
         }
         Optional<SearchParamDefinition> definition = gate.params().find(sourceType, param);
         return definition.isPresent() && SearchVisibility.criteriaReleased(r.decision(),
-                new SearchQuery(sourceType, List.of(new SearchQuery.Clause(definition.get(), null, null, List.of(), null, null)), List.of()));
+                new SearchQuery(sourceType, List.of(new SearchQuery.Clause(definition.get(), null, null, List.of())), List.of()));
     }
 
     // ---- history ----
@@ -660,7 +660,7 @@ public final class GatedRepository {
 
     private List<ConsentDirective> loadDirectives(String patientReference) {
         SearchQuery query = new SearchQuery("Consent", List.of(new SearchQuery.Clause(gate.params().find("Consent", "patient").orElseThrow(),
-                null, null, List.of(patientReference), null, null)), List.of());
+                null, null, List.of(patientReference))), List.of());
         List<ConsentDirective> out = new ArrayList<>();
         for (StoredResource stored : gate.store().loadCurrent(gate.store().search(query))) {
             out.addAll(ConsentDirective.from((Consent) gate.decode(stored)));
