@@ -86,6 +86,8 @@ public final class GatedRepository {
     /** Break-glass notifications of this request, by owning organisation: one each. */
     private final Map<String, Long> notified = new HashMap<>();
     private final List<String> explanations = new ArrayList<>();
+    /** Whether a chain's target (by chain clause and Type/id) matches as the caller sees it: decided once per request. */
+    private final Map<List<Object>, Boolean> chainTargets = new HashMap<>();
 
     GatedRepository(AccessGate gate, Caller caller, PendingAudit audit, boolean explaining) {
         this.gate = gate;
@@ -111,6 +113,7 @@ public final class GatedRepository {
         latestDecided.clear();
         decidedSources.clear();
         composedFrom.clear();
+        chainTargets.clear();
     }
 
     // ---- reads by id ----
@@ -230,7 +233,7 @@ public final class GatedRepository {
         if (query == null || query.clauses().isEmpty()) {
             return true;
         }
-        if (!SearchVisibility.criteriaReleased(r.decision(), query)) {
+        if (!SearchVisibility.criteriaReleased(r.decision(), query) || !chainsMatchVisibly(r, query)) {
             return false;
         }
         List<String> sources = composedFrom.get(key(r.stored()));
@@ -264,6 +267,48 @@ public final class GatedRepository {
             Released s = known != null ? known : decideQuietly(source);
             if (s.disclosed() && SearchVisibility.criteriaReleased(s.decision(), query)) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A chain ({@code patient.identifier=…}) matches only through a target the caller may see, on an
+     * element the caller's view of it releases, as a direct search on the target would: so a chain
+     * cannot confirm an NHS number or a name that the caller's view of the child withholds.
+     */
+    private boolean chainsMatchVisibly(Released r, SearchQuery query) {
+        for (SearchQuery.Clause c : query.clauses()) {
+            if (!c.isChain()) {
+                continue;
+            }
+            boolean matched = false;
+            for (org.childrensgateway.store.IndexRows.Ref ref : gate.indexer().references(r.resource(), c.param())) {
+                matched = chainTargets.computeIfAbsent(List.of(c, ref.targetType(), ref.targetId()),
+                        k -> chainTargetMatches(c, ref.targetType(), ref.targetId()));
+                if (matched) {
+                    break;
+                }
+            }
+            if (!matched) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean chainTargetMatches(SearchQuery.Clause chain, String type, String id) {
+        for (SearchParamDefinition target : chain.chain()) {
+            if (!target.resourceType().equals(type)) {
+                continue;
+            }
+            SearchQuery direct = new SearchQuery(type, List.of(new SearchQuery.Clause(target, null, chain.modifier(), chain.values()),
+                    new SearchQuery.Clause(null, SearchQuery.Special.ID, null, List.of(id))), List.of());
+            for (StoredResource found : gate.store().loadCurrent(gate.store().search(direct))) {
+                Released seen = decideQuietly(found);
+                if (seen.disclosed() && matchesVisibly(seen, direct)) {
+                    return true;
+                }
             }
         }
         return false;

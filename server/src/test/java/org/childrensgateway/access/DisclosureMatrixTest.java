@@ -240,6 +240,26 @@ class DisclosureMatrixTest extends GatewayTestBase {
     }
 
     @Test
+    void aChainMatchesOnlyOnWhatTheCallersViewOfTheTargetReleases() {
+        // The centre's own observation about the health visitors' child, whose NHS number and gender the
+        // live-birth agreement withholds from the centre: a chain through the child cannot confirm them.
+        String own = createAs("estart-centre", "Observation", FhirFixtures.observation("Patient/" + scene.rioChild, "27113001",
+                "2026-10-13T10:30:00Z", 7.1));
+        assertThat(total(fhirAs("estart-centre").get("/Observation?_id=" + own + "&patient.identifier=" + NHS + "|" + scene.nhs)))
+                .as("NHS number withheld").isZero();
+        assertThat(total(fhirAs("estart-centre").get("/Observation?_id=" + own + "&patient.identifier=" + NHS + "|9000000009")))
+                .as("as for a number the child does not have").isZero();
+        assertThat(total(fhirAs("estart-centre").get("/Observation?_id=" + own + "&patient.gender=female"))).as("gender withheld").isZero();
+        assertThat(total(fhirAs("estart-centre").get("/Observation?_id=" + own + "&subject:Patient.birthdate=2025-02-02")))
+                .as("released").isEqualTo(1);
+        assertThat(total(fhirAs("estart-centre").get("/Observation?_id=" + own + "&patient.family:exact="
+                + fhirAs("rio-hv").get("/Patient/" + scene.rioChild).jsonPath().getString("name[0].family")))).as("released").isEqualTo(1);
+        // The health visitors, who see their child whole, find their own observation through the NHS number.
+        assertThat(total(fhirAs("rio-hv").get("/Observation?_id=" + scene.rioWeight + "&patient.identifier=" + NHS + "|" + scene.nhs)))
+                .isEqualTo(1);
+    }
+
+    @Test
     void sortingOnAWithheldElementPlacesTheRecordAsIfItHadNoValue() {
         // The centre's own boy sorts by his gender; the health visitors' girl, whose gender the agreement withholds,
         // sorts last as a record without one would, whichever way the sort goes, so the order reveals nothing.
