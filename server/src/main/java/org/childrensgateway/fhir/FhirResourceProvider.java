@@ -4,11 +4,13 @@ import ca.uhn.fhir.rest.annotation.ConditionalUrlParam;
 import ca.uhn.fhir.rest.annotation.Create;
 import ca.uhn.fhir.rest.annotation.Delete;
 import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Patch;
 import ca.uhn.fhir.rest.annotation.ResourceParam;
 import ca.uhn.fhir.rest.annotation.Update;
 import ca.uhn.fhir.rest.annotation.Validate;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.api.PatchTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -36,6 +38,62 @@ public class FhirResourceProvider<T extends IBaseResource> extends ReadOnlyResou
             return outcome(service.conditionalUpdate(resource, conditional));
         }
         return outcome(service.update(resource, id, ifMatch(request)));
+    }
+
+    /**
+     * JSON Patch ({@code application/json-patch+json}) or FHIRPath Patch (a Parameters resource, as
+     * {@code application/fhir+json} or {@code +xml}), on {@code Type/id} or conditionally on
+     * {@code Type?criteria}; the write rules are PUT's ({@link FhirResourceService#patch}).
+     */
+    @Patch
+    public MethodOutcome patch(@IdParam IdType id, @ConditionalUrlParam String conditional, PatchTypeEnum patchType,
+                               @ResourceParam String body, RequestDetails request) {
+        if (conditional == null && (id == null || !id.hasIdPart())) {
+            throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+                    "PATCH needs a resource id (" + typeName + "/{id}) or search criteria (" + typeName + "?identifier=...)");
+        }
+        if (body == null || body.isBlank()) {
+            throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException("PATCH needs a patch document in the body");
+        }
+        ca.uhn.fhir.context.FhirContext context = request.getFhirContext(); // the strict request parser: nothing is dropped
+        java.util.function.UnaryOperator<org.hl7.fhir.r4.model.Resource> patcher = switch (patchType) {
+            case JSON_PATCH -> current -> parse(context, org.childrensgateway.fhir.patch.JsonPatch.apply(
+                    context.newJsonParser().encodeResourceToString(current), body));
+            case FHIR_PATCH_JSON, FHIR_PATCH_XML -> {
+                org.hl7.fhir.r4.model.Parameters parameters = parseParameters(context, patchType, body);
+                org.childrensgateway.fhir.patch.FhirPathPatch fhirPath = new org.childrensgateway.fhir.patch.FhirPathPatch(context);
+                yield current -> {
+                    fhirPath.apply(current, parameters);
+                    return current;
+                };
+            }
+            default -> throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+                    "Patch as " + patchType.getContentType() + " is not supported: send JSON Patch (application/json-patch+json) "
+                            + "or FHIRPath Patch (a Parameters resource, application/fhir+json)");
+        };
+        WriteOutcome written = service.patch(typeName, id, conditional, patcher, ifMatch(request));
+        MethodOutcome outcome = outcome(written);
+        // HAPI sets ETag for update but not for patch; a client needs it for its next If-Match.
+        request.getResponse().addHeader(Constants.HEADER_ETAG, "W/\"" + written.stored().version() + "\"");
+        return outcome;
+    }
+
+    private static org.hl7.fhir.r4.model.Resource parse(ca.uhn.fhir.context.FhirContext context, String json) {
+        try {
+            return (org.hl7.fhir.r4.model.Resource) context.newJsonParser().parseResource(json);
+        } catch (ca.uhn.fhir.parser.DataFormatException | ClassCastException e) {
+            throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException("The patched resource is not valid FHIR: " + e.getMessage());
+        }
+    }
+
+    private static org.hl7.fhir.r4.model.Parameters parseParameters(ca.uhn.fhir.context.FhirContext context, PatchTypeEnum type, String body) {
+        try {
+            ca.uhn.fhir.parser.IParser parser = type == PatchTypeEnum.FHIR_PATCH_XML ? context.newXmlParser() : context.newJsonParser();
+            return parser.parseResource(org.hl7.fhir.r4.model.Parameters.class, body);
+        } catch (ca.uhn.fhir.parser.DataFormatException e) {
+            throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+                    "A FHIRPath Patch is a Parameters resource of operations: " + e.getMessage());
+        }
     }
 
     @Delete
