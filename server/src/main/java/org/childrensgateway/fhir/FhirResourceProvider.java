@@ -13,6 +13,7 @@ import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.api.PatchTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.List;
+import org.childrensgateway.fhir.patch.Patches;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -57,18 +58,10 @@ public class FhirResourceProvider<T extends IBaseResource> extends ReadOnlyResou
         }
         ca.uhn.fhir.context.FhirContext context = request.getFhirContext(); // the strict request parser: nothing is dropped
         java.util.function.UnaryOperator<org.hl7.fhir.r4.model.Resource> patcher = switch (patchType) {
-            case JSON_PATCH -> current -> parse(context, org.childrensgateway.fhir.patch.JsonPatch.apply(
-                    context.newJsonParser().encodeResourceToString(current), body));
-            case FHIR_PATCH_JSON, FHIR_PATCH_XML -> {
-                org.hl7.fhir.r4.model.Parameters parameters = parseParameters(context, patchType, body);
-                org.childrensgateway.fhir.patch.FhirPathPatch fhirPath = new org.childrensgateway.fhir.patch.FhirPathPatch(context);
-                yield current -> {
-                    fhirPath.apply(current, parameters);
-                    return current;
-                };
-            }
+            case JSON_PATCH -> Patches.json(context, context.newJsonParser(), body);
+            case FHIR_PATCH_JSON, FHIR_PATCH_XML -> Patches.fhirPath(context, parseParameters(context, patchType, body));
             default -> throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
-                    "Patch as " + patchType.getContentType() + " is not supported: send JSON Patch (application/json-patch+json) "
+                    "Patch as " + patchType.getContentType() + " is not supported: send JSON Patch (" + Patches.JSON_PATCH + ") "
                             + "or FHIRPath Patch (a Parameters resource, application/fhir+json)");
         };
         WriteOutcome written = service.patch(typeName, id, conditional, patcher, ifMatch(request));
@@ -76,14 +69,6 @@ public class FhirResourceProvider<T extends IBaseResource> extends ReadOnlyResou
         // HAPI sets ETag for update but not for patch; a client needs it for its next If-Match.
         request.getResponse().addHeader(Constants.HEADER_ETAG, "W/\"" + written.stored().version() + "\"");
         return outcome;
-    }
-
-    private static org.hl7.fhir.r4.model.Resource parse(ca.uhn.fhir.context.FhirContext context, String json) {
-        try {
-            return (org.hl7.fhir.r4.model.Resource) context.newJsonParser().parseResource(json);
-        } catch (ca.uhn.fhir.parser.DataFormatException | ClassCastException e) {
-            throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException("The patched resource is not valid FHIR: " + e.getMessage());
-        }
     }
 
     private static org.hl7.fhir.r4.model.Parameters parseParameters(ca.uhn.fhir.context.FhirContext context, PatchTypeEnum type, String body) {

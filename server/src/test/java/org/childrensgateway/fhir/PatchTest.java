@@ -167,6 +167,28 @@ class PatchTest extends GatewayTestBase {
     }
 
     @Test
+    void aTransactionPatchesWithParametersOrABinaryAndRollsBackWhole() {
+        String a = patient(FhirFixtures.uniqueId("TXA"));
+        String b = patient(FhirFixtures.uniqueId("TXB"));
+        String jsonPatch = java.util.Base64.getEncoder().encodeToString(
+                "[{\"op\": \"replace\", \"path\": \"/birthDate\", \"value\": \"2024-01-07\"}]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String transaction = """
+                {"resourceType": "Bundle", "type": "transaction", "entry": [
+                  {"resource": %s, "request": {"method": "PATCH", "url": "Patient/%s"}},
+                  {"resource": {"resourceType": "Binary", "contentType": "application/json-patch+json", "data": "%s"},
+                   "request": {"method": "PATCH", "url": "Patient/%s", "ifMatch": "W/\\"1\\""}}]}"""
+                .formatted(parameters(operation("replace", "Patient.birthDate", "{\"name\": \"value\", \"valueDate\": \"2024-01-08\"}")),
+                        a, jsonPatch, b);
+        Response r = fhir().body(transaction).post("");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        assertThat(fhir().get("/Patient/" + a).jsonPath().getString("birthDate")).isEqualTo("2024-01-08");
+        assertThat(fhir().get("/Patient/" + b).jsonPath().getString("birthDate")).isEqualTo("2024-01-07");
+        // One entry's If-Match no longer holds: neither entry is written.
+        fhir().body(transaction.replace("2024-01-08", "2024-01-11")).post("").then().statusCode(412);
+        assertThat(fhir().get("/Patient/" + a).jsonPath().getString("birthDate")).isEqualTo("2024-01-08");
+    }
+
+    @Test
     void aPatchIsAuditedAndListedInTheCapabilityStatement() {
         String id = patient(FhirFixtures.uniqueId("AUD"));
         String request = jsonPatch("/Patient/" + id, "[{\"op\": \"replace\", \"path\": \"/birthDate\", \"value\": \"2024-01-06\"}]")
