@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.childrensgateway.fhir.patch.Patches;
 import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -233,7 +235,7 @@ public class BundleProcessor {
             }
             case PATCH -> {
                 // FHIRPath Patch as a Parameters resource, or JSON Patch as a Binary (as FHIR R4 says for Bundles).
-                java.util.function.UnaryOperator<Resource> patcher = patcher(requireResource(resource, url), url);
+                UnaryOperator<Resource> patcher = patcher(requireResource(resource, url), url);
                 String ifMatch = request.hasIfMatch() ? request.getIfMatch().replace("W/", "").replace("\"", "") : null;
                 String type = url.split("[/?]")[0];
                 yield written(url.contains("?")
@@ -245,18 +247,18 @@ public class BundleProcessor {
         };
     }
 
-    private java.util.function.UnaryOperator<Resource> patcher(IBaseResource resource, String url) {
+    private UnaryOperator<Resource> patcher(IBaseResource resource, String url) {
         if (resource instanceof org.hl7.fhir.r4.model.Parameters parameters) {
-            return org.childrensgateway.fhir.patch.Patches.fhirPath(context, parameters);
+            return Patches.fhirPath(context, parameters);
         }
         if (resource instanceof org.hl7.fhir.r4.model.Binary binary && binary.getContentType() != null
-                && binary.getContentType().startsWith(org.childrensgateway.fhir.patch.Patches.JSON_PATCH) && binary.hasData()) {
+                && binary.getContentType().startsWith(Patches.JSON_PATCH) && binary.hasData()) {
             ca.uhn.fhir.parser.IParser strict = context.newJsonParser().setParserErrorHandler(new DataLossRefusingErrorHandler());
-            return org.childrensgateway.fhir.patch.Patches.json(context, strict,
+            return Patches.json(context, strict,
                     new String(binary.getData(), java.nio.charset.StandardCharsets.UTF_8));
         }
         throw new InvalidRequestException("PATCH of " + url + " needs a Parameters resource (FHIRPath Patch) or a Binary of "
-                + org.childrensgateway.fhir.patch.Patches.JSON_PATCH);
+                + Patches.JSON_PATCH);
     }
 
     private Bundle.BundleEntryComponent read(String url) {

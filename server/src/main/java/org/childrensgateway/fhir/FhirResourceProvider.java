@@ -1,5 +1,8 @@
 package org.childrensgateway.fhir;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.annotation.ConditionalUrlParam;
 import ca.uhn.fhir.rest.annotation.Create;
 import ca.uhn.fhir.rest.annotation.Delete;
@@ -12,11 +15,15 @@ import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.api.PatchTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.childrensgateway.fhir.patch.Patches;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Resource;
 
 /** Read, write, history, search and {@code $validate} for one resource type clients may write. */
 public class FhirResourceProvider<T extends IBaseResource> extends ReadOnlyResourceProvider<T> {
@@ -50,17 +57,17 @@ public class FhirResourceProvider<T extends IBaseResource> extends ReadOnlyResou
     public MethodOutcome patch(@IdParam IdType id, @ConditionalUrlParam String conditional, PatchTypeEnum patchType,
                                @ResourceParam String body, RequestDetails request) {
         if (conditional == null && (id == null || !id.hasIdPart())) {
-            throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+            throw new InvalidRequestException(
                     "PATCH needs a resource id (" + typeName + "/{id}) or search criteria (" + typeName + "?identifier=...)");
         }
         if (body == null || body.isBlank()) {
-            throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException("PATCH needs a patch document in the body");
+            throw new InvalidRequestException("PATCH needs a patch document in the body");
         }
-        ca.uhn.fhir.context.FhirContext context = request.getFhirContext(); // the strict request parser: nothing is dropped
-        java.util.function.UnaryOperator<org.hl7.fhir.r4.model.Resource> patcher = switch (patchType) {
+        FhirContext context = request.getFhirContext(); // the strict request parser: nothing is dropped
+        UnaryOperator<Resource> patcher = switch (patchType) {
             case JSON_PATCH -> Patches.json(context, context.newJsonParser(), body);
             case FHIR_PATCH_JSON, FHIR_PATCH_XML -> Patches.fhirPath(context, parseParameters(context, patchType, body));
-            default -> throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+            default -> throw new InvalidRequestException(
                     "Patch as " + patchType.getContentType() + " is not supported: send JSON Patch (" + Patches.JSON_PATCH + ") "
                             + "or FHIRPath Patch (a Parameters resource, application/fhir+json)");
         };
@@ -71,12 +78,12 @@ public class FhirResourceProvider<T extends IBaseResource> extends ReadOnlyResou
         return outcome;
     }
 
-    private static org.hl7.fhir.r4.model.Parameters parseParameters(ca.uhn.fhir.context.FhirContext context, PatchTypeEnum type, String body) {
+    private static Parameters parseParameters(FhirContext context, PatchTypeEnum type, String body) {
         try {
-            ca.uhn.fhir.parser.IParser parser = type == PatchTypeEnum.FHIR_PATCH_XML ? context.newXmlParser() : context.newJsonParser();
-            return parser.parseResource(org.hl7.fhir.r4.model.Parameters.class, body);
-        } catch (ca.uhn.fhir.parser.DataFormatException e) {
-            throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+            IParser parser = type == PatchTypeEnum.FHIR_PATCH_XML ? context.newXmlParser() : context.newJsonParser();
+            return parser.parseResource(Parameters.class, body);
+        } catch (DataFormatException e) {
+            throw new InvalidRequestException(
                     "A FHIRPath Patch is a Parameters resource of operations: " + e.getMessage());
         }
     }
