@@ -9,6 +9,7 @@ import org.childrensgateway.fhir.ResourceCodec;
 import org.childrensgateway.fhir.ResourceWriteListener;
 import org.childrensgateway.fhir.WriteOutcome;
 import org.childrensgateway.operations.GatewayMetrics;
+import org.childrensgateway.search.SearchIndexer;
 import org.childrensgateway.search.SearchParamRegistry;
 import org.childrensgateway.security.Caller;
 import org.childrensgateway.security.CallerContext;
@@ -37,9 +38,11 @@ public class AccessGate implements ResourceWriteListener {
     private final BreakGlassLog breakGlass;
     private final GatewayMetrics metrics;
     private final DerivedRecordComposer composer;
+    private final SearchIndexer indexer;
 
     public AccessGate(ResourceStore store, ResourceCodec codec, ConsentDecisionPoint decisions, SearchParamRegistry params,
-                      BreakGlassLog breakGlass, GatewayMetrics metrics, DerivedRecordComposer composer) {
+                      BreakGlassLog breakGlass, GatewayMetrics metrics, DerivedRecordComposer composer, SearchIndexer indexer) {
+        this.indexer = indexer;
         this.store = store;
         this.codec = codec;
         this.decisions = decisions;
@@ -125,5 +128,9 @@ public class AccessGate implements ResourceWriteListener {
 
     DerivedRecordComposer composer() {
         return composer;
+    }
+
+    SearchIndexer indexer() {
+        return indexer;
     }
 }

@@ -86,6 +86,8 @@ public final class GatedRepository {
     /** Break-glass notifications of this request, by owning organisation: one each. */
     private final Map<String, Long> notified = new HashMap<>();
     private final List<String> explanations = new ArrayList<>();
+    /** Whether a chain's target (by chain clause and Type/id) matches as the caller sees it: decided once per request. */
+    private final Map<List<Object>, Boolean> chainTargets = new HashMap<>();
 
     GatedRepository(AccessGate gate, Caller caller, PendingAudit audit, boolean explaining) {
         this.gate = gate;
@@ -111,6 +113,7 @@ public final class GatedRepository {
         latestDecided.clear();
         decidedSources.clear();
         composedFrom.clear();
+        chainTargets.clear();
     }
 
     // ---- reads by id ----
@@ -230,7 +233,7 @@ public final class GatedRepository {
         if (query == null || query.clauses().isEmpty()) {
             return true;
         }
-        if (!SearchVisibility.criteriaReleased(r.decision(), query)) {
+        if (!SearchVisibility.criteriaReleased(r.decision(), query) || !chainsMatchVisibly(r, query)) {
             return false;
         }
         List<String> sources = composedFrom.get(key(r.stored()));
@@ -246,7 +249,7 @@ public final class GatedRepository {
             if (c.param() == null || SearchVisibility.structural(c.param())) {
                 continue;
             }
-            if ("link".equals(c.param().name()) && c.chained() == null) {
+            if ("link".equals(c.param().name()) && !c.isChain()) {
                 if (c.values().stream().map(v -> v.substring(v.lastIndexOf('/') + 1)).noneMatch(sources::contains)) {
                     return false;
                 }
@@ -257,13 +260,55 @@ public final class GatedRepository {
         if (clauses.isEmpty()) {
             return true;
         }
-        clauses.add(new SearchQuery.Clause(null, SearchQuery.Special.ID, null, sources, null, null));
+        clauses.add(new SearchQuery.Clause(null, SearchQuery.Special.ID, null, sources));
         List<Long> matchingSources = gate.store().search(new SearchQuery(query.resourceType(), clauses, List.of()));
         for (StoredResource source : gate.store().loadCurrent(matchingSources)) {
             Released known = decidedSources.get(source.type() + "/" + source.id());
             Released s = known != null ? known : decideQuietly(source);
             if (s.disclosed() && SearchVisibility.criteriaReleased(s.decision(), query)) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A chain ({@code patient.identifier=…}) matches only through a target the caller may see, on an
+     * element the caller's view of it releases, as a direct search on the target would: so a chain
+     * cannot confirm an NHS number or a name that the caller's view of the child withholds.
+     */
+    private boolean chainsMatchVisibly(Released r, SearchQuery query) {
+        for (SearchQuery.Clause c : query.clauses()) {
+            if (!c.isChain()) {
+                continue;
+            }
+            boolean matched = false;
+            for (org.childrensgateway.store.IndexRows.Ref ref : gate.indexer().references(r.resource(), c.param())) {
+                matched = chainTargets.computeIfAbsent(List.of(c, ref.targetType(), ref.targetId()),
+                        k -> chainTargetMatches(c, ref.targetType(), ref.targetId()));
+                if (matched) {
+                    break;
+                }
+            }
+            if (!matched) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean chainTargetMatches(SearchQuery.Clause chain, String type, String id) {
+        for (SearchParamDefinition target : chain.chain()) {
+            if (!target.resourceType().equals(type)) {
+                continue;
+            }
+            SearchQuery direct = new SearchQuery(type, List.of(new SearchQuery.Clause(target, null, chain.modifier(), chain.values()),
+                    new SearchQuery.Clause(null, SearchQuery.Special.ID, null, List.of(id))), List.of());
+            for (StoredResource found : gate.store().loadCurrent(gate.store().search(direct))) {
+                Released seen = decideQuietly(found);
+                if (seen.disclosed() && matchesVisibly(seen, direct)) {
+                    return true;
+                }
             }
         }
         return false;
@@ -323,7 +368,7 @@ public final class GatedRepository {
         }
         Optional<SearchParamDefinition> definition = gate.params().find(sourceType, param);
         return definition.isPresent() && SearchVisibility.criteriaReleased(r.decision(),
-                new SearchQuery(sourceType, List.of(new SearchQuery.Clause(definition.get(), null, null, List.of(), null, null)), List.of()));
+                new SearchQuery(sourceType, List.of(new SearchQuery.Clause(definition.get(), null, null, List.of())), List.of()));
     }
 
     // ---- history ----
@@ -660,7 +705,7 @@ public final class GatedRepository {
 
     private List<ConsentDirective> loadDirectives(String patientReference) {
         SearchQuery query = new SearchQuery("Consent", List.of(new SearchQuery.Clause(gate.params().find("Consent", "patient").orElseThrow(),
-                null, null, List.of(patientReference), null, null)), List.of());
+                null, null, List.of(patientReference))), List.of());
         List<ConsentDirective> out = new ArrayList<>();
         for (StoredResource stored : gate.store().loadCurrent(gate.store().search(query))) {
             out.addAll(ConsentDirective.from((Consent) gate.decode(stored)));

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.childrensgateway.fhir.patch.Patches;
 import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -231,9 +233,32 @@ public class BundleProcessor {
                 }
                 yield status("204 No Content");
             }
+            case PATCH -> {
+                // FHIRPath Patch as a Parameters resource, or JSON Patch as a Binary (as FHIR R4 says for Bundles).
+                UnaryOperator<Resource> patcher = patcher(requireResource(resource, url), url);
+                String ifMatch = request.hasIfMatch() ? request.getIfMatch().replace("W/", "").replace("\"", "") : null;
+                String type = url.split("[/?]")[0];
+                yield written(url.contains("?")
+                        ? service.patch(type, null, url, patcher, ifMatch)
+                        : service.patch(type, new IdType(url), null, patcher, ifMatch));
+            }
             case GET -> read(url);
             default -> throw new InvalidRequestException("Method " + request.getMethod().toCode() + " is not supported in a Bundle");
         };
+    }
+
+    private UnaryOperator<Resource> patcher(IBaseResource resource, String url) {
+        if (resource instanceof org.hl7.fhir.r4.model.Parameters parameters) {
+            return Patches.fhirPath(context, parameters);
+        }
+        if (resource instanceof org.hl7.fhir.r4.model.Binary binary && binary.getContentType() != null
+                && binary.getContentType().startsWith(Patches.JSON_PATCH) && binary.hasData()) {
+            ca.uhn.fhir.parser.IParser strict = context.newJsonParser().setParserErrorHandler(new DataLossRefusingErrorHandler());
+            return Patches.json(context, strict,
+                    new String(binary.getData(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        throw new InvalidRequestException("PATCH of " + url + " needs a Parameters resource (FHIRPath Patch) or a Binary of "
+                + Patches.JSON_PATCH);
     }
 
     private Bundle.BundleEntryComponent read(String url) {

@@ -42,7 +42,7 @@ public class FhirConfiguration {
 
     @Bean
     SearchRequestParser searchRequestParser(SearchParamRegistry registry) {
-        return new SearchRequestParser(registry);
+        return new SearchRequestParser(registry, FhirBase::current);
     }
 
     @Bean

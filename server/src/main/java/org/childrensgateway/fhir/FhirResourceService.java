@@ -249,6 +249,54 @@ public class FhirResourceService {
         return replace(existing, resource);
     }
 
+    /**
+     * PATCH: the same rules as PUT, applied to what the patch makes of the stored resource. Only the
+     * recording organisation may patch (a record the caller cannot see is 404, one it sees but did
+     * not record 403, a derived record 403/404); {@code If-Match} is checked before the patch is
+     * applied; the result keeps its id and recorder, is validated against its profile and written
+     * as the next version. A conditional patch matches only the caller's own records, as a
+     * conditional update does: none is 404, more than one 412.
+     *
+     * @param patcher applies the patch to a copy of the stored resource
+     */
+    @Transactional
+    public WriteOutcome patch(String type, IdType id, String conditionalUrl, java.util.function.UnaryOperator<Resource> patcher,
+                              String ifMatchVersion) {
+        StoredResource existing;
+        if (conditionalUrl != null) {
+            String criteria = criteriaOf(conditionalUrl);
+            List<StoredResource> matches = match(type, criteria);
+            if (matches.size() > 1) {
+                throw new PreconditionFailedException("Conditional patch matched " + matches.size() + " " + type
+                        + " resources; the criteria must identify one");
+            }
+            if (matches.isEmpty()) {
+                throw new ResourceNotFoundException("No " + type + " of the caller's organisation matches " + criteria);
+            }
+            existing = store.readForUpdate(type, matches.get(0).id()).orElseThrow();
+        } else {
+            existing = store.readForUpdate(type, id.getIdPart())
+                    .orElseThrow(() -> new ResourceNotFoundException(new IdType(type, id.getIdPart())));
+        }
+        gate.forRequest().requireChangeable(existing, null);
+        if (existing.deleted()) {
+            throw new ResourceGoneException("Resource " + type + "/" + existing.id() + " was deleted at version " + existing.version());
+        }
+        if (ifMatchVersion != null && parseVersion(ifMatchVersion) != existing.version()) {
+            throw new PreconditionFailedException("If-Match version " + ifMatchVersion + " does not match the current version "
+                    + existing.version() + " of " + type + "/" + existing.id());
+        }
+        Resource patched = patcher.apply(((Resource) codec.decode(existing)).copy());
+        if (patched == null || !type.equals(patched.fhirType())) {
+            throw new InvalidRequestException("A patch of " + type + "/" + existing.id() + " must leave it a " + type);
+        }
+        if (!existing.id().equals(patched.getIdElement().getIdPart())) {
+            throw new InvalidRequestException("A patch cannot change the resource id (" + existing.id() + ")");
+        }
+        DerivedRecords.refuseFromClient(patched);
+        return replace(existing, patched);
+    }
+
     @Transactional
     public WriteOutcome delete(String type, IdType id, String ifMatchVersion) {
         Optional<StoredResource> current = store.readForUpdate(type, id.getIdPart());

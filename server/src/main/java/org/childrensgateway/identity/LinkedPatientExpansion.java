@@ -58,13 +58,13 @@ class LinkedPatientExpansion implements SearchExpansion {
                     members.getOrDefault(id, List.of()).forEach(m -> values.add("Patient/" + m));
                 }
             }
-            clauses.add(new SearchQuery.Clause(c.param(), c.special(), c.modifier(), List.copyOf(values), c.chained(), c.chainedType()));
+            clauses.add(new SearchQuery.Clause(c.param(), c.special(), c.modifier(), List.copyOf(values), c.chain()));
         }
         return new SearchQuery(query.resourceType(), clauses, query.sort());
     }
 
     private static boolean expandable(SearchQuery.Clause c) {
-        return c.param() != null && c.param().type() == SearchParamType.REFERENCE && c.chained() == null && c.modifier() == null
+        return c.param() != null && c.param().type() == SearchParamType.REFERENCE && !c.isChain() && c.modifier() == null
                 // Patient?link= asks about the link itself; it must not be widened.
                 && !("Patient".equals(c.param().resourceType()) && "link".equals(c.param().name()));
     }

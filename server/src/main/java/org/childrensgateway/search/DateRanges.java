@@ -51,8 +51,21 @@ public final class DateRanges {
         }
     }
 
-    /** Parses a search value such as {@code 2023}, {@code 2023-05-14} or {@code 2023-05-14T10:00:00Z}. */
+    /**
+     * Parses a search value such as {@code 2023}, {@code 2023-05-14}, {@code 2023-05-14T10:00:00Z} or,
+     * as the FHIR search page's own examples write it, {@code 2023-05-14T10:00} (to the minute: the
+     * range is that minute). A time with no zone is in the server's zone, as FHIR says.
+     */
     public static Range parse(String value) {
+        java.util.regex.Matcher minutes = TO_THE_MINUTE.matcher(value);
+        if (minutes.matches()) {
+            DateTimeType start = new DateTimeType(minutes.group(1) + ":00" + (minutes.group(2) == null ? "" : minutes.group(2)));
+            Instant low = start.getValue().toInstant();
+            return new Range(low, low.plus(1, ChronoUnit.MINUTES));
+        }
         return of(new DateTimeType(value));
     }
+
+    private static final java.util.regex.Pattern TO_THE_MINUTE =
+            java.util.regex.Pattern.compile("(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2})(Z|[+-]\\d{2}:\\d{2})?");
 }

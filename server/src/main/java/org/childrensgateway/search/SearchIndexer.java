@@ -44,6 +44,15 @@ public final class SearchIndexer {
         return rows;
     }
 
+    /** The local references one reference parameter indexes for the resource. */
+    public List<IndexRows.Ref> references(IBaseResource resource, SearchParamDefinition param) {
+        IndexRows rows = new IndexRows();
+        for (IBase value : evaluate(resource, param.expression())) {
+            reference(rows, param, value);
+        }
+        return rows.references;
+    }
+
     private List<IBase> evaluate(IBaseResource resource, String expression) {
         IFhirPath.IParsedExpression expr = parsed.computeIfAbsent(expression, e -> {
             try {

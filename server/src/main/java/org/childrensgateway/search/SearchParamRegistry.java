@@ -22,6 +22,9 @@ public final class SearchParamRegistry {
 
     private static final Set<String> ANY = Set.of();
     private static final Set<String> PATIENT = Set.of("Patient");
+    // R4's target types, which an untyped chain (EpisodeOfCare?organization.name=) searches.
+    private static final Set<String> ORGANIZATION = Set.of("Organization");
+    private static final Set<String> AGENT = Set.of("Practitioner", "PractitionerRole", "Organization", "Device", "Patient", "RelatedPerson");
 
     private final Map<String, Map<String, SearchParamDefinition>> byType = new LinkedHashMap<>();
 
@@ -34,11 +37,11 @@ public final class SearchParamRegistry {
         add("Consent", "status", TOKEN, "Consent.status", ANY, "draft | proposed | active | rejected | inactive | entered-in-error");
         add("Consent", "category", TOKEN, "Consent.category", ANY, "Classification of the consent statement");
         add("Consent", "date", DATE, "Consent.dateTime", ANY, "When this consent was created or indexed");
-        clinical("Observation", "Observation.effective", "Obtained date/time");
+        clinical("Observation", Set.of("Patient", "Group", "Device", "Location"), "Observation.effective", "Obtained date/time");
         add("Observation", "identifier", TOKEN, "Observation.identifier", ANY, "The unique id for a particular observation");
         add("Observation", "code", TOKEN, "Observation.code", ANY, "The code of the observation type");
         add("Observation", "category", TOKEN, "Observation.category", ANY, "The classification of the type of observation");
-        clinical("CarePlan", "CarePlan.period", "Time period plan covers");
+        clinical("CarePlan", Set.of("Patient", "Group"), "CarePlan.period", "Time period plan covers");
         add("CarePlan", "identifier", TOKEN, "CarePlan.identifier", ANY, "External Ids for this plan");
         add("CarePlan", "status", TOKEN, "CarePlan.status", ANY, "draft | active | on-hold | revoked | completed | entered-in-error | unknown");
         add("CarePlan", "category", TOKEN, "CarePlan.category", ANY, "Type of plan");
@@ -48,7 +51,7 @@ public final class SearchParamRegistry {
         add("Practitioner", "name", STRING, "Practitioner.name", ANY, "A portion of the practitioner's name");
         add("EpisodeOfCare", "patient", REFERENCE, "EpisodeOfCare.patient", PATIENT, "The patient who is the focus of this episode of care");
         add("EpisodeOfCare", "identifier", TOKEN, "EpisodeOfCare.identifier", ANY, "Business identifier(s) for the episode");
-        add("EpisodeOfCare", "organization", REFERENCE, "EpisodeOfCare.managingOrganization", ANY, "The organization managing the episode");
+        add("EpisodeOfCare", "organization", REFERENCE, "EpisodeOfCare.managingOrganization", ORGANIZATION, "The organization managing the episode");
         add("EpisodeOfCare", "status", TOKEN, "EpisodeOfCare.status", ANY, "The current status of the episode");
         add("Provenance", "target", REFERENCE, "Provenance.target", ANY, "Target Reference(s)");
         add("Provenance", "patient", REFERENCE, "Provenance.target", PATIENT, "Target Reference(s) that are patients");
@@ -59,7 +62,7 @@ public final class SearchParamRegistry {
         add("AuditEvent", "type", TOKEN, "AuditEvent.type", ANY, "Type/identifier of event");
         add("AuditEvent", "subtype", TOKEN, "AuditEvent.subtype", ANY, "More specific type/id for the event");
         add("AuditEvent", "outcome", TOKEN, "AuditEvent.outcome", ANY, "Whether the event succeeded or failed");
-        add("AuditEvent", "agent", REFERENCE, "AuditEvent.agent.who", ANY, "Identifier of who");
+        add("AuditEvent", "agent", REFERENCE, "AuditEvent.agent.who", AGENT, "Identifier of who");
         add("AuditEvent", "altid", TOKEN, "AuditEvent.agent.altId", ANY, "Alternative user identity (client, user or organisation code)");
         add("AuditEvent", "agent-role", TOKEN, "AuditEvent.agent.role", ANY, "Agent role in the event");
         add("AuditEvent", "purpose", TOKEN, "AuditEvent.purposeOfEvent | AuditEvent.agent.purposeOfUse", ANY,
@@ -82,8 +85,8 @@ public final class SearchParamRegistry {
     }
 
     /** subject, patient and date, which Observation and CarePlan share. */
-    private void clinical(String type, String dateExpression, String dateDescription) {
-        add(type, "subject", REFERENCE, type + ".subject", ANY, "Who the resource is about");
+    private void clinical(String type, Set<String> subjects, String dateExpression, String dateDescription) {
+        add(type, "subject", REFERENCE, type + ".subject", subjects, "Who the resource is about");
         add(type, "patient", REFERENCE, type + ".subject", PATIENT, "Who the resource is about, if a patient");
         add(type, "date", DATE, dateExpression, ANY, dateDescription);
     }
@@ -95,6 +98,11 @@ public final class SearchParamRegistry {
 
     public Optional<SearchParamDefinition> find(String resourceType, String name) {
         return Optional.ofNullable(byType.getOrDefault(resourceType, Map.of()).get(name));
+    }
+
+    /** The resource types that have search parameters here. */
+    public Collection<String> types() {
+        return byType.keySet();
     }
 
     public Collection<SearchParamDefinition> forType(String resourceType) {

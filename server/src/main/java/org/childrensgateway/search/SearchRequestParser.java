@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.childrensgateway.store.SearchQuery;
 
 /**
@@ -22,9 +24,16 @@ public final class SearchRequestParser {
     private static final Set<String> SORTABLE_SPECIAL = Set.of("_lastUpdated");
 
     private final SearchParamRegistry registry;
+    /** This server's FHIR base URL for the request being served (e.g. {@code https://host/fhir}), if known. */
+    private final Supplier<Optional<String>> localBase;
 
     public SearchRequestParser(SearchParamRegistry registry) {
+        this(registry, Optional::empty);
+    }
+
+    public SearchRequestParser(SearchParamRegistry registry, Supplier<Optional<String>> localBase) {
         this.registry = registry;
+        this.localBase = localBase;
     }
 
     public ParsedSearch parse(String resourceType, Map<String, String[]> parameters, boolean lenient) {
@@ -79,14 +88,17 @@ public final class SearchRequestParser {
             return chain(resourceType, name, modifier, key.substring(chainDot + 1), values, lenient, key);
         }
         if (name.equals("_id")) {
-            return new SearchQuery.Clause(null, SearchQuery.Special.ID, null, values, null, null);
+            return new SearchQuery.Clause(null, SearchQuery.Special.ID, null, values);
         }
         if (name.equals("_lastUpdated")) {
-            return new SearchQuery.Clause(null, SearchQuery.Special.LAST_UPDATED, null, values, null, null);
+            return new SearchQuery.Clause(null, SearchQuery.Special.LAST_UPDATED, null, values);
         }
         SearchParamDefinition param = registry.find(resourceType, name).orElse(null);
         if (param == null) {
             return unknown(resourceType, key, lenient);
+        }
+        if (param.type() == SearchParamType.REFERENCE) {
+            values = values.stream().map(this::localReference).toList();
         }
         if (modifier != null && param.type() == SearchParamType.REFERENCE && Character.isUpperCase(modifier.charAt(0))) {
             // subject:Patient=123 is a typed reference
@@ -94,25 +106,68 @@ public final class SearchRequestParser {
             values = values.stream().map(v -> v.contains("/") ? v : typed + "/" + v).toList();
             modifier = null;
         }
-        return new SearchQuery.Clause(param, null, modifier, values, null, null);
+        return new SearchQuery.Clause(param, null, modifier, values);
     }
 
-    private SearchQuery.Clause chain(String resourceType, String refName, String typeModifier, String chainedName,
+    /**
+     * A reference value in this server's own absolute form ({@code https://host/fhir/Patient/1}) is
+     * the local {@code Patient/1}; another server's absolute URL stays absolute and matches nothing
+     * here, since only local references are indexed (its {@code Patient/1} is not ours).
+     */
+    private String localReference(String value) {
+        if (!value.contains("://")) {
+            return value;
+        }
+        Optional<String> base = localBase.get();
+        if (base.isPresent()) {
+            String prefix = base.get().endsWith("/") ? base.get() : base.get() + "/";
+            if (value.startsWith(prefix) && value.length() > prefix.length()) {
+                return value.substring(prefix.length());
+            }
+        }
+        return value;
+    }
+
+    /**
+     * {@code patient.identifier=…}, {@code subject:Patient.identifier=…}, {@code patient.family:exact=…}.
+     * An untyped chain searches every type the reference may point at that has the chained
+     * parameter (FHIR: "the server searches all the types"); it is unknown if none has it.
+     */
+    private SearchQuery.Clause chain(String resourceType, String refName, String typeModifier, String chained,
                                      List<String> values, boolean lenient, String key) {
         SearchParamDefinition ref = registry.find(resourceType, refName).orElse(null);
         if (ref == null || ref.type() != SearchParamType.REFERENCE) {
             return unknown(resourceType, key, lenient);
         }
-        String targetType = typeModifier != null ? typeModifier
-                : ref.targetTypes().size() == 1 ? ref.targetTypes().iterator().next() : "Patient";
-        if (chainedName.contains(".")) {
+        if (chained.contains(".")) {
             throw new InvalidRequestException("Chains of more than one level ('" + key + "') are not supported");
         }
-        SearchParamDefinition target = registry.find(targetType, chainedName).orElse(null);
-        if (target == null) {
+        // A modifier after the chain (patient.family:exact) applies to the chained parameter.
+        String chainedName = chained;
+        String modifier = null;
+        int colon = chained.indexOf(':');
+        if (colon > 0) {
+            chainedName = chained.substring(0, colon);
+            modifier = chained.substring(colon + 1);
+            if (modifier.equals("missing")) {
+                throw new InvalidRequestException("':missing' is not supported after a chain ('" + key + "'); use "
+                        + refName + ":missing");
+            }
+        }
+        if (typeModifier != null && !ref.targetTypes().isEmpty() && !ref.targetTypes().contains(typeModifier)) {
+            throw new InvalidRequestException("'" + refName + "' of " + resourceType + " cannot refer to " + typeModifier
+                    + " (it refers to " + String.join(", ", new java.util.TreeSet<>(ref.targetTypes())) + ")");
+        }
+        List<String> candidates = typeModifier != null ? List.of(typeModifier)
+                : ref.targetTypes().isEmpty() ? List.copyOf(registry.types()) : List.copyOf(new java.util.TreeSet<>(ref.targetTypes()));
+        List<SearchParamDefinition> targets = new ArrayList<>();
+        for (String targetType : candidates) {
+            registry.find(targetType, chainedName).ifPresent(targets::add);
+        }
+        if (targets.isEmpty()) {
             return unknown(resourceType, key, lenient);
         }
-        return new SearchQuery.Clause(ref, null, null, values, target, targetType);
+        return new SearchQuery.Clause(ref, null, modifier, values, targets);
     }
 
     private SearchQuery.Clause unknown(String resourceType, String key, boolean lenient) {

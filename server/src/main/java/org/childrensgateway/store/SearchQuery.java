@@ -22,11 +22,25 @@ public record SearchQuery(String resourceType, List<Clause> clauses, List<Sort> 
      * @param special  {@code _id} or {@code _lastUpdated}
      * @param modifier e.g. {@code exact}, {@code contains}, {@code missing}; null for none
      * @param values   raw values, prefixes included (e.g. {@code ge2023-01-01})
-     * @param chained  for chained searches, the parameter on the referenced resource
-     * @param chainedType the referenced resource type for a chain
+     * @param chain    for a chained search ({@code patient.identifier}), the chained parameter of each
+     *                 type the reference may point at (its {@code resourceType} is the target type);
+     *                 empty for any other clause. The modifier then applies to the chained parameter.
      */
     public record Clause(SearchParamDefinition param, Special special, String modifier, List<String> values,
-                         SearchParamDefinition chained, String chainedType) {
+                         List<SearchParamDefinition> chain) {
+
+        public Clause {
+            chain = chain == null ? List.of() : List.copyOf(chain);
+        }
+
+        /** A clause on one parameter, not chained. */
+        public Clause(SearchParamDefinition param, Special special, String modifier, List<String> values) {
+            this(param, special, modifier, values, List.of());
+        }
+
+        public boolean isChain() {
+            return !chain.isEmpty();
+        }
     }
 
     /** @param param null when sorting by {@code _lastUpdated} */

@@ -23,7 +23,7 @@ final class SearchSqlBuilder {
         sql.append(where(query));
         sql.append(" order by ");
         for (SearchQuery.Sort sort : query.sort()) {
-            sql.append(sortKey(sort)).append(sort.descending() ? " desc nulls last, " : " asc nulls last, ");
+            sql.append(sortKey(sort, sort.descending())).append(sort.descending() ? " desc nulls last, " : " asc nulls last, ");
         }
         return sql.append("r.pid");
     }
@@ -40,20 +40,26 @@ final class SearchSqlBuilder {
         return sql;
     }
 
-    private static SqlFragment sortKey(SearchQuery.Sort sort) {
+    /**
+     * A resource's sort value. FHIR: of a repeating element's values, the one that comes earliest in
+     * the requested order decides, so ascending sorts on the smallest value and descending on the
+     * largest (for a date, the latest moment its range covers).
+     */
+    private static SqlFragment sortKey(SearchQuery.Sort sort, boolean descending) {
         if (sort.param() == null) {
             return new SqlFragment().append("r.last_updated");
         }
         SearchParamDefinition p = sort.param();
+        String aggregate = descending ? "max" : "min";
         return switch (p.type()) {
             case DATE -> new SqlFragment().append(
-                    "(select min(d.low) from sp_date d where d.pid = r.pid and d.name = ?)", p.name());
+                    "(select " + aggregate + "(d." + (descending ? "high" : "low") + ") from sp_date d where d.pid = r.pid and d.name = ?)", p.name());
             case STRING -> new SqlFragment().append(
-                    "(select min(s.value_norm) from sp_string s where s.pid = r.pid and s.name = ?)", p.name());
+                    "(select " + aggregate + "(s.value_norm) from sp_string s where s.pid = r.pid and s.name = ?)", p.name());
             case TOKEN -> new SqlFragment().append(
-                    "(select min(t.code) from sp_token t where t.pid = r.pid and t.name = ?)", p.name());
+                    "(select " + aggregate + "(t.code) from sp_token t where t.pid = r.pid and t.name = ?)", p.name());
             case REFERENCE -> new SqlFragment().append(
-                    "(select min(f.target_id) from sp_reference f where f.pid = r.pid and f.name = ?)", p.name());
+                    "(select " + aggregate + "(f.target_id) from sp_reference f where f.pid = r.pid and f.name = ?)", p.name());
         };
     }
 
@@ -66,13 +72,13 @@ final class SearchSqlBuilder {
             return orValues(clause.values(), v -> dateCondition("r.last_updated", null, v));
         }
         SearchParamDefinition p = clause.param();
+        if (clause.isChain()) {
+            return chain(clause);
+        }
         if ("missing".equals(clause.modifier())) {
             boolean missing = Boolean.parseBoolean(clause.values().get(0));
             return new SqlFragment().append(missing ? "not exists (" : "exists (")
                     .append(indexExists(p)).append(")");
-        }
-        if (clause.chained() != null) {
-            return chain(clause);
         }
         // token:not excludes every resource holding the token, including those with other values too,
         // and keeps those with no value at all: a NOT EXISTS, not an EXISTS of some other value.
@@ -97,15 +103,29 @@ final class SearchSqlBuilder {
         };
     }
 
+    /**
+     * One EXISTS per target type the chain may reach (ORed): the reference row, the target resource
+     * (live), and the target's index row for the chained parameter with the chained values.
+     */
     private static SqlFragment chain(SearchQuery.Clause clause) {
         SearchParamDefinition ref = clause.param();
-        SearchParamDefinition target = clause.chained();
-        SqlFragment sql = new SqlFragment().append(
-                "exists (select 1 from sp_reference f join resource p on p.res_type = f.target_type and p.res_id = f.target_id"
-                        + " and not p.deleted join " + table(target) + " x on x.pid = p.pid and x.res_type = ? and x.name = ?"
-                        + " where f.pid = r.pid and f.res_type = ? and f.name = ? and f.target_type = ?",
-                target.resourceType(), target.name(), ref.resourceType(), ref.name(), clause.chainedType());
-        return sql.append(" and (").append(orValues(clause.values(), v -> valueCondition(target, clause.modifier(), v))).append("))");
+        SqlFragment sql = new SqlFragment();
+        for (int i = 0; i < clause.chain().size(); i++) {
+            SearchParamDefinition target = clause.chain().get(i);
+            if (i > 0) {
+                sql.append(" or ");
+            }
+            sql.append("exists (select 1 from sp_reference f join resource p on p.res_type = f.target_type and p.res_id = f.target_id"
+                            + " and not p.deleted join " + table(target) + " x on x.pid = p.pid and x.res_type = ? and x.name = ?"
+                            + " where f.pid = r.pid and f.res_type = ? and f.name = ? and f.target_type = ?",
+                    target.resourceType(), target.name(), ref.resourceType(), ref.name(), target.resourceType());
+            boolean not = "not".equals(clause.modifier()) && target.type() == SearchParamType.TOKEN;
+            if (not) {
+                throw new InvalidRequestException("Modifier :not is not supported after a chain");
+            }
+            sql.append(" and (").append(orValues(clause.values(), v -> valueCondition(target, clause.modifier(), v))).append("))");
+        }
+        return sql;
     }
 
     private static SqlFragment orValues(List<String> values, java.util.function.Function<String, SqlFragment> condition) {
@@ -153,14 +173,18 @@ final class SearchSqlBuilder {
 
     private static SqlFragment string(SearchParamDefinition p, String value, String modifier) {
         if (modifier == null) {
-            String norm = p.compactsWhitespace() ? TextNormaliser.compact(value) : TextNormaliser.normalise(value);
-            return new SqlFragment().append("x.value_norm like ?", escapeLike(norm) + "%");
+            return new SqlFragment().append("x.value_norm like ?", escapeLike(normalised(p, value)) + "%");
         }
         return switch (modifier) {
             case "exact" -> new SqlFragment().append("x.value_exact = ?", value);
-            case "contains" -> new SqlFragment().append("x.value_norm like ?", "%" + escapeLike(TextNormaliser.normalise(value)) + "%");
+            // Postcodes are stored without spaces, so the searched part loses them too: "4 6" is in "LS14 6AB".
+            case "contains" -> new SqlFragment().append("x.value_norm like ?", "%" + escapeLike(normalised(p, value)) + "%");
             default -> throw new InvalidRequestException("Modifier :" + modifier + " is not supported on string parameters");
         };
+    }
+
+    private static String normalised(SearchParamDefinition p, String value) {
+        return p.compactsWhitespace() ? TextNormaliser.compact(value) : TextNormaliser.normalise(value);
     }
 
     private static String escapeLike(String value) {
@@ -168,6 +192,11 @@ final class SearchSqlBuilder {
     }
 
     private static SqlFragment reference(SearchParamDefinition p, String value) {
+        if (value.contains("://")) {
+            // Another server's resource (the parser made this server's own absolute form relative):
+            // only local references are indexed, so nothing here is it, whatever its last two parts say.
+            return new SqlFragment().append("false");
+        }
         String v = value;
         int history = v.indexOf("/_history/");
         if (history > 0) {

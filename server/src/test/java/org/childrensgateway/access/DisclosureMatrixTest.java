@@ -168,6 +168,80 @@ class DisclosureMatrixTest extends GatewayTestBase {
         assertThat(r.getInt("entry[2].resource.total")).isZero();
     }
 
+    // ---- PATCH, as every kind of caller ----
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "PATCH as {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"rio-hv", "systmone-gp", "estart-centre", "la-social-care", "ig-auditor",
+            "patient-reader", "data-quality"})
+    void patchChangesOnlyTheCallersOwnRecordsAndAnswersAHiddenOneAsAMissingOne(String client) {
+        boolean owner = client.equals("rio-hv");
+        boolean writer = List.of("rio-hv", "systmone-gp", "estart-centre").contains(client);
+        String[] hidden = hiddenMentalHealthItem(); // the health visitors' sensitive item: only they see it
+        String weight = createAs("rio-hv", "Observation", FhirFixtures.observation("Patient/" + scene.rioChild, "27113001",
+                "2026-10-14T10:30:00Z", 8.1)); // consented to the GP; hidden from the centre
+        String json = "[{\"op\": \"replace\", \"path\": \"/valueQuantity/value\", \"value\": 1.5}]";
+        String fhirPath = """
+                {"resourceType": "Parameters", "parameter": [{"name": "operation", "part": [{"name": "type", "valueCode": "replace"},
+                  {"name": "path", "valueString": "Observation.value.value"}, {"name": "value", "valueDecimal": 2.5}]}]}""";
+
+        // A record the caller cannot see answers exactly as one that does not exist (or, without a write scope, as any write).
+        Response missing = patch(client, "/Observation/no-such-obs", json);
+        assertThat(missing.statusCode()).isEqualTo(writer ? 404 : 403);
+        Response onHidden = patch(client, "/Observation/" + hidden[0], json);
+        Response hiddenFhirPath = patch(client, "/Observation/" + hidden[0], fhirPath, "application/fhir+json");
+        if (owner) {
+            assertThat(onHidden.statusCode()).as("its own record").isEqualTo(200);
+            assertThat(hiddenFhirPath.statusCode()).isEqualTo(200);
+        } else {
+            assertThat(onHidden.statusCode()).isEqualTo(missing.statusCode());
+            assertThat(codes(onHidden)).isEqualTo(codes(missing));
+            assertThat(hiddenFhirPath.statusCode()).isEqualTo(missing.statusCode());
+            assertThat(onHidden.asString()).doesNotContain("PSY").doesNotContain(hidden[1]);
+        }
+        // A record the caller sees but did not record: 403 (the GP, by consent); hidden from the centre: 404.
+        int visible = patch(client, "/Observation/" + weight, json).statusCode();
+        assertThat(visible).isEqualTo(switch (client) {
+            case "rio-hv" -> 200;
+            case "estart-centre" -> 404;
+            default -> 403;
+        });
+        // Conditional patch matches only the caller's own records: another organisation's is never found.
+        Response conditional = patch(client, "/Observation?identifier=" + OBS_ID + "|" + hidden[1], json.replace("1.5", "3.5"));
+        Response conditionalNone = patch(client, "/Observation?identifier=" + OBS_ID + "|no-such-identifier", json);
+        assertThat(conditionalNone.statusCode()).isEqualTo(writer ? 404 : 403);
+        assertThat(conditional.statusCode()).isEqualTo(owner ? 200 : conditionalNone.statusCode());
+        // The child record belongs to the person index: nobody patches it (404 for whoever cannot see it).
+        Response child = patch(client, "/Patient/" + scene.childRecord, "[{\"op\": \"replace\", \"path\": \"/birthDate\", \"value\": \"2025-02-03\"}]");
+        assertThat(child.statusCode()).isEqualTo(403);
+        // Nothing of another organisation changed.
+        assertThat(fhirAs("rio-hv").get("/Observation/" + hidden[0]).jsonPath().getString("meta.versionId")).isEqualTo(owner ? "4" : "1");
+        assertThat(fhirAs("rio-hv").get("/Observation/" + weight).jsonPath().getString("meta.versionId")).isEqualTo(owner ? "2" : "1");
+        assertThat(fhirAs("systmone-gp").get("/Patient/" + scene.childRecord).jsonPath().getString("birthDate")).isEqualTo("2025-02-02");
+    }
+
+    @Test
+    void aPatchCannotMoveARecordOntoAChildTheCallerCannotSeeUndetected() {
+        // The health visitors re-point their own observation at the GP's record of the child, which they cannot see,
+        // and at a record that does not exist: the two answers are the same, and neither shows the GP's record.
+        String toHidden = createAs("rio-hv", "Observation", FhirFixtures.observation("Patient/" + scene.rioChild, "27113001",
+                "2026-10-15T10:30:00Z", 8.2));
+        String toMissing = createAs("rio-hv", "Observation", FhirFixtures.observation("Patient/" + scene.rioChild, "27113001",
+                "2026-10-15T10:30:00Z", 8.2));
+        Response hidden = patch("rio-hv", "/Observation/" + toHidden,
+                "[{\"op\": \"replace\", \"path\": \"/subject/reference\", \"value\": \"Patient/" + scene.gpChild + "\"}]");
+        Response missing = patch("rio-hv", "/Observation/" + toMissing,
+                "[{\"op\": \"replace\", \"path\": \"/subject/reference\", \"value\": \"Patient/no-such-patient\"}]");
+        assertThat(hidden.statusCode()).isEqualTo(missing.statusCode());
+        assertThat(hidden.asString()).doesNotContain("CF10 1AA").doesNotContain("MXGP");
+        // The id is not the patch's to change, and a patch that leaves the resource invalid stores nothing.
+        patch("rio-hv", "/Observation/" + toMissing, "[{\"op\": \"replace\", \"path\": \"/id\", \"value\": \"" + scene.rioWeight + "\"}]")
+                .then().statusCode(400);
+        patch("rio-hv", "/Observation/" + toMissing, "[{\"op\": \"remove\", \"path\": \"/code\"}]").then().statusCode(422);
+        assertThat(fhirAs("rio-hv").get("/Observation/" + scene.rioWeight).jsonPath().getString("meta.versionId")).isEqualTo("1");
+        // The source records the child record is built from are untouched by the re-pointing.
+        assertThat(fhirAs("systmone-gp").get("/Patient/" + scene.gpChild).jsonPath().getString("meta.versionId")).isEqualTo("1");
+    }
+
     // ---- derived records per caller ----
 
     @Test
@@ -237,6 +311,26 @@ class DisclosureMatrixTest extends GatewayTestBase {
         assertThat(total(fhirAs("estart-centre").get("/Patient?_id=" + scene.rioChild + "&birthdate=2025-02-02"))).as("released").isEqualTo(1);
         // The GP, who may see the source in full, finds it by NHS number.
         assertThat(total(fhirAs("systmone-gp").get("/Patient?identifier=" + NHS + "|" + scene.nhs))).isPositive();
+    }
+
+    @Test
+    void aChainMatchesOnlyOnWhatTheCallersViewOfTheTargetReleases() {
+        // The centre's own observation about the health visitors' child, whose NHS number and gender the
+        // live-birth agreement withholds from the centre: a chain through the child cannot confirm them.
+        String own = createAs("estart-centre", "Observation", FhirFixtures.observation("Patient/" + scene.rioChild, "27113001",
+                "2026-10-13T10:30:00Z", 7.1));
+        assertThat(total(fhirAs("estart-centre").get("/Observation?_id=" + own + "&patient.identifier=" + NHS + "|" + scene.nhs)))
+                .as("NHS number withheld").isZero();
+        assertThat(total(fhirAs("estart-centre").get("/Observation?_id=" + own + "&patient.identifier=" + NHS + "|9000000009")))
+                .as("as for a number the child does not have").isZero();
+        assertThat(total(fhirAs("estart-centre").get("/Observation?_id=" + own + "&patient.gender=female"))).as("gender withheld").isZero();
+        assertThat(total(fhirAs("estart-centre").get("/Observation?_id=" + own + "&subject:Patient.birthdate=2025-02-02")))
+                .as("released").isEqualTo(1);
+        assertThat(total(fhirAs("estart-centre").get("/Observation?_id=" + own + "&patient.family:exact="
+                + fhirAs("rio-hv").get("/Patient/" + scene.rioChild).jsonPath().getString("name[0].family")))).as("released").isEqualTo(1);
+        // The health visitors, who see their child whole, find their own observation through the NHS number.
+        assertThat(total(fhirAs("rio-hv").get("/Observation?_id=" + scene.rioWeight + "&patient.identifier=" + NHS + "|" + scene.nhs)))
+                .isEqualTo(1);
     }
 
     @Test
@@ -430,6 +524,16 @@ class DisclosureMatrixTest extends GatewayTestBase {
     }
 
     // ---- helpers ----
+
+    private Response patch(String client, String url, String body) {
+        return patch(client, url, body, "application/json-patch+json");
+    }
+
+    /** A PATCH as the demo client, with only this content type. */
+    private Response patch(String client, String url, String body, String contentType) {
+        return io.restassured.RestAssured.given().basePath("/fhir").accept("application/fhir+json").contentType(contentType)
+                .header("Authorization", "Bearer " + tokenFor(client)).body(body).patch(url);
+    }
 
     /** A fresh mental-health item of the health visitors' (its id, its identifier): each write test aims at its own. */
     private String[] hiddenMentalHealthItem() {

@@ -30,7 +30,7 @@ class SearchPlanningTest extends GatewayTestBase {
     @Test
     void searchStatementsAreNotServerPreparedHoweverOftenTheyRun() {
         SearchQuery query = new SearchQuery("Patient", List.of(new SearchQuery.Clause(params.find("Patient", "family").orElseThrow(),
-                null, null, List.of("planning-test-family"), null, null)), List.of());
+                null, null, List.of("planning-test-family"))), List.of());
         // One transaction, so every statement runs on the same pooled connection.
         List<String> prepared = new TransactionTemplate(transactions).execute(status -> {
             for (int i = 0; i < 12; i++) {
