@@ -56,7 +56,10 @@ public final class GatewayBench {
     private static final Pattern QUARANTINED = Pattern.compile("\"quarantined\"\\s*:\\s*(\\d+)");
     private static final int BUNDLE_CHILDREN = 50;
     private static final int FEED_CHUNK = 200;
+    /** Client threads for ingest and feeds: 2, one per core of the reference machine. */
     private static final int THREADS = 2;
+    /** Client threads for the read mix: 2 by default; more to measure behaviour under concurrency (e.g. the audit group commit). */
+    private static final int READ_THREADS = Integer.getInteger("bench.readThreads", 2);
 
     private final int children = Integer.getInteger("bench.children", 10_000);
     private final int feedChildren = Integer.getInteger("bench.feedChildren", 1_000);
@@ -321,7 +324,7 @@ public final class GatewayBench {
     private void mix(String[] kinds, Map<String, Latencies> byKind, int seconds, long seed) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         AtomicInteger thread = new AtomicInteger();
-        runThreads(() -> {
+        runThreads(READ_THREADS, () -> {
             Random random = new Random(seed * 31 + thread.incrementAndGet());
             int i = 0;
             while (System.nanoTime() < deadline) {
@@ -486,10 +489,14 @@ public final class GatewayBench {
     }
 
     private static void runThreads(java.util.concurrent.Callable<Void> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        runThreads(THREADS, task);
+    }
+
+    private static void runThreads(int threads, java.util.concurrent.Callable<Void> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<Void>> futures = new ArrayList<>();
-            for (int i = 0; i < THREADS; i++) {
+            for (int i = 0; i < threads; i++) {
                 futures.add(pool.submit(task));
             }
             for (Future<Void> f : futures) {

@@ -19,9 +19,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public class RequestLimitFilter extends OncePerRequestFilter {
 
     private final RequestLimits limits;
+    private final HeavyRequestPermits heavy;
 
     public RequestLimitFilter(RequestLimits limits) {
         this.limits = limits;
+        this.heavy = new HeavyRequestPermits(limits.maxConcurrentHeavy(), limits.heavyQueueWait());
     }
 
     @Override
@@ -44,8 +46,21 @@ public class RequestLimitFilter extends OncePerRequestFilter {
             refuse(response, 415, OperationOutcome.IssueType.NOTSUPPORTED, "Content-Encoding must be gzip, deflate or identity");
             return;
         }
-        chain.doFilter(new LimitedRequest(request, raw -> encoding == null ? new LimitedInputStream(raw, max, "The request body")
-                : new DecompressingInputStream(encoding, raw, max, limits.maxCompressionRatio()), encoding != null), response);
+        boolean heavyRequest = HeavyRequestPermits.isHeavy(request.getMethod(), path);
+        if (heavyRequest && !heavy.enter()) {
+            response.setHeader("Retry-After", Long.toString(heavy.retryAfterSeconds()));
+            refuse(response, 503, OperationOutcome.IssueType.TRANSIENT, "The gateway is working on as many Bundles and extracts as it"
+                    + " safely can (" + limits.maxConcurrentHeavy() + "); nothing was done: send it again after Retry-After seconds");
+            return;
+        }
+        try {
+            chain.doFilter(new LimitedRequest(request, raw -> encoding == null ? new LimitedInputStream(raw, max, "The request body")
+                    : new DecompressingInputStream(encoding, raw, max, limits.maxCompressionRatio()), encoding != null), response);
+        } finally {
+            if (heavyRequest) {
+                heavy.leave();
+            }
+        }
     }
 
     private static String contentEncoding(HttpServletRequest request) {

@@ -13,10 +13,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxBundleEntries     most entries in a batch or transaction Bundle
  * @param maxQueryLength       longest query string, in characters as sent (percent-encoded)
  * @param maxQueryParameters   most query parameters (name=value pairs) in one request
+ * @param maxConcurrentHeavy   most batch/transaction Bundles and synchronous extracts worked on at once
+ * @param heavyQueueWait       longest such a request waits for its turn before a 503 with Retry-After
  */
 @ConfigurationProperties(prefix = "gateway.limits")
 public record RequestLimits(long maxBodyBytes, long maxIngestBodyBytes, int maxCompressionRatio, int maxBundleEntries,
-                            int maxQueryLength, int maxQueryParameters) {
+                            int maxQueryLength, int maxQueryParameters, int maxConcurrentHeavy,
+                            java.time.Duration heavyQueueWait) {
 
     public RequestLimits {
         maxBodyBytes = maxBodyBytes > 0 ? maxBodyBytes : 10L * 1024 * 1024;
@@ -25,6 +28,8 @@ public record RequestLimits(long maxBodyBytes, long maxIngestBodyBytes, int maxC
         maxBundleEntries = maxBundleEntries > 0 ? maxBundleEntries : 1000;
         maxQueryLength = maxQueryLength > 0 ? maxQueryLength : 8192;
         maxQueryParameters = maxQueryParameters > 0 ? maxQueryParameters : 50;
+        maxConcurrentHeavy = maxConcurrentHeavy > 0 ? maxConcurrentHeavy : 4;
+        heavyQueueWait = heavyQueueWait != null && !heavyQueueWait.isNegative() ? heavyQueueWait : java.time.Duration.ofSeconds(30);
     }
 
     /** The body limit for a path: extracts are larger than FHIR requests. */

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 class QueryCheckTest {
 
-    private static final RequestLimits LIMITS = new RequestLimits(0, 0, 0, 0, 100, 5);
+    private static final RequestLimits LIMITS = new RequestLimits(0, 0, 0, 0, 100, 5, 0, null);
 
     @Test
     void acceptsOrdinaryQueries() {

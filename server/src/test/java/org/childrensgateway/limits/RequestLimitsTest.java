@@ -224,6 +224,24 @@ class RequestLimitsTest extends GatewayTestBase {
     }
 
     @Test
+    void aBurstOfBundlesIsWorkedOnAFewAtATimeAndEveryOneCompletes() throws Exception {
+        // More concurrent batches than the bound (4): the rest wait their turn instead of failing or exhausting the heap.
+        String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":{\"method\":\"GET\",\"url\":\"Patient?family=Burst\"}}]}";
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        try {
+            java.util.List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                statuses.add(pool.submit(() -> fhir().body(batch).post("").statusCode()));
+            }
+            for (var status : statuses) {
+                assertThat(status.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aQueryTooLongOrWithTooManyParametersIsA400() throws Exception {
         String rid = id();
         fhir().header("X-Request-ID", rid).get("/Patient?family=" + "x".repeat(9000)).then().statusCode(400)
