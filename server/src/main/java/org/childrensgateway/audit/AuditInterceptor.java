@@ -90,6 +90,7 @@ public class AuditInterceptor implements FhirInterceptor {
         if (resource != null) {
             patients.collect(resource, pending::patient);
             resources(resource, pending);
+            returned(resource, pending);
         }
         int status = response == null || response.getResponseCode() == 0 ? 200 : response.getResponseCode();
         try {
@@ -242,6 +243,23 @@ public class AuditInterceptor implements FhirInterceptor {
         if (!"OperationOutcome".equals(type) && !"Parameters".equals(type) && resource.getIdElement().hasIdPart()) {
             pending.resource(type + "/" + resource.getIdElement().getIdPart());
         }
+    }
+
+    /** Each returned resource with the patients it is about: what an unlink's disclosure report lists. */
+    private void returned(IBaseResource resource, PendingAudit pending) {
+        if (resource instanceof Bundle bundle) {
+            bundle.getEntry().stream().filter(Bundle.BundleEntryComponent::hasResource).forEach(e -> returned(e.getResource(), pending));
+            return;
+        }
+        if (!resource.getIdElement().hasIdPart() || "OperationOutcome".equals(resource.fhirType()) || "Parameters".equals(resource.fhirType())) {
+            return;
+        }
+        String ref = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+        Set<String> about = patients.of(resource);
+        if (about.isEmpty()) {
+            pending.returned(null, ref);
+        }
+        about.forEach(p -> pending.returned(p, ref));
     }
 
     private static String query(Map<String, String[]> parameters) {

@@ -106,6 +106,13 @@ public class IdentityController {
         identity.unlink(source, child, user(request));
         Map<String, Object> out = child(child);
         out.put("sourceNowIn", identity.childOf(source).orElse(null));
+        // The link just ended: what it disclosed is reported (to the auditor role) under its id.
+        index.historyOfSource(ChildRecordWriter.POOL, source).stream()
+                .filter(l -> child.equals(l.childId()) && "linked".equals(l.status()) && "unlinked".equals(l.endReason()))
+                .findFirst().ifPresent(l -> {
+                    out.put("unlink", l.id());
+                    out.put("disclosureReport", "/identity/unlinks/" + l.id() + "/disclosures");
+                });
         return out;
     }
 

@@ -233,6 +233,12 @@ public class PersonIndexStore {
                 .params(pool, sourceId).query((org.springframework.jdbc.core.RowMapper<Link>) this::link).list();
     }
 
+    /** One link row by id. */
+    public Optional<Link> link(long id) {
+        return jdbc.sql("select " + LINK_COLUMNS + " from person_link where id = ?").param(id)
+                .query((org.springframework.jdbc.core.RowMapper<Link>) this::link).optional();
+    }
+
     /** Every link row, current and ended, that names a child record, oldest first. */
     public List<Link> historyOfChild(String pool, String childId) {
         return jdbc.sql("select " + LINK_COLUMNS + " from person_link where pool = ? and child_id = ? order by id")
