@@ -97,7 +97,9 @@ public class ExportService {
             if (!resources.contains(patient) && !"Patient".equals(allowed.get(0).fhirType())) {
                 resources.add(0, patient);
             }
-            outbound.add(new OutboundRecord(receiverId(patient.getIdElement().getIdPart(), request.feed()), resources, request.context()));
+            String receiver = receiverId(patient.getIdElement().getIdPart(), request.feed());
+            reportLink(patient, resources, request.feed(), receiver);
+            outbound.add(new OutboundRecord(receiver, resources, request.context()));
         }
         FeedWriter.WriteResult result = writer.write(outbound, out);
         return new Result(records, result.written(), withheld, until, more,
@@ -140,6 +142,24 @@ public class ExportService {
             }
         }
         return null;
+    }
+
+    /**
+     * Filed under the receiver's id for the child through a link (the record itself does not carry
+     * it): the audit record names the child record, its links and what was sent about the record,
+     * so an unlink's disclosure report finds it.
+     */
+    private void reportLink(Patient patient, List<Resource> resources, String feed, String receiver) {
+        String prefix = ID_BASE + feed + "/";
+        if (receiver.isEmpty() || patient.getIdentifier().stream().anyMatch(i -> i.hasSystem() && i.getSystem().startsWith(prefix))) {
+            return;
+        }
+        String id = patient.getIdElement().getIdPart();
+        identity.childOf(id).filter(child -> !child.equals(id)).ifPresent(child ->
+                org.childrensgateway.audit.AuditTrail.current().ifPresent(a -> {
+                    a.patient("Patient/" + child).followed("Patient/" + child, identity.sourceRecordsOf(child));
+                    resources.forEach(r -> a.returned(patientOf(r), r.fhirType() + "/" + r.getIdElement().getIdPart()));
+                }));
     }
 
     /**

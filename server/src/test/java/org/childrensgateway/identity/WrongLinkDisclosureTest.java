@@ -26,24 +26,41 @@ class WrongLinkDisclosureTest extends GatewayTestBase {
     @Autowired
     private JdbcClient jdbc;
 
+    /** What the test wrote (client, reference), newest last: deleted afterwards, so later pulls of every change do not meet it. */
+    private final java.util.List<String[]> written = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void deleteWhatWasWritten() {
+        for (int i = written.size() - 1; i >= 0; i--) {
+            fhirAs(written.get(i)[0]).delete("/" + written.get(i)[1]);
+        }
+    }
+
+    private String write(String client, String type, String json) {
+        String id = createAs(client, type, json);
+        written.add(new String[] {client, type + "/" + id});
+        return id;
+    }
+
     @Test
     void theReportListsEveryDisclosureTheLinkCausedAndNoneItDidNot() {
         String today = LocalDate.now().minusDays(1).toString();
         String nextYear = LocalDate.now().plusYears(1).toString();
         // Child 1: the health visitors' record (RX9), with a weighing, consented to GPs.
         String family1 = ChildRecordConstraintTest.uniqueFamily();
-        String r1 = createAs("rio-hv", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("WL1"), FhirFixtures.nhsNumber(), family1,
-                "Alys", "2025-03-03", "female", "NP4 6AB"));
-        String r1Weight = createAs("rio-hv", "Observation", FhirFixtures.observation("Patient/" + r1, "27113001", "2026-10-01T10:00:00Z", 8.1));
-        createAs("rio-hv", "Consent", FhirFixtures.consent(r1, "active", "permit", today, nextYear, List.of("GP")));
+        String r1 = write("rio-hv", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("WL1"), FhirFixtures.nhsNumber(), family1,
+                "Alys", "2025-03-03", "female", "NP4 6AB").replace("/Id/test/client", "/Id/rio/RX9/client"));
+        String r1Weight = write("rio-hv", "Observation", FhirFixtures.observation("Patient/" + r1, "27113001", "2026-10-01T10:00:00Z", 8.1));
+        write("rio-hv", "Consent", FhirFixtures.consent(r1, "active", "permit", today, nextYear, List.of("GP")));
         // Child 2: another child's GP record (M85001), with a weighing, consented to health visitors and,
         // by name, to the local authority's social care.
         String family2 = ChildRecordConstraintTest.uniqueFamily();
-        String s = createAs("systmone-gp", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("WL2"), FhirFixtures.nhsNumber(), family2,
+        String s = write("systmone-gp", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("WL2"), FhirFixtures.nhsNumber(), family2,
                 "Osian", "2024-08-08", "male", "NP4 6XY").replace("/Id/test/client", "/Id/systmone/M85001/patient"));
-        String sWeight = createAs("systmone-gp", "Observation", FhirFixtures.observation("Patient/" + s, "27113001", "2026-09-01T10:00:00Z", 12.5));
-        createAs("systmone-gp", "Consent", FhirFixtures.consent(s, "active", "permit", today, nextYear, List.of("HV")));
-        createAs("systmone-gp", "Consent", FhirFixtures.consent(s, "active", "permit", today, nextYear, List.of())
+        java.time.Instant beforeChild2sWeighing = java.time.Instant.now().minusMillis(1);
+        String sWeight = write("systmone-gp", "Observation", FhirFixtures.observation("Patient/" + s, "27113001", "2026-09-01T10:00:00Z", 12.5));
+        write("systmone-gp", "Consent", FhirFixtures.consent(s, "active", "permit", today, nextYear, List.of("HV")));
+        write("systmone-gp", "Consent", FhirFixtures.consent(s, "active", "permit", today, nextYear, List.of())
                 .replace("\"actor\": []", "\"actor\": [{\"role\": {\"coding\": [{\"system\": "
                         + "\"http://terminology.hl7.org/CodeSystem/v3-ParticipationType\", \"code\": \"IRCP\"}]}, \"reference\": {\"identifier\": "
                         + "{\"system\": \"https://fhir.childrens-gateway.uk/Id/organisation\", \"value\": \"W06000020-SC\"}}}]"));
@@ -70,6 +87,9 @@ class WrongLinkDisclosureTest extends GatewayTestBase {
         caused.put(request(fhirAs("rio-hv").get("/Patient/" + c1)), "RX9 Patient/" + s);
         // ... and ask which services know the child: child 2's GP contact is counted.
         caused.put(request(fhirAs("rio-hv").get("/Patient/" + c1 + "/$services")), "RX9 Observation/" + sWeight);
+        // ... and pull the assessments file: child 2's weighing is filed under child 1's ClientID.
+        caused.put(request(asClient("rio-hv").queryParam("since", beforeChild2sWeighing.toString()).get("/export/rio/assessments")),
+                "RX9 Observation/" + sWeight);
         // The children's centre (no record of either) reads it under the live-birth agreement: child 2's demographics.
         caused.put(request(fhirAs("estart-centre").get("/Patient/" + c1)), "W06000020 Patient/" + s);
 
