@@ -116,6 +116,20 @@ public class IdentityController {
         return out;
     }
 
+    /**
+     * Batch re-match: every link the matcher made is made again in a canonical order, so the child
+     * records no longer depend on the order the records arrived in (people's decisions stay). Answers
+     * how many child records changed; each is named in the request's audit record.
+     */
+    @PostMapping("/rematch")
+    public Map<String, Object> rematch() {
+        java.util.Set<String> changed = identity.rematch();
+        concerns(changed.toArray(String[]::new));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("changedChildRecords", changed.size());
+        return out;
+    }
+
     /** A child record's current source records, full link history and review tasks. */
     @GetMapping("/children/{childId}")
     public Map<String, Object> child(@PathVariable String childId) {

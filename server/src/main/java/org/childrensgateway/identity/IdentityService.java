@@ -75,6 +75,9 @@ public class IdentityService {
         // deadlocked (found by the benchmark at 10,000 children).
         Set<String> keys = new TreeSet<>();
         records.forEach(f -> keys.addAll(BlockingKeys.of(f)));
+        if (!records.isEmpty() || !deleted.isEmpty()) {
+            index.lockPool(POOL, false); // never beside a batch re-match
+        }
         index.lockKeys(POOL, keys);
         for (PersonFeatures f : records) {
             affected.addAll(linker.match(POOL, f));
@@ -94,6 +97,28 @@ public class IdentityService {
     @Transactional
     public void unlink(String sourceId, String childId, String by) {
         linker.unlink(POOL, sourceId, childId, by).forEach(writer::refresh);
+    }
+
+    /**
+     * Batch re-match of the whole index (see {@link PersonLinker#settle}): afterwards the child
+     * records are those the records give in a canonical order, whatever order they arrived in.
+     * Returns the child records whose membership changed.
+     */
+    @Transactional
+    public Set<String> rematch() {
+        index.lockPool(POOL, true);
+        java.util.Map<String, Set<String>> membersBefore = new java.util.HashMap<>();
+        index.currentLinks(POOL).values().forEach(l -> membersBefore.computeIfAbsent(l.childId(), k -> new TreeSet<>()).add(l.sourceId()));
+        Set<String> affected = new TreeSet<>(linker.settle(POOL));
+        // Only child records whose members changed are rewritten (the others are as they were).
+        Set<String> changed = new TreeSet<>();
+        for (String child : affected) {
+            if (!new TreeSet<>(index.members(POOL, child)).equals(membersBefore.getOrDefault(child, Set.of()))) {
+                changed.add(child);
+            }
+        }
+        changed.forEach(writer::refresh);
+        return changed;
     }
 
     @Transactional

@@ -336,6 +336,10 @@ class DisclosureMatrixTest extends GatewayTestBase {
         // The person index is the data-quality desk's.
         asClient("integration").get("/identity/reviews").then().statusCode(403);
         asClient("data-quality").get("/identity/reviews").then().statusCode(200);
+        // So is the batch re-match, a write to every child record.
+        asClient("integration").post("/identity/rematch").then().statusCode(403);
+        asClient("ig-auditor").post("/identity/rematch").then().statusCode(403);
+        asFeed("rio").post("/identity/rematch").then().statusCode(403);
         // Unlisted routes are refused, as OperationOutcomes.
         asFeed("rio").delete("/ingest/quarantine/" + entry).then().statusCode(404).body("resourceType", org.hamcrest.Matchers.equalTo("OperationOutcome"));
     }
