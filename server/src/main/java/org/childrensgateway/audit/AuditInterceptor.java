@@ -88,7 +88,6 @@ public class AuditInterceptor implements FhirInterceptor {
         }
         describe(request, pending);
         if (resource != null) {
-            patients.collect(resource, pending::patient);
             resources(resource, pending);
             returned(resource, pending);
         }
@@ -245,17 +244,21 @@ public class AuditInterceptor implements FhirInterceptor {
         }
     }
 
-    /** Each returned resource with the patients it is about: what an unlink's disclosure report lists. */
+    /**
+     * The patients of each returned resource (one pass): named in the record, and kept with the
+     * resource, which is what an unlink's disclosure report lists.
+     */
     private void returned(IBaseResource resource, PendingAudit pending) {
         if (resource instanceof Bundle bundle) {
             bundle.getEntry().stream().filter(Bundle.BundleEntryComponent::hasResource).forEach(e -> returned(e.getResource(), pending));
             return;
         }
+        Set<String> about = patients.of(resource);
+        about.forEach(pending::patient);
         if (!resource.getIdElement().hasIdPart() || "OperationOutcome".equals(resource.fhirType()) || "Parameters".equals(resource.fhirType())) {
             return;
         }
         String ref = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
-        Set<String> about = patients.of(resource);
         if (about.isEmpty()) {
             pending.returned(null, ref);
         }

@@ -91,11 +91,13 @@ public class IdentityService {
 
     @Transactional
     public void link(String sourceId, String childId, String by) {
+        index.lockPool(POOL, false); // never beside a batch re-match
         linker.link(POOL, sourceId, childId, by, "manual").forEach(writer::refresh);
     }
 
     @Transactional
     public void unlink(String sourceId, String childId, String by) {
+        index.lockPool(POOL, false); // never beside a batch re-match
         linker.unlink(POOL, sourceId, childId, by).forEach(writer::refresh);
     }
 
@@ -123,11 +125,13 @@ public class IdentityService {
 
     @Transactional
     public void acceptReview(long reviewId, String by) {
+        index.lockPool(POOL, false); // never beside a batch re-match
         linker.acceptReview(reviewId, by).forEach(writer::refresh);
     }
 
     @Transactional
     public void rejectReview(long reviewId, String by) {
+        index.lockPool(POOL, false); // never beside a batch re-match
         linker.rejectReview(reviewId, by);
     }
 
