@@ -606,24 +606,16 @@ public final class GatedRepository {
         return new Released(stored, ElementRelease.reduce(gate.context(), composed, reduced), reduced);
     }
 
-    /** How many child records' links one audit record names; a broad search's others are counted, not named. */
-    private static final int MAX_LINKS_AUDITED = 20;
-    private int linksAudited;
-
     /**
      * The request's audit record names the links each composed derived record relied on (which
      * source records it was built from for this caller), so that when a link is undone the
-     * disclosures it caused can be found in the audit trail.
+     * disclosures it caused can be found in the audit trail (kept only for records the response returns).
      */
     private void reportLinks(Resource record, List<String> sourceIds) {
         if (audit == null || explaining) {
             return;
         }
-        if (linksAudited++ < MAX_LINKS_AUDITED) {
-            audit.detail("linked-sources:" + record.fhirType() + "/" + record.getIdElement().getIdPart(), String.join(",", sourceIds));
-        } else {
-            audit.detail("linked-sources-omitted", Integer.toString(linksAudited - MAX_LINKS_AUDITED));
-        }
+        audit.composed(record.fhirType() + "/" + record.getIdElement().getIdPart(), sourceIds);
     }
 
     private Resource release(Resource resource, Decision decision) {

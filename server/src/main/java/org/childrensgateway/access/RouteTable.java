@@ -31,7 +31,9 @@ public final class RouteTable {
         /** The integration-engineer role (mapping configuration, no personal data). */
         INTEGRATION_ENGINEER,
         /** The data-quality role (the person index's desk). */
-        DATA_QUALITY
+        DATA_QUALITY,
+        /** The auditor role (the information governance office: who saw what). */
+        AUDITOR
     }
 
     /**
@@ -69,6 +71,7 @@ public final class RouteTable {
             new Route("POST", "/ingest/quarantine/{id}/replay", Requirement.FEED_WRITER, "quarantine"),
             new Route("POST", "/ingest/{feed}/{file}", Requirement.FEED_WRITER, "feed"),
             new Route("GET", "/export/{feed}/{file}", Requirement.FEED_READER, "feed"),
+            new Route("GET", "/identity/unlinks/{id}/disclosures", Requirement.AUDITOR, null),
             new Route("GET", "/identity/**", Requirement.DATA_QUALITY, null),
             new Route("POST", "/identity/**", Requirement.DATA_QUALITY, null));
 
@@ -114,6 +117,7 @@ public final class RouteTable {
             case PUBLIC, AUTHENTICATED -> Verdict.ALLOW;
             case INTEGRATION_ENGINEER -> role(caller, "integration-engineer");
             case DATA_QUALITY -> role(caller, "data-quality");
+            case AUDITOR -> role(caller, "auditor");
             case FEED_WRITER, FEED_READER -> feed(route, caller, feedOwners);
         };
     }

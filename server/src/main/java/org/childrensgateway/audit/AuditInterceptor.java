@@ -88,8 +88,8 @@ public class AuditInterceptor implements FhirInterceptor {
         }
         describe(request, pending);
         if (resource != null) {
-            patients.collect(resource, pending::patient);
             resources(resource, pending);
+            returned(resource, pending);
         }
         int status = response == null || response.getResponseCode() == 0 ? 200 : response.getResponseCode();
         try {
@@ -242,6 +242,27 @@ public class AuditInterceptor implements FhirInterceptor {
         if (!"OperationOutcome".equals(type) && !"Parameters".equals(type) && resource.getIdElement().hasIdPart()) {
             pending.resource(type + "/" + resource.getIdElement().getIdPart());
         }
+    }
+
+    /**
+     * The patients of each returned resource (one pass): named in the record, and kept with the
+     * resource, which is what an unlink's disclosure report lists.
+     */
+    private void returned(IBaseResource resource, PendingAudit pending) {
+        if (resource instanceof Bundle bundle) {
+            bundle.getEntry().stream().filter(Bundle.BundleEntryComponent::hasResource).forEach(e -> returned(e.getResource(), pending));
+            return;
+        }
+        Set<String> about = patients.of(resource);
+        about.forEach(pending::patient);
+        if (!resource.getIdElement().hasIdPart() || "OperationOutcome".equals(resource.fhirType()) || "Parameters".equals(resource.fhirType())) {
+            return;
+        }
+        String ref = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+        if (about.isEmpty()) {
+            pending.returned(null, ref);
+        }
+        about.forEach(p -> pending.returned(p, ref));
     }
 
     private static String query(Map<String, String[]> parameters) {

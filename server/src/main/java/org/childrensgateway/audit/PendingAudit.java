@@ -41,6 +41,13 @@ public final class PendingAudit {
     /** How many resources each consent rule released or withheld in this request, e.g. {@code own-data} → 3. */
     private final Map<String, Integer> consentRules = new java.util.TreeMap<>();
     private final Map<String, String> details = new LinkedHashMap<>();
+    /** Derived records whose links the request followed (search expansion, $everything), by reference: source ids. */
+    private final Map<String, Set<String>> followed = new LinkedHashMap<>();
+    /** Derived records the gate composed for the caller, by reference: the source ids each was composed from. */
+    private final Map<String, Set<String>> composed = new LinkedHashMap<>();
+    /** What the response returned, by the patient each resource is about (and every reference returned). */
+    private final Map<String, Set<String>> returnedByPatient = new LinkedHashMap<>();
+    private final Set<String> returned = new java.util.HashSet<>();
     private boolean recorded;
     private boolean described;
 
@@ -126,6 +133,37 @@ public final class PendingAudit {
         return this;
     }
 
+    /**
+     * The request followed a derived record's links: its search or operation also covered these
+     * source records (ids) because they are linked to {@code derived} (e.g. {@code Patient/<child>}).
+     */
+    public synchronized PendingAudit followed(String derived, java.util.Collection<String> sourceIds) {
+        if (derived != null && sourceIds != null) {
+            followed.computeIfAbsent(derived, k -> new java.util.TreeSet<>()).addAll(sourceIds);
+        }
+        return this;
+    }
+
+    /** The gate composed {@code derived} for the caller from these source records (ids). Recorded only if it is returned. */
+    public synchronized PendingAudit composed(String derived, java.util.Collection<String> sourceIds) {
+        if (derived != null && sourceIds != null) {
+            composed.computeIfAbsent(derived, k -> new java.util.TreeSet<>()).addAll(sourceIds);
+        }
+        return this;
+    }
+
+    /** The response returned (or, for a summary such as {@code $services}, drew on) {@code resource}, about {@code patient}. */
+    public synchronized PendingAudit returned(String patient, String resource) {
+        if (resource == null) {
+            return this;
+        }
+        returned.add(resource);
+        if (patient != null) {
+            returnedByPatient.computeIfAbsent(patient, k -> new LinkedHashSet<>()).add(resource);
+        }
+        return this;
+    }
+
     // ---- for the audit package ----
 
     /** True the first time only: the request's description is filled in once. */
@@ -168,6 +206,64 @@ public final class PendingAudit {
         return denial;
     }
 
+    /** How many derived records' links one audit record names; a broad search's others are counted, not named. */
+    static final int MAX_LINKS = 20;
+    /** How many returned resources of one linked source record are named. */
+    static final int MAX_RELEASED_PER_SOURCE = 500;
+    /** Detail values are stored up to 500 characters: longer lists are split over numbered keys. */
+    private static final int DETAIL_CHARS = 480;
+
+    /**
+     * What a wrong link would have disclosed, so that an unlink's disclosure report can be made from
+     * the audit trail: {@code linked-sources:<derived>} the links the request relied on (followed, or
+     * composed into a derived record it returned), {@code composed-sources:<derived>} the sources a
+     * returned derived record was composed from, and {@code released:Patient/<source>} (split as
+     * {@code #2}, {@code #3} ...) what it returned about each of those source records.
+     */
+    private void linkDetails(Map<String, String> out) {
+        Map<String, Set<String>> linked = new java.util.TreeMap<>();
+        followed.forEach((d, ids) -> linked.computeIfAbsent(d, k -> new java.util.TreeSet<>()).addAll(ids));
+        composed.forEach((d, ids) -> {
+            if (returned.contains(d)) {
+                linked.computeIfAbsent(d, k -> new java.util.TreeSet<>()).addAll(ids);
+            }
+        });
+        int named = 0;
+        Set<String> sources = new java.util.TreeSet<>();
+        for (Map.Entry<String, Set<String>> e : linked.entrySet()) {
+            if (named++ >= MAX_LINKS) {
+                out.put("linked-sources-omitted", Integer.toString(linked.size() - MAX_LINKS));
+                break;
+            }
+            out.put("linked-sources:" + e.getKey(), String.join(",", e.getValue()));
+            if (composed.containsKey(e.getKey()) && returned.contains(e.getKey())) {
+                out.put("composed-sources:" + e.getKey(), String.join(",", composed.get(e.getKey())));
+            }
+            sources.addAll(e.getValue());
+        }
+        for (String id : sources) {
+            String patient = "Patient/" + id;
+            Set<String> refs = returnedByPatient.getOrDefault(patient, Set.of());
+            List<String> named2 = refs.stream().limit(MAX_RELEASED_PER_SOURCE).toList();
+            if (refs.size() > MAX_RELEASED_PER_SOURCE) {
+                out.put("released-omitted:" + patient, Integer.toString(refs.size() - MAX_RELEASED_PER_SOURCE));
+            }
+            StringBuilder chunk = new StringBuilder();
+            int part = 1;
+            for (String ref : named2) {
+                if (chunk.length() > 0 && chunk.length() + ref.length() + 1 > DETAIL_CHARS) {
+                    out.put("released:" + patient + (part == 1 ? "" : "#" + part), chunk.toString());
+                    part++;
+                    chunk.setLength(0);
+                }
+                chunk.append(chunk.length() == 0 ? "" : ",").append(ref);
+            }
+            if (chunk.length() > 0) {
+                out.put("released:" + patient + (part == 1 ? "" : "#" + part), chunk.toString());
+            }
+        }
+    }
+
     /** The record for a response with HTTP {@code status}; {@code failure} describes an error, if any. */
     synchronized AuditRecord toRecord(int status, String failure, String sourceNode, String clientAddress) {
         AuditRecord.Outcome outcome = AuditRecord.Outcome.ofHttpStatus(status);
@@ -192,6 +288,7 @@ public final class PendingAudit {
         if (patientsOmitted > 0) {
             allDetails.put("patients-omitted", Integer.toString(patientsOmitted));
         }
+        linkDetails(allDetails);
         return new AuditRecord(action, resourceType, caller, patients, new ArrayList<>(resources), resourcesOmitted, query,
                 outcome, description, breakGlass, consent,
                 purposeOfUse != null ? purposeOfUse : caller != null ? caller.purposeOfUse() : null,

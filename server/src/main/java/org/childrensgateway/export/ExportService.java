@@ -141,6 +141,7 @@ public class ExportService {
                 heldNow++;
                 continue;
             }
+            reportLink(patient, resources, request.feed(), receiverId);
             outbound.add(new OutboundRecord(receiverId, resources, request.context()));
         }
         FeedWriter.WriteResult result = writer.write(outbound, out);
@@ -193,6 +194,24 @@ public class ExportService {
             }
         }
         return null;
+    }
+
+    /**
+     * Filed under the receiver's id for the child through a link (the record itself does not carry
+     * it): the audit record names the child record, its links and what was sent about the record,
+     * so an unlink's disclosure report finds it.
+     */
+    private void reportLink(Patient patient, List<Resource> resources, String feed, String receiver) {
+        String prefix = ID_BASE + feed + "/";
+        if (receiver.isEmpty() || patient.getIdentifier().stream().anyMatch(i -> i.hasSystem() && i.getSystem().startsWith(prefix))) {
+            return;
+        }
+        String id = patient.getIdElement().getIdPart();
+        identity.childOf(id).filter(child -> !child.equals(id)).ifPresent(child ->
+                org.childrensgateway.audit.AuditTrail.current().ifPresent(a -> {
+                    a.patient("Patient/" + child).followed("Patient/" + child, identity.sourceRecordsOf(child));
+                    resources.forEach(r -> a.returned(patientOf(r), r.fhirType() + "/" + r.getIdElement().getIdPart()));
+                }));
     }
 
     /**

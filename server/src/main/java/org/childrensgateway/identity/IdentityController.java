@@ -106,6 +106,27 @@ public class IdentityController {
         identity.unlink(source, child, user(request));
         Map<String, Object> out = child(child);
         out.put("sourceNowIn", identity.childOf(source).orElse(null));
+        // The link just ended: what it disclosed is reported (to the auditor role) under its id.
+        index.historyOfSource(ChildRecordWriter.POOL, source).stream()
+                .filter(l -> child.equals(l.childId()) && "linked".equals(l.status()) && "unlinked".equals(l.endReason()))
+                .findFirst().ifPresent(l -> {
+                    out.put("unlink", l.id());
+                    out.put("disclosureReport", "/identity/unlinks/" + l.id() + "/disclosures");
+                });
+        return out;
+    }
+
+    /**
+     * Batch re-match: every link the matcher made is made again in a canonical order, so the child
+     * records no longer depend on the order the records arrived in (people's decisions stay). Answers
+     * how many child records changed; each is named in the request's audit record.
+     */
+    @PostMapping("/rematch")
+    public Map<String, Object> rematch() {
+        java.util.Set<String> changed = identity.rematch();
+        concerns(changed.toArray(String[]::new));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("changedChildRecords", changed.size());
         return out;
     }
 

@@ -75,6 +75,9 @@ public class IdentityService {
         // deadlocked (found by the benchmark at 10,000 children).
         Set<String> keys = new TreeSet<>();
         records.forEach(f -> keys.addAll(BlockingKeys.of(f)));
+        if (!records.isEmpty() || !deleted.isEmpty()) {
+            index.lockPool(POOL, false); // never beside a batch re-match
+        }
         index.lockKeys(POOL, keys);
         for (PersonFeatures f : records) {
             affected.addAll(linker.match(POOL, f));
@@ -88,21 +91,47 @@ public class IdentityService {
 
     @Transactional
     public void link(String sourceId, String childId, String by) {
+        index.lockPool(POOL, false); // never beside a batch re-match
         linker.link(POOL, sourceId, childId, by, "manual").forEach(writer::refresh);
     }
 
     @Transactional
     public void unlink(String sourceId, String childId, String by) {
+        index.lockPool(POOL, false); // never beside a batch re-match
         linker.unlink(POOL, sourceId, childId, by).forEach(writer::refresh);
+    }
+
+    /**
+     * Batch re-match of the whole index (see {@link PersonLinker#settle}): afterwards the child
+     * records are those the records give in a canonical order, whatever order they arrived in.
+     * Returns the child records whose membership changed.
+     */
+    @Transactional
+    public Set<String> rematch() {
+        index.lockPool(POOL, true);
+        java.util.Map<String, Set<String>> membersBefore = new java.util.HashMap<>();
+        index.currentLinks(POOL).values().forEach(l -> membersBefore.computeIfAbsent(l.childId(), k -> new TreeSet<>()).add(l.sourceId()));
+        Set<String> affected = new TreeSet<>(linker.settle(POOL));
+        // Only child records whose members changed are rewritten (the others are as they were).
+        Set<String> changed = new TreeSet<>();
+        for (String child : affected) {
+            if (!new TreeSet<>(index.members(POOL, child)).equals(membersBefore.getOrDefault(child, Set.of()))) {
+                changed.add(child);
+            }
+        }
+        changed.forEach(writer::refresh);
+        return changed;
     }
 
     @Transactional
     public void acceptReview(long reviewId, String by) {
+        index.lockPool(POOL, false); // never beside a batch re-match
         linker.acceptReview(reviewId, by).forEach(writer::refresh);
     }
 
     @Transactional
     public void rejectReview(long reviewId, String by) {
+        index.lockPool(POOL, false); // never beside a batch re-match
         linker.rejectReview(reviewId, by);
     }
 

@@ -45,6 +45,8 @@ class LinkedPatientExpansion implements SearchExpansion {
         if (members.isEmpty()) {
             return query;
         }
+        // The search relies on these links: named in its audit record (an unlink's disclosure report reads it).
+        org.childrensgateway.audit.AuditTrail.current().ifPresent(a -> members.forEach((child, ids) -> a.followed("Patient/" + child, ids)));
         List<SearchQuery.Clause> clauses = new ArrayList<>();
         for (SearchQuery.Clause c : query.clauses()) {
             if (!expandable(c)) {

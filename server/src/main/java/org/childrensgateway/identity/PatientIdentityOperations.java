@@ -112,6 +112,8 @@ public class PatientIdentityOperations implements FhirOperationProvider {
             if (source == null || date == null) {
                 continue;
             }
+            // A count is still a disclosure of the contact: named with its child for the disclosure report.
+            org.childrensgateway.audit.AuditTrail.current().ifPresent(a -> a.returned("Patient/" + subject, r.fhirType() + "/" + r.getIdElement().getIdPart()));
             Identifier org = organisationOf(r, source);
             Service service = services.computeIfAbsent(org.getValue(), k -> new Service(org, source.feed()));
             service.days.add(date);
@@ -168,7 +170,11 @@ public class PatientIdentityOperations implements FhirOperationProvider {
         }
         List<String> patients = new ArrayList<>();
         patients.add(id);
-        patients.addAll(identity.sourceRecordsOf(id));
+        List<String> sources = identity.sourceRecordsOf(id);
+        patients.addAll(sources);
+        if (!sources.isEmpty()) {
+            org.childrensgateway.audit.AuditTrail.current().ifPresent(a -> a.followed("Patient/" + id, sources));
+        }
         return patients;
     }
 

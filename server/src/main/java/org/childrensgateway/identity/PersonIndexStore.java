@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,30 @@ public class PersonIndexStore {
                 .params(pool, sourceIds.toArray(String[]::new)).query(String.class).list().stream().map(this::readFeatures).toList();
     }
 
+    /** Every record of a pool with its features, for a batch re-match. */
+    List<PersonFeatures> allFeatures(String pool) {
+        return jdbc.sql("select features::text from identity_features where pool = ? order by source_id").param(pool)
+                .query(String.class).list().stream().map(this::readFeatures).toList();
+    }
+
+    /** The current links of a pool, by source id. */
+    Map<String, Link> currentLinks(String pool) {
+        Map<String, Link> out = new HashMap<>();
+        jdbc.sql("select " + LINK_COLUMNS + " from person_link where pool = ? and status = 'linked' and ended is null").param(pool)
+                .query((org.springframework.jdbc.core.RowMapper<Link>) this::link).list().forEach(l -> out.put(l.sourceId(), l));
+        return out;
+    }
+
+    /** Open review tasks of these records are superseded (a batch re-match proposes afresh). */
+    void supersedeOpenReviews(String pool, Collection<String> sourceIds, String by) {
+        if (sourceIds.isEmpty()) {
+            return;
+        }
+        jdbc.sql("update review_task set status = 'superseded', resolved = now(), resolved_by = ?"
+                        + " where pool = ? and status = 'open' and source_id = any(?)")
+                .params(by, pool, sourceIds.toArray(String[]::new)).update();
+    }
+
     /**
      * The child records that hold a record sharing a blocking key with {@code keys}, each with
      * <i>every</i> member (features, child id, link method): a child record is judged as a whole, so
@@ -121,6 +146,15 @@ public class PersonIndexStore {
         return jdbc.sql("select coalesce(bool_and(pg_try_advisory_xact_lock(hashtextextended(k, 0))), true) from"
                         + " (select ? || k as k from unnest(?::text[]) as u(k) order by 1) s")
                 .params("identity:" + pool + ":", new java.util.TreeSet<>(keys).toArray(String[]::new)).query(Boolean.class).single();
+    }
+
+    /**
+     * The pool's own lock: every matching transaction takes it shared, a batch re-match exclusively,
+     * so a re-match never runs beside matching (one lock, not one per key of the whole pool).
+     */
+    void lockPool(String pool, boolean exclusive) {
+        jdbc.sql("select " + (exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared") + "(hashtextextended(?, 0))::text")
+                .param("identity-pool:" + pool).query(String.class).single();
     }
 
     /** Serialises matching of records that share a blocking key (so two arrivals cannot both start a child record). */
@@ -231,6 +265,12 @@ public class PersonIndexStore {
     List<Link> historyOfSource(String pool, String sourceId) {
         return jdbc.sql("select " + LINK_COLUMNS + " from person_link where pool = ? and source_id = ? order by id desc")
                 .params(pool, sourceId).query((org.springframework.jdbc.core.RowMapper<Link>) this::link).list();
+    }
+
+    /** One link row by id. */
+    public Optional<Link> link(long id) {
+        return jdbc.sql("select " + LINK_COLUMNS + " from person_link where id = ?").param(id)
+                .query((org.springframework.jdbc.core.RowMapper<Link>) this::link).optional();
     }
 
     /** Every link row, current and ended, that names a child record, oldest first. */

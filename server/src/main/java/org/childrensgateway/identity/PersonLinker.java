@@ -59,11 +59,71 @@ public class PersonLinker {
         Set<String> keys = BlockingKeys.of(f);
         index.saveFeatures(pool, f, keys);
         Set<String> affected = new LinkedHashSet<>();
-        Outcome outcome = decideAndApply(pool, f, keys, affected);
+        Outcome outcome = decideAndApply(pool, f, keys, affected, null);
         if (outcome != null) {
-            rematchNeighbours(pool, f, outcome.candidates(), affected);
+            rematchNeighbours(pool, f, outcome.candidates(), affected, true);
         }
         return affected;
+    }
+
+    /** Links a batch re-match may undo: those the matcher made. A person's decisions (manual, review) stay. */
+    static final Set<String> AUTOMATIC = Set.of("new", "auto", "nhs");
+
+    /**
+     * Batch re-match: every link the matcher made in the pool is undone and the records are matched
+     * again, one by one, in a canonical order (source priority, then the record's content), exactly
+     * as arriving records are. The result depends only on the records and on people's decisions
+     * (manual links, accepted and rejected reviews, unlinks), never on the order the records arrived
+     * in: two arrival orders give the same child records after it. A record that starts a child record
+     * takes back the id of the one it was in if that is free, so ids stay where they were wherever the
+     * grouping is unchanged. A child record a person shaped (a manual link, an accepted review) is
+     * kept whole. The caller holds the pool's lock exclusively.
+     */
+    public Set<String> settle(String pool) {
+        Map<String, PersonIndexStore.Link> links = index.currentLinks(pool);
+        Map<String, String> previous = new HashMap<>();
+        List<PersonFeatures> redo = new java.util.ArrayList<>();
+        Set<String> affected = new LinkedHashSet<>();
+        // A child record a person has shaped (a manual link, an accepted review) is kept whole: the
+        // person judged the record it joined, not only the link it made.
+        Set<String> decided = new java.util.HashSet<>();
+        links.values().stream().filter(l -> !AUTOMATIC.contains(l.method())).forEach(l -> decided.add(l.childId()));
+        for (PersonFeatures f : index.allFeatures(pool)) {
+            PersonIndexStore.Link l = links.get(f.sourceId());
+            if (l != null && decided.contains(l.childId())) {
+                continue;
+            }
+            if (l != null) {
+                index.endLink(l.id(), SYSTEM_USER, "re-matched (batch)");
+                previous.put(f.sourceId(), l.childId());
+                affected.add(l.childId());
+            }
+            redo.add(f);
+        }
+        index.supersedeOpenReviews(pool, redo.stream().map(PersonFeatures::sourceId).toList(), SYSTEM_USER);
+        redo.sort(canonicalOrder());
+        for (PersonFeatures f : redo) {
+            Set<String> keys = BlockingKeys.of(f);
+            Outcome outcome = decideAndApply(pool, f, keys, affected, previous.get(f.sourceId()));
+            if (outcome != null) {
+                rematchNeighbours(pool, f, outcome.candidates(), affected, false);
+            }
+        }
+        return affected;
+    }
+
+    /** Source priority, then what the record says (so the order is the same however the records arrived), then its id. */
+    private java.util.Comparator<PersonFeatures> canonicalOrder() {
+        java.util.Comparator<String> text = java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder());
+        return java.util.Comparator.<PersonFeatures>comparingInt(f -> settings.rank(f.source()))
+                .thenComparing(PersonFeatures::family, text)
+                .thenComparing(f -> String.join(" ", f.given()), text)
+                .thenComparing(PersonFeatures::birthDate, text)
+                .thenComparing(PersonFeatures::nhs, text)
+                .thenComparing(PersonFeatures::postcode, text)
+                .thenComparing(PersonFeatures::address, text)
+                .thenComparing(PersonFeatures::system, text)
+                .thenComparing(PersonFeatures::sourceId, text);
     }
 
     /** What matching one record did: whether it joined an existing child record, and the candidates it saw. */
@@ -71,7 +131,7 @@ public class PersonLinker {
     }
 
     /** Decides and applies the decision for one record; null when the record keeps the link it has. */
-    private Outcome decideAndApply(String pool, PersonFeatures f, Set<String> keys, Set<String> affected) {
+    private Outcome decideAndApply(String pool, PersonFeatures f, Set<String> keys, Set<String> affected, String formerChild) {
         PersonIndexStore.SourceState state = index.state(pool, f.sourceId());
         Optional<PersonIndexStore.Link> current = state.current();
         if (current.isPresent()) {
@@ -94,7 +154,7 @@ public class PersonLinker {
         } else if (current.isPresent()) {
             childId = current.get().childId();
         } else {
-            childId = newChildId();
+            childId = formerChild != null && index.members(pool, formerChild).isEmpty() ? formerChild : newChildId();
             index.insertLink(pool, f.sourceId(), childId, "linked", "new", null, SYSTEM_USER);
             metrics.linkageOutcome("new_record");
         }
@@ -112,7 +172,8 @@ public class PersonLinker {
      * Matches again the candidates of {@code f} that are alone in a child record made automatically
      * and that look enough like {@code f} (at least the lower threshold) for its joining to matter.
      */
-    private void rematchNeighbours(String pool, PersonFeatures f, List<LinkDecider.Candidate> candidates, Set<String> affected) {
+    private void rematchNeighbours(String pool, PersonFeatures f, List<LinkDecider.Candidate> candidates, Set<String> affected,
+                                   boolean lockKeys) {
         Map<String, Integer> sizes = new HashMap<>();
         candidates.forEach(c -> sizes.merge(c.childId(), 1, Integer::sum));
         int rematched = 0;
@@ -125,8 +186,9 @@ public class PersonLinker {
             }
             rematched++;
             Set<String> keys = BlockingKeys.of(c.features());
-            if (index.tryLockKeys(pool, keys)) {
-                decideAndApply(pool, c.features(), keys, affected);
+            // A batch re-match holds the whole pool: no key lock (thousands would exhaust the lock table).
+            if (!lockKeys || index.tryLockKeys(pool, keys)) {
+                decideAndApply(pool, c.features(), keys, affected, null);
             }
         }
     }

@@ -430,6 +430,10 @@ class DisclosureMatrixTest extends GatewayTestBase {
         // The person index is the data-quality desk's.
         asClient("integration").get("/identity/reviews").then().statusCode(403);
         asClient("data-quality").get("/identity/reviews").then().statusCode(200);
+        // So is the batch re-match, a write to every child record.
+        asClient("integration").post("/identity/rematch").then().statusCode(403);
+        asClient("ig-auditor").post("/identity/rematch").then().statusCode(403);
+        asFeed("rio").post("/identity/rematch").then().statusCode(403);
         // Unlisted routes are refused, as OperationOutcomes.
         asFeed("rio").delete("/ingest/quarantine/" + entry).then().statusCode(404).body("resourceType", org.hamcrest.Matchers.equalTo("OperationOutcome"));
     }
@@ -456,6 +460,46 @@ class DisclosureMatrixTest extends GatewayTestBase {
         String refused = asClient("integration").get("/identity/children/" + scene.childRecord).then().statusCode(403)
                 .extract().header("X-Request-ID");
         assertThat(auditOf(refused)).contains("http-status").contains("403");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "an unlink's disclosure report as {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"rio-hv", "systmone-gp", "estart-centre", "la-social-care", "ig-auditor",
+            "patient-reader", "data-quality", "integration"})
+    void anUnlinksDisclosureReportIsTheAuditorsAloneAndReadOnly(String client) {
+        String[] unlink = undoneLink();
+        String path = "/identity/unlinks/" + unlink[0] + "/disclosures";
+        int expected = "ig-auditor".equals(client) ? 200 : 403;
+        String request = asClient(client).get(path).then().statusCode(expected).extract().header("X-Request-ID");
+        String audit = auditOf(request);
+        assertThat(audit).contains("http-status");
+        if (expected == 200) {
+            assertThat(audit).as("the report names both children").contains("Patient/" + unlink[1]).contains("Patient/" + unlink[2]);
+            // A link still in force, or none at all, has no report: both answer as missing.
+            asClient(client).get("/identity/unlinks/" + unlink[3] + "/disclosures").then().statusCode(404);
+            asClient(client).get("/identity/unlinks/999999999/disclosures").then().statusCode(404);
+        }
+        // No way to write it, whoever asks.
+        assertThat(asClient(client).post(path).statusCode()).isIn(403, 405);
+        assertThat(asClient(client).put(path).statusCode()).isIn(403, 404, 405);
+        assertThat(asClient(client).delete(path).statusCode()).isIn(403, 404, 405);
+        io.restassured.RestAssured.given().header("Authorization", "").get(path).then().statusCode(401);
+    }
+
+    /** A fresh pair of one child's records linked by NHS number, then unlinked: {ended link id, source, child, a current link id}. */
+    private String[] undoneLink() {
+        String nhs = FhirFixtures.nhsNumber();
+        String family = "Unlink" + FhirFixtures.uniqueId("U").replace("-", "");
+        String rio = createAs("rio-hv", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("UL"), nhs, family, "Gwen", "2025-06-06",
+                "female", "NP4 6AB"));
+        String gp = createAs("systmone-gp", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("ULGP"), nhs, family, "Gwen",
+                "2025-06-06", "female", "NP4 6AB"));
+        String child = childRecordOf(gp);
+        assertThat(childRecordOf(rio)).isEqualTo(child);
+        long ended = asClient("data-quality").contentType("application/json").body(Map.of("source", "Patient/" + gp, "child", child))
+                .post("/identity/unlink").then().statusCode(200).extract().jsonPath().getLong("unlink");
+        long current = jdbc.sql("select id from person_link where pool = 'Patient' and source_id = ? and ended is null and status = 'linked'")
+                .param(rio).query(Long.class).single();
+        return new String[] {Long.toString(ended), gp, child, Long.toString(current)};
     }
 
     @Test

@@ -24,6 +24,8 @@ class GateLayoutTest {
     private static final Set<String> SYSTEM_TASKS = Set.of(
             "identity/IdentityService.java", "identity/ChildRecordWriter.java", "identity/CarerLinker.java",
             "identity/DerivedRecordComposition.java", "audit/AuditOperationsProvider.java",
+            // an unlink's disclosure report: who recorded the two children's records and which consents name whom; returns references only
+            "identity/LinkDisclosureReport.java",
             // tells a move-in from a birth by the child record's earlier addresses, and reads its record states; returns neither
             "export/CentreNotifications.java");
 

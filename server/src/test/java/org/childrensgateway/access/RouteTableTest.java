@@ -18,6 +18,7 @@ class RouteTableTest {
     static final Caller SOCIAL_READ_ONLY = new Caller("la", null, "W06000020-SC", "social-worker", "CAREMGT", Set.of("system/*.rs"), null);
     static final Caller ENGINEER = new Caller("int", null, "GATEWAY-OPS", "integration-engineer", "OPERATIONS", Set.of("system/*.cruds"), null);
     static final Caller DATA_QUALITY = new Caller("dq", null, "GATEWAY-OPS", "data-quality", "OPERATIONS", Set.of("system/*.rs"), null);
+    static final Caller AUDITOR = new Caller("ig", null, "IG-OFFICE", "auditor", "AUDIT", Set.of("system/*.rs"), null);
     static final Set<String> RIO_FEED = Set.of("RX9");
     static final Set<String> NONE = Set.of();
 
@@ -46,6 +47,17 @@ class RouteTableTest {
                 Arguments.of("GET", "/identity/reviews", DATA_QUALITY, NONE, 200),
                 Arguments.of("POST", "/identity/unlink", ENGINEER, NONE, 403),
                 Arguments.of("POST", "/identity/link", RIO, NONE, 403),
+                Arguments.of("POST", "/identity/unlink", AUDITOR, NONE, 403),
+                Arguments.of("POST", "/identity/rematch", DATA_QUALITY, NONE, 200),
+                Arguments.of("POST", "/identity/rematch", AUDITOR, NONE, 403),
+                Arguments.of("POST", "/identity/rematch", RIO, NONE, 403),
+                Arguments.of("POST", "/identity/rematch", null, NONE, 401),
+                Arguments.of("GET", "/identity/reviews", AUDITOR, NONE, 403),
+                Arguments.of("GET", "/identity/unlinks/7/disclosures", AUDITOR, NONE, 200),
+                Arguments.of("GET", "/identity/unlinks/7/disclosures", DATA_QUALITY, NONE, 403),
+                Arguments.of("GET", "/identity/unlinks/7/disclosures", RIO, NONE, 403),
+                Arguments.of("GET", "/identity/unlinks/7/disclosures", null, NONE, 401),
+                Arguments.of("POST", "/identity/unlinks/7/disclosures", AUDITOR, NONE, 403),
                 Arguments.of("GET", "/notifications/break-glass", CENTRE, NONE, 200),
                 Arguments.of("GET", "/notifications/break-glass", null, NONE, 401),
                 Arguments.of("GET", "/sharing-agreements", null, NONE, 200),

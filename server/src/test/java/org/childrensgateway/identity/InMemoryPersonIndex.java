@@ -29,6 +29,7 @@ final class InMemoryPersonIndex extends PersonIndexStore {
     private final Map<String, Set<String>> rejected = new HashMap<>();
     private final Map<String, TreeSet<String>> members = new HashMap<>();
     private final Map<String, String> reviews = new LinkedHashMap<>();
+    private final Map<Long, String> sourceOfLink = new HashMap<>();
     private long seq;
 
     InMemoryPersonIndex() {
@@ -79,6 +80,10 @@ final class InMemoryPersonIndex extends PersonIndexStore {
     }
 
     @Override
+    void lockPool(String pool, boolean exclusive) {
+    }
+
+    @Override
     boolean tryLockKeys(String pool, Set<String> keys) {
         return true;
     }
@@ -90,6 +95,7 @@ final class InMemoryPersonIndex extends PersonIndexStore {
             rejected.computeIfAbsent(sourceId, k -> new HashSet<>()).add(childId);
             return id;
         }
+        sourceOfLink.put(id, sourceId);
         current.put(sourceId, new Link(id, pool, sourceId, childId, status, method, result == null ? null : result.score(),
                 result == null ? null : result.evidence(), Instant.EPOCH, by, null, null, null));
         members.computeIfAbsent(childId, k -> new TreeSet<>()).add(sourceId);
@@ -98,7 +104,7 @@ final class InMemoryPersonIndex extends PersonIndexStore {
 
     @Override
     void endLink(long id, String by, String reason) {
-        current.values().stream().filter(l -> l.id() == id).findFirst().ifPresent(l -> {
+        Optional.ofNullable(sourceOfLink.get(id)).map(current::get).filter(l -> l.id() == id).ifPresent(l -> {
             current.remove(l.sourceId());
             members.get(l.childId()).remove(l.sourceId());
         });
@@ -114,6 +120,22 @@ final class InMemoryPersonIndex extends PersonIndexStore {
         Map<String, String> out = new HashMap<>();
         sourceIds.forEach(s -> Optional.ofNullable(current.get(s)).ifPresent(l -> out.put(s, l.childId())));
         return out;
+    }
+
+    @Override
+    List<PersonFeatures> allFeatures(String pool) {
+        return features.values().stream().sorted(java.util.Comparator.comparing(PersonFeatures::sourceId)).toList();
+    }
+
+    @Override
+    Map<String, Link> currentLinks(String pool) {
+        return new HashMap<>(current);
+    }
+
+    @Override
+    void supersedeOpenReviews(String pool, Collection<String> sourceIds, String by) {
+        Set<String> ids = new HashSet<>(sourceIds);
+        reviews.keySet().removeIf(k -> ids.contains(k.substring(0, k.indexOf('|'))));
     }
 
     int reviewCount() {
