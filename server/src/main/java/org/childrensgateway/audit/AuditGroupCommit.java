@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * the commit that stores them, so every access is still in the trail before its response is
  * complete. While one group commits (one transaction, one WAL flush, one turn of the chain head's
  * lock), the next group gathers; under load a commit carries many records instead of one. A group
- * that fails is retried record by record, so one record's fault fails only its own request.
+ * that fails is retried record by record, so one record's fault fails only its own request. Once
+ * closed (shutdown), a record is stored on its caller's thread, so nothing depends on the order in
+ * which the application's parts stop.
  */
 final class AuditGroupCommit<T> implements AutoCloseable {
 
@@ -50,7 +52,9 @@ final class AuditGroupCommit<T> implements AutoCloseable {
     /** Returns once the item is committed; throws if it could not be stored. */
     void store(T item) {
         if (closed) {
-            throw new IllegalStateException("the audit writer is stopped");
+            // Shutting down: whatever still runs (a job finishing) stores its own record, as before grouping.
+            writeInOneTransaction.accept(List.of(item));
+            return;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         queue.add(new Pending<>(item, done));

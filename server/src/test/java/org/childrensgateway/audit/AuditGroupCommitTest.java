@@ -95,10 +95,18 @@ class AuditGroupCommitTest {
     }
 
     @Test
-    void aStoppedWriterRefusesRatherThanDroppingARecord() {
-        AuditGroupCommit<Integer> writer = new AuditGroupCommit<>(group -> { }, 8, 1);
+    void afterShutdownARecordIsStoredOnItsCallersThreadNeverDropped() {
+        List<String> storedBy = Collections.synchronizedList(new ArrayList<>());
+        AuditGroupCommit<Integer> writer = new AuditGroupCommit<>(group -> storedBy.add(Thread.currentThread().getName()), 8, 1);
+        writer.store(1);
         writer.close();
-        assertThatThrownBy(() -> writer.store(1)).isInstanceOf(IllegalStateException.class);
+        writer.store(2);
+        assertThat(storedBy).containsExactly("audit-group-commit", Thread.currentThread().getName());
+        AuditGroupCommit<Integer> failing = new AuditGroupCommit<>(group -> {
+            throw new IllegalStateException("database down");
+        }, 8, 1);
+        failing.close();
+        assertThatThrownBy(() -> failing.store(3)).hasMessage("database down");
     }
 
     private static void await(CountDownLatch latch) {
