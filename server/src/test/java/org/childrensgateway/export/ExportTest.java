@@ -37,6 +37,15 @@ class ExportTest extends GatewayTestBase {
                 """.formatted(patientId, weight, consentStatus);
     }
 
+    /** The GP's record of Cai (born 14/05/2024, male) with an NHS number, consent to share, and {@code more} after the consents. */
+    private static String gpChild(String s1, String nhs, String surname, String more) {
+        return extract(s1, "10.1", "granted")
+                .replace("<Name>", "<NHSNumber verified=\"true\">" + nhs + "</NHSNumber><Name>")
+                .replace("<Forenames>Test</Forenames><Surname>Export</Surname></Name>", "<Forenames>Cai</Forenames><Surname>" + surname + "</Surname></Name>")
+                .replace("<DateOfBirth>2024-03-03</DateOfBirth><Sex>F</Sex>", "<DateOfBirth>2024-05-14</DateOfBirth><Sex>M</Sex>")
+                .replace("</ConsentRecords>", "</ConsentRecords>" + more);
+    }
+
     @Test
     void rioPullsConsentedSystmOneEventsInItsOwnCodesAndNothingElse() {
         String gp = tokenFor("systmone-gp");
@@ -166,11 +175,7 @@ class ExportTest extends GatewayTestBase {
         String ref = "C-S1" + System.nanoTime();
         String s1 = "S1-CC" + System.nanoTime();
         String nhs = org.childrensgateway.fhir.FhirFixtures.nhsNumber();
-        asFeed("systmone").contentType("application/xml").body(extract(s1, "10.1", "granted")
-                        .replace("<Name>", "<NHSNumber verified=\"true\">" + nhs + "</NHSNumber><Name>")
-                        .replace("<Forenames>Test</Forenames><Surname>Export</Surname></Name>", "<Forenames>Cai</Forenames><Surname>Findings</Surname></Name>")
-                        .replace("<DateOfBirth>2024-03-03</DateOfBirth><Sex>F</Sex>", "<DateOfBirth>2024-05-14</DateOfBirth><Sex>M</Sex>"))
-                .post("/ingest/systmone/extract").then().statusCode(200);
+        asFeed("systmone").contentType("application/xml").body(gpChild(s1, nhs, "Findings", "")).post("/ingest/systmone/extract").then().statusCode(200);
         centreChildWithItems(ref, nhs, "Findings", "GP");
 
         String xml = asFeed("systmone").get("/export/systmone/extract").then().statusCode(200).extract().asString();
@@ -192,12 +197,8 @@ class ExportTest extends GatewayTestBase {
         String client = "RIO-CP" + System.nanoTime();
         String nhs = org.childrensgateway.fhir.FhirFixtures.nhsNumber();
         rioKnows(client, nhs, "Cynllun", "Cai", "14/05/2024");
-        asFeed("systmone").contentType("application/xml").body(extract(s1, "10.1", "granted")
-                        .replace("<Name>", "<NHSNumber verified=\"true\">" + nhs + "</NHSNumber><Name>")
-                        .replace("<Forenames>Test</Forenames><Surname>Export</Surname></Name>", "<Forenames>Cai</Forenames><Surname>Cynllun</Surname></Name>")
-                        .replace("<DateOfBirth>2024-03-03</DateOfBirth><Sex>F</Sex>", "<DateOfBirth>2024-05-14</DateOfBirth><Sex>M</Sex>")
-                        .replace("</ConsentRecords>", "</ConsentRecords><CarePlans><CarePlan id=\"" + s1 + "-P\" status=\"active\" start=\"2026-10-01\""
-                                + " title=\"Healthy weight plan\"><Goal>Weight back on centile</Goal><Goal>Active play daily</Goal></CarePlan></CarePlans>"))
+        asFeed("systmone").contentType("application/xml").body(gpChild(s1, nhs, "Cynllun", "<CarePlans><CarePlan id=\"" + s1 + "-P\" status=\"active\""
+                        + " start=\"2026-10-01\" title=\"Healthy weight plan\"><Goal>Weight back on centile</Goal><Goal>Active play daily</Goal></CarePlan></CarePlans>"))
                 .post("/ingest/systmone/extract").then().statusCode(200).body("quarantined", org.hamcrest.Matchers.equalTo(0));
 
         String csv = asFeed("rio").get("/export/rio/careplans").then().statusCode(200).extract().asString();

@@ -133,6 +133,14 @@ public final class CodeTranslator {
 
     /** Translates {@code code} with the first of {@code mapIds} that knows it. */
     public Optional<Coding> translate(List<String> mapIds, String code) {
+        return firstUsableTarget(mapIds, code).map(m -> new Coding(m.group().getTarget(), m.target().getCode(), m.target().getDisplay()));
+    }
+
+    /** Where a map translates a code: its group (source and target systems) and the target used. */
+    private record Mapping(ConceptMap.ConceptMapGroupComponent group, ConceptMap.TargetElementComponent target) {
+    }
+
+    private Optional<Mapping> firstUsableTarget(List<String> mapIds, String code) {
         if (code == null) {
             return Optional.empty();
         }
@@ -147,7 +155,7 @@ public final class CodeTranslator {
                     if (c.equals(el.getCode())) {
                         for (ConceptMap.TargetElementComponent t : el.getTarget()) {
                             if (USABLE.contains(t.getEquivalence())) {
-                                return Optional.of(new Coding(g.getTarget(), t.getCode(), t.getDisplay()));
+                                return Optional.of(new Mapping(g, t));
                             }
                         }
                     }
@@ -186,25 +194,7 @@ public final class CodeTranslator {
      * product has no system.
      */
     public Optional<org.hl7.fhir.r4.model.Type> product(List<String> mapIds, String code) {
-        String c = code == null ? null : code.trim();
-        for (String id : mapIds) {
-            ConceptMap cm = maps.get(id);
-            if (cm == null) {
-                continue;
-            }
-            for (ConceptMap.ConceptMapGroupComponent g : cm.getGroup()) {
-                for (ConceptMap.SourceElementComponent el : g.getElement()) {
-                    if (el.getCode().equals(c)) {
-                        for (ConceptMap.TargetElementComponent t : el.getTarget()) {
-                            if (USABLE.contains(t.getEquivalence())) {
-                                return valueProduct(t).map(CodeTranslator::asValue);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return Optional.empty();
+        return firstUsableTarget(mapIds, code).flatMap(m -> valueProduct(m.target())).map(CodeTranslator::asValue);
     }
 
     /** The product property that carries an Observation's value. */
