@@ -77,13 +77,9 @@ public final class SearchRequestParser {
         // The chain splits first: in subject:Patient.identifier the modifier is "Patient", not "Patient.identifier".
         int chainDot = key.indexOf('.');
         String head = chainDot > 0 ? key.substring(0, chainDot) : key;
-        String name = head;
-        String modifier = null;
-        int colon = head.indexOf(':');
-        if (colon > 0) {
-            name = head.substring(0, colon);
-            modifier = head.substring(colon + 1);
-        }
+        NameAndModifier parameter = NameAndModifier.of(head);
+        String name = parameter.name();
+        String modifier = parameter.modifier();
         if (chainDot > 0) {
             return chain(resourceType, name, modifier, key.substring(chainDot + 1), values, lenient, key);
         }
@@ -143,16 +139,12 @@ public final class SearchRequestParser {
             throw new InvalidRequestException("Chains of more than one level ('" + key + "') are not supported");
         }
         // A modifier after the chain (patient.family:exact) applies to the chained parameter.
-        String chainedName = chained;
-        String modifier = null;
-        int colon = chained.indexOf(':');
-        if (colon > 0) {
-            chainedName = chained.substring(0, colon);
-            modifier = chained.substring(colon + 1);
-            if (modifier.equals("missing")) {
-                throw new InvalidRequestException("':missing' is not supported after a chain ('" + key + "'); use "
-                        + refName + ":missing");
-            }
+        NameAndModifier chainedParameter = NameAndModifier.of(chained);
+        String chainedName = chainedParameter.name();
+        String modifier = chainedParameter.modifier();
+        if ("missing".equals(modifier)) {
+            throw new InvalidRequestException("':missing' is not supported after a chain ('" + key + "'); use "
+                    + refName + ":missing");
         }
         if (typeModifier != null && !ref.targetTypes().isEmpty() && !ref.targetTypes().contains(typeModifier)) {
             throw new InvalidRequestException("'" + refName + "' of " + resourceType + " cannot refer to " + typeModifier
@@ -233,5 +225,13 @@ public final class SearchRequestParser {
         }
         out.add(current.toString());
         return out;
+    }
+
+    /** {@code family:exact} as its name and modifier (null when there is none). */
+    private record NameAndModifier(String name, String modifier) {
+        static NameAndModifier of(String key) {
+            int colon = key.indexOf(':');
+            return colon > 0 ? new NameAndModifier(key.substring(0, colon), key.substring(colon + 1)) : new NameAndModifier(key, null);
+        }
     }
 }
