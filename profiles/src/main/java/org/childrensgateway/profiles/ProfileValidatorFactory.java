@@ -69,6 +69,11 @@ import org.hl7.fhir.utilities.validation.ValidationMessage;
  * exceptions and is what the gateway applies on write. Known extensions are validated against
  * their definitions (context, value type, binding).
  *
+ * <p>Profiles FHIR R4 implies are applied ({@link ImpliedProfilesPolicyAdvisor}): an Observation
+ * coded as a vital sign (body weight, height, head circumference...) must conform to the R4
+ * vital-signs profile for it (category vital-signs, the LOINC code, a UCUM unit), as the HL7
+ * reference validator checks.
+ *
  * <p>Unknown profiles in {@code meta.profile} are errors ({@code setErrorForUnknownProfiles}), so a
  * misspelt profile URL does not silently validate against the base resource only.
  *
@@ -162,6 +167,8 @@ public final class ProfileValidatorFactory {
     // Refuse extensions we have no definition for (see class comment), report unknown profiles.
     module.setAnyExtensionsAllowed(false);
     module.setErrorForUnknownProfiles(true);
+    // Vital-sign Observations must also meet the R4 vital-signs profiles, as the HL7 validator has it.
+    module.setValidatorPolicyAdvisor(new ImpliedProfilesPolicyAdvisor());
     module.setNoTerminologyChecks(false);
     // Best-practice recommendations (e.g. dom-6 "should have narrative") are noise for a gateway
     // that stores structured data; they would only ever be warnings.
