@@ -64,7 +64,9 @@ public final class EmittedConformance {
     private final AtomicLong bodies = new AtomicLong();
     private final AtomicLong validations = new AtomicLong();
     private final AtomicLong nanos = new AtomicLong();
-    private volatile ProfileValidatorFactory validator;
+    private final AtomicLong waited = new AtomicLong();
+    private ProfileValidatorFactory validator; // worker thread only
+    private volatile Runnable sweep;
 
     private EmittedConformance() {
     }
@@ -73,11 +75,15 @@ public final class EmittedConformance {
         return INSTANCE;
     }
 
-    /** The validator to use (the gateway's own, already warm); set when the test context starts. */
-    void use(ProfileValidatorFactory factory) {
+    /**
+     * The check's own validator, built on (and only ever used by) the worker thread: the gateway's
+     * validator is left to the gateway's threads, so the check adds no concurrent use of it.
+     */
+    private ProfileValidatorFactory validator() {
         if (validator == null) {
-            validator = factory;
+            validator = new ProfileValidatorFactory(FhirContext.forR4Cached());
         }
+        return validator;
     }
 
     /** Queues an emitted FHIR JSON body for validation; {@code what} names where it came from. */
@@ -95,7 +101,11 @@ public final class EmittedConformance {
      */
     public List<String> checkNow(String what, String json) {
         List<String> out = new ArrayList<>();
-        validate(what, json, out, false);
+        try {
+            worker.submit(() -> validate(what, json, out, false)).get(5, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            throw new IllegalStateException("validation failed", e);
+        }
         return out;
     }
 
@@ -114,13 +124,14 @@ public final class EmittedConformance {
     }
 
     private void validate(String what, String json, List<String> out, boolean skipSeen) {
-        ProfileValidatorFactory v = validator != null ? validator : ProfileValidatorFactory.shared();
+        ProfileValidatorFactory v = validator();
         FhirContext ctx = v.getFhirContext();
         IParser parser = ctx.newJsonParser();
         IBaseResource resource = parser.parseResource(json);
         if (resource instanceof Bundle bundle) {
             // The Bundle as emitted (bdl-*, ref-*, entries against their base definitions)...
-            report(what, "Bundle", timed(() -> v.getValidator().validateWithResult(json)), out);
+            boolean subsetted = bundle.getEntry().stream().anyMatch(e -> e.hasResource() && isSubsetted(e.getResource()));
+            report(what, "Bundle", timed(() -> v.getValidator().validateWithResult(json)), out, subsetted);
             // ...and every entry against the profiles of its type, once per distinct version.
             for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
                 if (e.hasResource()) {
@@ -143,9 +154,11 @@ public final class EmittedConformance {
         if (skipSeen && !validated.add(digest(json))) {
             return;
         }
-        List<String> profiles = PROFILES.getOrDefault(type, List.of());
-        report(what, label, timed(() -> v.validateJsonWithResult(json, profiles.toArray(String[]::new))), out);
         Resource parsed = (Resource) v.getFhirContext().newJsonParser().parseResource(json);
+        boolean subsetted = isSubsetted(parsed);
+        // A subsetted resource (_elements, _summary) is not expected to meet its profiles.
+        List<String> profiles = subsetted ? List.of() : PROFILES.getOrDefault(type, List.of());
+        report(what, label, timed(() -> v.validateJsonWithResult(json, profiles.toArray(String[]::new))), out, subsetted);
         for (ValidationIssue i : v.definedExtensions().check(parsed)) {
             out.add(what + " -> " + label + " @ " + i.location() + ": " + i.message());
         }
@@ -161,18 +174,84 @@ public final class EmittedConformance {
         }
     }
 
-    private static void report(String what, String label, ValidationResult result, List<String> out) {
+    /** Tagged SUBSETTED (FHIR search _elements / _summary): required elements may be left out. */
+    static boolean isSubsetted(Resource r) {
+        return r.getMeta().getTag().stream().anyMatch(t -> "SUBSETTED".equals(t.getCode())
+                && "http://terminology.hl7.org/CodeSystem/v3-ObservationValue".equals(t.getSystem()));
+    }
+
+    private static void report(String what, String label, ValidationResult result, List<String> out, boolean subsetted) {
         Set<String> unique = new LinkedHashSet<>();
         for (ValidationIssue i : ProfileValidatorFactory.errorsOf(result)) {
+            if (subsetted && i.message().contains("minimum required")) {
+                continue;
+            }
+            if (i.message().contains("Unable to resolve package id hl7.fhir.r4.core#null")) {
+                // Validating an extension's StructureDefinition offline (UK Core's and ours alike): the
+                // validator cannot name the package of core's Extension definition. Not a fault of the
+                // definition; profiles' everyStructureDefinitionGetsASnapshotWithoutErrors generates each snapshot.
+                continue;
+            }
             unique.add(what + " -> " + label + " @ " + i.location() + ": " + i.message());
         }
         out.addAll(unique);
     }
 
+    /**
+     * Something to run before each drain that submits what the gateway stored without telling the
+     * write listener (AuditEvents, written by the audit log itself); see the configuration.
+     */
+    void sweepWith(Runnable sweep) {
+        this.sweep = sweep;
+    }
+
+    /**
+     * Queues a stored resource of a kind the gateway builds from a fixed recipe (AuditEvents): one
+     * of each shape (the element paths present and every system, code and url) is validated, which
+     * keeps thousands of audit records cheap while covering every kind of event and outcome.
+     */
+    public void submitShape(String what, String json) {
+        if (json != null && validated.add("shape:" + shapeOf(json))) {
+            submit(what, json);
+        }
+    }
+
+    static String shapeOf(String json) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            java.util.TreeSet<String> out = new java.util.TreeSet<>();
+            shape(node, "", out);
+            return digest(String.join("\n", out));
+        } catch (java.io.IOException e) {
+            return digest(json);
+        }
+    }
+
+    private static final Set<String> SHAPE_VALUES = Set.of("system", "code", "url", "profile", "resourceType", "action",
+            "outcome", "requestor", "type", "status", "mode");
+
+    private static void shape(com.fasterxml.jackson.databind.JsonNode node, String path,
+                              java.util.TreeSet<String> out) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> shape(e.getValue(), path + "." + e.getKey(), out));
+        } else if (node.isArray()) {
+            node.forEach(n -> shape(n, path, out));
+        } else {
+            String key = path.substring(path.lastIndexOf('.') + 1);
+            out.add(SHAPE_VALUES.contains(key) ? path + "=" + node.asText() : path + ":" + node.getNodeType());
+        }
+    }
+
     /** Waits until everything submitted so far is validated, then returns and forgets the errors. */
     public List<String> awaitAndDrain() {
+        Runnable s = sweep;
+        if (s != null) {
+            s.run();
+        }
+        long start = System.nanoTime();
         try {
             worker.submit(() -> { }).get(10, TimeUnit.MINUTES);
+            waited.addAndGet(System.nanoTime() - start);
         } catch (Exception e) {
             throw new IllegalStateException("emitted-conformance validation did not finish", e);
         }
@@ -185,8 +264,8 @@ public final class EmittedConformance {
 
     /** Bodies submitted, validations run and time spent validating, for the suite's log. */
     public String statistics() {
-        return "%d emitted bodies, %d validations, %d ms validating".formatted(bodies.get(), validations.get(),
-                nanos.get() / 1_000_000);
+        return "%d emitted bodies, %d validations, %d ms validating (background), %d ms tests waited for it".formatted(
+                bodies.get(), validations.get(), nanos.get() / 1_000_000, waited.get() / 1_000_000);
     }
 
     private static String digest(String json) {

@@ -1,6 +1,5 @@
 package org.childrensgateway.conformance;
 
-import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -8,7 +7,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.childrensgateway.fhir.ResourceWriteListener;
-import org.childrensgateway.profiles.ProfileValidatorFactory;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -27,8 +25,7 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
 public class EmittedConformanceConfiguration {
 
     @Bean
-    FilterRegistrationBean<OncePerRequestFilter> emittedConformanceFilter(ProfileValidatorFactory profiles) {
-        EmittedConformance.get().use(profiles);
+    FilterRegistrationBean<OncePerRequestFilter> emittedConformanceFilter() {
         FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new CaptureFilter());
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         registration.addUrlPatterns("/*");
@@ -36,14 +33,30 @@ public class EmittedConformanceConfiguration {
     }
 
     @Bean
-    ResourceWriteListener emittedConformanceWrites(FhirContext context, ProfileValidatorFactory profiles) {
-        EmittedConformance.get().use(profiles);
+    ResourceWriteListener emittedConformanceWrites() {
         return outcome -> {
             if (outcome.resource() != null && outcome.kind() != org.childrensgateway.fhir.WriteOutcome.Kind.UNCHANGED) {
                 EmittedConformance.get().submit("stored " + outcome.stored().type() + " (" + outcome.kind() + ")",
                         outcome.stored().json());
             }
         };
+    }
+
+    /** AuditEvents are stored by the audit log directly: each drain sweeps those written since the last. */
+    @Bean
+    org.springframework.beans.factory.SmartInitializingSingleton emittedConformanceAuditSweep(
+            org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+        java.util.concurrent.atomic.AtomicLong after = new java.util.concurrent.atomic.AtomicLong();
+        return () -> EmittedConformance.get().sweepWith(() -> {
+            synchronized (after) {
+                jdbc.sql("select pid, content::text from resource where res_type = 'AuditEvent' and pid > ? order by pid")
+                        .param(after.get()).query((rs, n) -> {
+                            after.set(Math.max(after.get(), rs.getLong(1)));
+                            EmittedConformance.get().submitShape("stored AuditEvent", rs.getString(2));
+                            return null;
+                        }).list();
+            }
+        });
     }
 
     /** Copies FHIR response bodies (application/fhir+json, or JSON naming a resourceType) to the checker. */
@@ -66,7 +79,7 @@ public class EmittedConformanceConfiguration {
                         body = in.readAllBytes();
                     }
                 }
-                if (type != null && body.length > 0 && isFhirJson(type, body)) {
+                if (type != null && body.length > 0 && isFhirJson(request.getRequestURI(), type, body)) {
                     String query = request.getQueryString();
                     String what = request.getMethod() + " " + request.getRequestURI() + (query == null ? "" : "?" + query)
                             + " -> " + wrapper.getStatus();
@@ -75,14 +88,27 @@ public class EmittedConformanceConfiguration {
             }
         }
 
-        private static boolean isFhirJson(String contentType, byte[] body) {
-            if (contentType.startsWith("application/fhir+json")) {
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        /**
+         * FHIR JSON is checked whatever the route; plain JSON from the non-FHIR routes only when it is a
+         * resource (an OperationOutcome, say), not a report that merely names resource types.
+         */
+        private static boolean isFhirJson(String path, String contentType, byte[] body) {
+            if (contentType.startsWith("application/fhir+json") && path.startsWith("/fhir")) {
                 return true;
             }
-            // Plain JSON from the non-FHIR routes is FHIR only when it is a resource (an OperationOutcome, say).
-            return contentType.startsWith("application/json")
-                    && new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).replace(" ", "")
-                    .contains("\"resourceType\":");
+            // Spring answers a non-FHIR route in whatever JSON type the client accepted (a job report
+            // asked for as application/fhir+json comes labelled so): judge those by their content.
+            if (!contentType.startsWith("application/json") && !contentType.startsWith("application/fhir+json")) {
+                return false;
+            }
+            try {
+                com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(body);
+                return node != null && node.isObject() && node.path("resourceType").isTextual();
+            } catch (IOException e) {
+                return false;
+            }
         }
     }
 }

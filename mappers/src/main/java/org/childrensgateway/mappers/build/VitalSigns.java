@@ -30,18 +30,27 @@ public final class VitalSigns {
             LOINC + "|8302-2", new String[] {"8302-2", "Body height"},
             LOINC + "|9843-4", new String[] {"9843-4", "Head Occipital-frontal circumference"});
 
+    /** LOINC codes of the R4 vital-signs profiles (panel, respiratory and heart rate, SpO2, temperature, height, head, weight, BMI, BP). */
+    private static final java.util.Set<String> R4_VITAL_SIGNS_LOINC = java.util.Set.of("85353-1", "9279-1", "8867-4", "2708-6",
+            "59408-5", "8310-5", "8302-2", "9843-4", "29463-7", "39156-5", "85354-9", "8480-6", "8462-4");
+
     private VitalSigns() {
     }
 
-    /** If the Observation is a growth measurement, adds the vital-signs category and LOINC code it lacks. */
+    /**
+     * If the Observation is a growth measurement, adds the LOINC code it lacks; if it is any R4 vital
+     * sign (a site may map to LOINC heart rate, temperature, BMI...), the vital-signs category.
+     */
     public static void complete(Observation o) {
         String[] loinc = o.getCode().getCoding().stream().map(c -> LOINC_FOR.get(c.getSystem() + "|" + c.getCode()))
                 .filter(java.util.Objects::nonNull).findFirst().orElse(null);
-        if (loinc == null) {
-            return;
-        }
-        if (o.getCode().getCoding().stream().noneMatch(c -> LOINC.equals(c.getSystem()) && loinc[0].equals(c.getCode()))) {
+        if (loinc != null && o.getCode().getCoding().stream().noneMatch(c -> LOINC.equals(c.getSystem()) && loinc[0].equals(c.getCode()))) {
             o.getCode().addCoding(new Coding(LOINC, loinc[0], loinc[1]));
+        }
+        boolean vitalSign = o.getCode().getCoding().stream()
+                .anyMatch(c -> LOINC.equals(c.getSystem()) && R4_VITAL_SIGNS_LOINC.contains(c.getCode()));
+        if (!vitalSign) {
+            return;
         }
         boolean categorised = o.getCategory().stream().flatMap(cc -> cc.getCoding().stream())
                 .anyMatch(c -> CATEGORY_SYSTEM.equals(c.getSystem()) && "vital-signs".equals(c.getCode()));
