@@ -58,6 +58,16 @@ class EmittedConformanceTest extends GatewayTestBase {
     }
 
     @Test
+    void aBadBodyGoesThroughTheQueueAndFailsTheDrainThatGatewayTestBaseAsserts() {
+        EmittedConformance.get().submit("deliberate bad emission", """
+                {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "Observation"}}]}""");
+        List<String> drained = EmittedConformance.get().awaitAndDrain();
+        assertThat(drained).anySatisfy(e -> assertThat(e).startsWith("deliberate bad emission -> "));
+        // anything else drained here was real: it must still fail this class
+        assertThat(drained.stream().filter(e -> !e.startsWith("deliberate bad emission"))).isEmpty();
+    }
+
+    @Test
     void errorsOfNonFhirRoutesAndFhirErrorsAreCapturedToo() {
         Response missing = fhir().get("/Patient/does-not-exist-" + System.nanoTime());
         assertThat(missing.statusCode()).isEqualTo(404);
