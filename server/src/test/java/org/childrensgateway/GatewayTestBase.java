@@ -4,18 +4,28 @@ import io.restassured.RestAssured;
 import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import java.util.List;
+import org.childrensgateway.conformance.EmittedConformance;
+import org.childrensgateway.conformance.EmittedConformanceConfiguration;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
  * Base for tests against the running gateway over HTTP on a real embedded PostgreSQL. All test
  * classes share one application context (and one database), so tests create their own data with
  * unique identifiers rather than assuming an empty store.
+ *
+ * <p>Everything the gateway emits during a test class (FHIR responses, errors included, and every
+ * resource it stores) is validated against FHIR R4, UK Core and the project profiles
+ * ({@link EmittedConformance}); the class fails afterwards if any of it did not conform.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
+@Import(EmittedConformanceConfiguration.class)
 public abstract class GatewayTestBase {
 
     @LocalServerPort
@@ -34,6 +44,16 @@ public abstract class GatewayTestBase {
         RestAssured.config = RestAssured.config().headerConfig(io.restassured.config.HeaderConfig.headerConfig()
                 .overwriteHeadersWithName("Authorization", "Accept"));
         RestAssured.requestSpecification = new RequestSpecBuilder().addHeader("Authorization", "Bearer " + token()).build();
+    }
+
+    @AfterAll
+    static void everythingEmittedConformed() {
+        List<String> errors = EmittedConformance.get().awaitAndDrain();
+        System.out.println("Emitted-resource conformance: " + EmittedConformance.get().statistics());
+        org.assertj.core.api.Assertions.assertThat(errors)
+                .as("FHIR the gateway emitted that does not conform to R4 + UK Core + the project profiles"
+                        + " (request -> resource @ location: message)")
+                .isEmpty();
     }
 
     /** A bearer token for the suite's own client. */

@@ -21,6 +21,12 @@ public final class ProfileUrls {
   public static final String SERVICE_LEVEL_OBSERVATION = SD + "ServiceLevelObservation";
   public static final String CHILD_CARE_PLAN = SD + "ChildCarePlan";
 
+  // Extensions (the only ones the gateway itself defines; UK Core and core FHIR ones are loaded too)
+  /** boolean on RelatedPerson: holds parental responsibility for the child. */
+  public static final String EXT_PARENTAL_RESPONSIBILITY = SD + "Extension-ParentalResponsibility";
+  /** Reference (often display only) on Consent: who recorded the decision in the source system. */
+  public static final String EXT_CONSENT_RECORDED_BY = SD + "Extension-ConsentRecordedBy";
+
   // CodeSystems (each has a ValueSet with the same id holding all its codes)
   public static final String CS_ASQ3 = CS + "asq3";
   public static final String CS_EYFS_PRIME_AREA = CS + "eyfs-prime-area";

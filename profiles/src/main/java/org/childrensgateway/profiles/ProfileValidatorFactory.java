@@ -62,11 +62,17 @@ import org.hl7.fhir.utilities.validation.ValidationMessage;
  *
  * <p>No remote terminology server is configured, so validation never uses the network.
  *
- * <p>Unknown extensions: {@code setAnyExtensionsAllowed(true)} (HAPI's default, set explicitly) -
- * an extension whose definition
- * cannot be found is reported as information/warning, not as an error, so data carrying
- * extensions we do not know (including the cross-version ones) is not rejected. Extensions we do
- * know (UK Core, core FHIR) are still validated against their definitions.
+ * <p>Unknown extensions are errors ({@code setAnyExtensionsAllowed(false)}): an extension no loaded
+ * definition describes (core FHIR, UK Core, the gateway's own, the cross-version stand-ins) cannot
+ * be interpreted by a receiver. HAPI still lets a few URL patterns through (example.org, nema.org,
+ * HL7 tooling); {@link #definedExtensions()} ({@link DefinedExtensionsRule}) has no such
+ * exceptions and is what the gateway applies on write. Known extensions are validated against
+ * their definitions (context, value type, binding).
+ *
+ * <p>Profiles FHIR R4 implies are applied ({@link ImpliedProfilesPolicyAdvisor}): an Observation
+ * coded as a vital sign (body weight, height, head circumference...) must conform to the R4
+ * vital-signs profile for it (category vital-signs, the LOINC code, a UCUM unit), as the HL7
+ * reference validator checks.
  *
  * <p>Unknown profiles in {@code meta.profile} are errors ({@code setErrorForUnknownProfiles}), so a
  * misspelt profile URL does not silently validate against the base resource only.
@@ -95,6 +101,7 @@ public final class ProfileValidatorFactory {
   private final ConformancePackage conformancePackage;
   private final ValidationSupportChain validationSupport;
   private final FhirValidator validator;
+  private final DefinedExtensionsRule definedExtensions;
 
   /** Loads the default {@link ConformancePackage} and builds the validator (slow: reuse it). */
   public ProfileValidatorFactory(FhirContext fhirContext) {
@@ -110,6 +117,7 @@ public final class ProfileValidatorFactory {
     }
     this.validationSupport = buildValidationSupport(fhirContext, conformancePackage);
     this.validator = buildValidator(fhirContext, validationSupport);
+    this.definedExtensions = new DefinedExtensionsRule(validationSupport);
   }
 
   /**
@@ -156,9 +164,11 @@ public final class ProfileValidatorFactory {
   private static FhirValidator buildValidator(FhirContext ctx, ValidationSupportChain support) {
     // Reuses the core InstanceValidator rather than building one per resource (see the class).
     FhirInstanceValidator module = new ReusingInstanceValidator(support);
-    // Tolerate extensions we have no definition for (see class comment), report unknown profiles.
-    module.setAnyExtensionsAllowed(true);
+    // Refuse extensions we have no definition for (see class comment), report unknown profiles.
+    module.setAnyExtensionsAllowed(false);
     module.setErrorForUnknownProfiles(true);
+    // Vital-sign Observations must also meet the R4 vital-signs profiles, as the HL7 validator has it.
+    module.setValidatorPolicyAdvisor(new ImpliedProfilesPolicyAdvisor());
     module.setNoTerminologyChecks(false);
     // Best-practice recommendations (e.g. dom-6 "should have narrative") are noise for a gateway
     // that stores structured data; they would only ever be warnings.
@@ -191,6 +201,11 @@ public final class ProfileValidatorFactory {
   /** The cached, thread-safe validation support chain (also usable for terminology look-ups). */
   public IValidationSupport getValidationSupport() {
     return validationSupport;
+  }
+
+  /** The rule refusing extensions no loaded definition describes (thread-safe). */
+  public DefinedExtensionsRule definedExtensions() {
+    return definedExtensions;
   }
 
   /** The shared, thread-safe validator. Validates against meta.profile (and the base resource). */

@@ -106,7 +106,9 @@ final class Examples {
     o.addCategory(
         new CodeableConcept(
             new Coding("http://terminology.hl7.org/CodeSystem/observation-category", "vital-signs", "Vital Signs")));
+    // R4 makes a body weight a vital sign: the LOINC code is required beside the SNOMED CT one.
     o.setCode(new CodeableConcept(new Coding(ProfileUrls.SNOMED_CT, "27113001", "Body weight")));
+    o.getCode().addCoding(new Coding(ProfileUrls.LOINC, "29463-7", "Body weight"));
     o.setValue(new Quantity().setValue(12.4).setUnit("kg").setSystem(ProfileUrls.UCUM).setCode("kg"));
     return o;
   }

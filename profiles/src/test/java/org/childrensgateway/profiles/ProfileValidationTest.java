@@ -246,14 +246,32 @@ class ProfileValidationTest {
   void growthObservationAcceptsLoincAndOtherGrowthCodes() {
     for (String[] c :
         new String[][] {
-          {ProfileUrls.LOINC, "29463-7", "kg"}, {ProfileUrls.SNOMED_CT, "248334005", "cm"},
-          {ProfileUrls.SNOMED_CT, "363812007", "cm"}, {ProfileUrls.LOINC, "8302-2", "cm"}
+          {ProfileUrls.LOINC, "29463-7", "kg", "29463-7"}, {ProfileUrls.SNOMED_CT, "248334005", "cm", "8302-2"},
+          {ProfileUrls.SNOMED_CT, "363812007", "cm", "9843-4"}, {ProfileUrls.LOINC, "8302-2", "cm", "8302-2"}
         }) {
       Observation o = Examples.growthWeight();
       o.setCode(new CodeableConcept(new Coding(c[0], c[1], null)));
+      if (!c[1].equals(c[3])) {
+        o.getCode().addCoding(new Coding(ProfileUrls.LOINC, c[3], null)); // the vital-signs profile's LOINC code
+      }
       o.setValue(new Quantity().setValue(80).setUnit(c[2]).setSystem(ProfileUrls.UCUM).setCode(c[2]));
       assertThat(factory.validate(o)).as(c[1]).isEmpty();
     }
+  }
+
+  @Test
+  void aGrowthMeasurementMustMeetTheR4VitalSignsProfileItImplies() {
+    Observation noCategory = Examples.growthWeight();
+    noCategory.getCategory().clear();
+    assertError(noCategory, "VSCat");
+    // SNOMED CT body height alone implies R4 bodyheight, which requires LOINC 8302-2 (as RiO's HT was).
+    Observation snomedOnly = Examples.growthWeight();
+    snomedOnly.setCode(new CodeableConcept(new Coding(ProfileUrls.SNOMED_CT, "50373000", "Body height")));
+    snomedOnly.setValue(new Quantity().setValue(86).setUnit("cm").setSystem(ProfileUrls.UCUM).setCode("cm"));
+    assertError(snomedOnly, "8302-2");
+    Observation noUcum = Examples.growthWeight();
+    noUcum.getValueQuantity().setCode("kilo").setSystem(null);
+    assertThat(factory.validate(noUcum)).isNotEmpty();
   }
 
   @Test

@@ -427,11 +427,23 @@ public final class GatedRepository {
             if (latest != null && latest.disclosed()) {
                 Released r = historical(row, latest);
                 if (r.disclosed()) {
-                    page.add(r.resource());
+                    page.add(withMethod(r.resource(), row));
                 }
             }
         }
         return page;
+    }
+
+    /**
+     * A history entry needs the interaction that made its version (bdl-3: entry.request); the
+     * current version and reduced copies come from elsewhere than the history row, so set it here.
+     */
+    private static IBaseResource withMethod(IBaseResource resource, StoredResource row) {
+        if (row.method() != null && resource instanceof org.hl7.fhir.instance.model.api.IAnyResource any) {
+            ca.uhn.fhir.model.api.ResourceMetadataKeyEnum.ENTRY_TRANSACTION_METHOD.put(any,
+                    ca.uhn.fhir.model.valueset.BundleEntryTransactionMethodEnum.valueOf(row.method()));
+        }
+        return resource;
     }
 
     /** A past version as released: its own decision, and no more than the current decision releases. */

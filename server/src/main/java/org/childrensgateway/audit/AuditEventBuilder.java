@@ -43,6 +43,12 @@ public final class AuditEventBuilder {
     public static final String RESOURCE_TYPES = "http://hl7.org/fhir/resource-types";
     public static final String ANONYMOUS = "anonymous";
     public static final String BREAK_GLASS = "BTG";
+    /** The gateway's own purposes of use (those v3 PurposeOfUse has no code for); defined in profiles/. */
+    public static final String PURPOSE = "https://fhir.childrens-gateway.uk/CodeSystem/purpose-of-use";
+    /** The gateway's purpose -> the v3-ActReason (PurposeOfUse) code and display recorded for it. */
+    static final java.util.Map<String, String[]> V3_PURPOSE_FOR = java.util.Map.of(
+            "AUDIT", new String[] {"HCOMPL", "health compliance"},
+            "OPERATIONS", new String[] {"HSYSADMIN", "health system administration"});
 
     /** R4 restful-interaction codes; other actions (operations, ingest, export) use the gateway's system. */
     private static final java.util.Set<String> REST_CODES = java.util.Set.of("read", "vread", "update", "patch", "delete",
@@ -113,7 +119,14 @@ public final class AuditEventBuilder {
         if (record.purposeOfUse() == null || record.purposeOfUse().isBlank()) {
             return null;
         }
-        return new CodeableConcept(new Coding(ACT_REASON, record.purposeOfUse(), null));
+        String code = record.purposeOfUse();
+        String[] v3 = V3_PURPOSE_FOR.get(code);
+        if (v3 == null) {
+            return new CodeableConcept(new Coding(ACT_REASON, code, null));
+        }
+        // A purpose of the gateway's own (AUDIT, OPERATIONS) is no v3 PurposeOfUse code: the AuditEvent
+        // carries the v3 code that means it, and the gateway's code beside it (searchable as before).
+        return new CodeableConcept(new Coding(ACT_REASON, v3[0], v3[1])).addCoding(new Coding(PURPOSE, code, null));
     }
 
     private static CodeableConcept breakGlass(String reason) {
@@ -172,6 +185,10 @@ public final class AuditEventBuilder {
         }
     }
 
+    private static boolean isResourceType(String type) {
+        return type != null && ca.uhn.fhir.context.FhirContext.forR4Cached().getResourceTypes().contains(type);
+    }
+
     private static void entities(AuditEvent event, AuditRecord record) {
         for (String patient : record.patients()) {
             event.addEntity()
@@ -184,6 +201,9 @@ public final class AuditEventBuilder {
                 continue;
             }
             IdType id = new IdType(resource);
+            if (!isResourceType(id.getResourceType())) {
+                continue; // e.g. /fhir/.well-known/smart-configuration: no resource, nothing to name
+            }
             event.addEntity()
                     .setWhat(new Reference(resource))
                     .setType(new Coding(RESOURCE_TYPES, id.getResourceType(), id.getResourceType()))

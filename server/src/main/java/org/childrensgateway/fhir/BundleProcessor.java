@@ -59,6 +59,13 @@ public class BundleProcessor {
                 if (entry.hasFullUrl() && !entry.getFullUrl().contains("://")) {
                     entry.setFullUrl(base + entry.getFullUrl());
                 }
+                if (entry.getResource() instanceof Bundle searchset) {
+                    for (Bundle.BundleEntryComponent match : searchset.getEntry()) {
+                        if (match.hasFullUrl() && !match.getFullUrl().contains("://")) {
+                            match.setFullUrl(base + match.getFullUrl());
+                        }
+                    }
+                }
             }
         }
         return response;
@@ -266,7 +273,10 @@ public class BundleProcessor {
             String type = url.substring(0, url.indexOf('?'));
             StoredBundleProvider results = service.search(type, FhirResourceService.queryParameters(url.substring(url.indexOf('?') + 1)), false);
             Bundle searchset = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(results.size());
-            results.getResources(0, Math.min(results.size(), 100)).forEach(r -> searchset.addEntry().setResource((Resource) r));
+            // A searchset's entries need a fullUrl (made absolute with the others in process) and their search mode.
+            results.getResources(0, Math.min(results.size(), 100)).forEach(r -> searchset.addEntry()
+                    .setFullUrl(r.getIdElement().toUnqualifiedVersionless().getValue()).setResource((Resource) r)
+                    .getSearch().setMode(Bundle.SearchEntryMode.MATCH));
             Bundle.BundleEntryComponent entry = status("200 OK");
             entry.setResource(searchset);
             return entry;

@@ -19,7 +19,9 @@ public class ExplanationInterceptor implements FhirInterceptor {
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
     public boolean addExplanation(HttpServletRequest request, ResponseDetails response) {
         if (request.getAttribute(ATTRIBUTE) instanceof OperationOutcome outcome && response.getResponseResource() instanceof Bundle bundle) {
-            bundle.addEntry().setResource(outcome).getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
+            // Every searchset entry needs a fullUrl; the explanation is no stored resource, so a urn:uuid.
+            bundle.addEntry().setFullUrl("urn:uuid:" + java.util.UUID.randomUUID()).setResource(outcome)
+                    .getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
         }
         return true;
     }

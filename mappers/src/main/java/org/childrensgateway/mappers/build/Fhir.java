@@ -20,10 +20,10 @@ public final class Fhir {
     public static final String ODS = "https://fhir.nhs.uk/Id/ods-organization-code";
     public static final String NHS_STATUS_EXT = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus";
     public static final String NHS_STATUS_SYSTEM = "https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland";
-    /** Boolean extension on RelatedPerson: true when the person holds parental responsibility for the patient. */
-    public static final String PARENTAL_RESPONSIBILITY_EXT = GW + "/StructureDefinition/Extension-ParentalResponsibility";
-    /** Reference (display) extension on Consent: who recorded the decision in the source system. */
-    public static final String RECORDED_BY_EXT = GW + "/StructureDefinition/Extension-ConsentRecordedBy";
+    /** Boolean extension on RelatedPerson: true when the person holds parental responsibility (defined in profiles/). */
+    public static final String PARENTAL_RESPONSIBILITY_EXT = org.childrensgateway.profiles.ProfileUrls.EXT_PARENTAL_RESPONSIBILITY;
+    /** Reference (display) extension on Consent: who recorded the decision in the source system (defined in profiles/). */
+    public static final String RECORDED_BY_EXT = org.childrensgateway.profiles.ProfileUrls.EXT_CONSENT_RECORDED_BY;
     /** Tags telling the server how to apply a partial source record. */
     public static final String INGEST_TAG_SYSTEM = GW + "/CodeSystem/ingest-directive";
     public static final String IDENTITY_ONLY = "identity-only";

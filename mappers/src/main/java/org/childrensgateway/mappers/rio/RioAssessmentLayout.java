@@ -18,6 +18,7 @@ import org.childrensgateway.mappers.build.RecordContext;
 import org.childrensgateway.mappers.build.Refs;
 import org.childrensgateway.mappers.build.Resources;
 import org.childrensgateway.mappers.build.Schema;
+import org.childrensgateway.mappers.build.VitalSigns;
 import org.childrensgateway.mappers.config.FieldSpec;
 import org.childrensgateway.mappers.transform.FieldValues;
 import org.hl7.fhir.r4.model.BooleanType;
@@ -83,6 +84,7 @@ public final class RioAssessmentLayout implements Layout {
         if (Boolean.TRUE.equals(ctx.bool("sensitive")) || (rule != null && rule.sensitive)) {
             Fhir.markSensitive(o);
         }
+        VitalSigns.complete(o);
         if (id != null) {
             out.put(o, system, id);
         }

@@ -21,6 +21,7 @@ import org.childrensgateway.mappers.build.RecordContext;
 import org.childrensgateway.mappers.build.Refs;
 import org.childrensgateway.mappers.build.Resources;
 import org.childrensgateway.mappers.build.Schema;
+import org.childrensgateway.mappers.build.VitalSigns;
 import org.childrensgateway.mappers.config.FieldSpec;
 import org.childrensgateway.mappers.config.GroupSpec;
 import org.childrensgateway.mappers.transform.NhsNumber;
@@ -192,6 +193,7 @@ public final class SystmOnePatientLayout implements Layout {
                 }
                 o.setValue(q);
             }
+            VitalSigns.complete(o);
             // An event that cannot be mapped (an unmapped code) is quarantined by itself: the patient's
             // identity, consents and other events are stored (a withdrawal is never lost to an event's code).
             List<Issue> own = new java.util.ArrayList<>(ctx.issues().subList(issuesBefore, ctx.issues().size()));

@@ -4,6 +4,7 @@ import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
 import org.childrensgateway.profiles.ProfileValidatorFactory;
+import org.childrensgateway.profiles.ValidationIssue;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
@@ -12,7 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * Validates writes against the project profiles in {@code profiles/} (HAPI's instance validator,
  * offline) and applies the NHS number modulus-11 rule. A resource that names no profile is checked
- * against its type's default profile, so a child Patient without a birth date is refused.
+ * against its type's default profile, so a child Patient without a birth date is refused. An
+ * extension that no loaded definition describes is refused too ({@code DefinedExtensionsRule}).
  */
 @Component
 public class ProfileResourceValidator implements ResourceValidator {
@@ -32,6 +34,13 @@ public class ProfileResourceValidator implements ResourceValidator {
     public OperationOutcome validate(IBaseResource resource, String json) {
         OperationOutcome outcome = new OperationOutcome();
         NhsNumberRule.check(resource, outcome);
+        for (ValidationIssue undefined : profiles.definedExtensions().check(resource)) {
+            outcome.addIssue()
+                    .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                    .setCode(OperationOutcome.IssueType.EXTENSION)
+                    .setDiagnostics(undefined.message())
+                    .addExpression(undefined.location());
+        }
         boolean namesProfile = resource instanceof Resource r && r.getMeta().hasProfile();
         String[] profile = namesProfile ? new String[0]
                 : ProfileValidatorFactory.defaultProfileUrl(resource.fhirType()).stream().toArray(String[]::new);
