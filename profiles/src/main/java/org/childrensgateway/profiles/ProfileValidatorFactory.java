@@ -102,6 +102,8 @@ public final class ProfileValidatorFactory {
   private final ValidationSupportChain validationSupport;
   private final FhirValidator validator;
   private final DefinedExtensionsRule definedExtensions;
+  private final Object warmUpLock = new Object();
+  private volatile boolean warm;
 
   /** Loads the default {@link ConformancePackage} and builds the validator (slow: reuse it). */
   public ProfileValidatorFactory(FhirContext fhirContext) {
@@ -215,6 +217,7 @@ public final class ProfileValidatorFactory {
 
   /** Full result (all severities) against the resource's meta.profile and its base definition. */
   public ValidationResult validateWithResult(IBaseResource resource) {
+    ensureWarm();
     return validator.validateWithResult(resource);
   }
 
@@ -222,6 +225,11 @@ public final class ProfileValidatorFactory {
    * Full result against meta.profile plus the given profile URLs (added as if in meta.profile).
    */
   public ValidationResult validateWithResult(IBaseResource resource, String... profileUrls) {
+    ensureWarm();
+    return validateUnwarmed(resource, profileUrls);
+  }
+
+  private ValidationResult validateUnwarmed(IBaseResource resource, String... profileUrls) {
     ValidationOptions options = new ValidationOptions();
     for (String url : profileUrls) {
       options.addProfile(url);
@@ -234,6 +242,7 @@ public final class ProfileValidatorFactory {
    * example as it is about to be stored), which saves encoding it again.
    */
   public ValidationResult validateJsonWithResult(String json, String... profileUrls) {
+    ensureWarm();
     ValidationOptions options = new ValidationOptions();
     for (String url : profileUrls) {
       options.addProfile(url);
@@ -344,17 +353,41 @@ public final class ProfileValidatorFactory {
    */
   public long warmUp() {
     long start = System.nanoTime();
-    for (StructureDefinition sd : conformancePackage.getStructureDefinitions()) {
-      if (!sd.getUrl().startsWith(ProfileUrls.BASE + "/")) {
-        continue;
-      }
-      try {
-        IBaseResource empty = fhirContext.getResourceDefinition(sd.getType()).newInstance();
-        validateWithResult(empty, sd.getUrl()); // findings are irrelevant here
-      } catch (RuntimeException e) {
-        // Warm-up must never prevent start-up; a real problem will surface on real validation.
-      }
-    }
+    ensureWarm();
     return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  /** True once every project profile has been loaded and snapshotted. */
+  public boolean isWarm() {
+    return warm;
+  }
+
+  /**
+   * Loads and snapshots every project profile before the first validation, once. Snapshots are
+   * generated lazily and are not safe to build while another thread validates against them (a
+   * half-built Patient definition rejected every Patient.link as an unknown property), so until
+   * warm-up is done every validation waits for it; afterwards this is one volatile read.
+   */
+  private void ensureWarm() {
+    if (warm) {
+      return;
+    }
+    synchronized (warmUpLock) {
+      if (warm) {
+        return;
+      }
+      for (StructureDefinition sd : conformancePackage.getStructureDefinitions()) {
+        if (!sd.getUrl().startsWith(ProfileUrls.BASE + "/")) {
+          continue;
+        }
+        try {
+          IBaseResource empty = fhirContext.getResourceDefinition(sd.getType()).newInstance();
+          validateUnwarmed(empty, sd.getUrl()); // findings are irrelevant here
+        } catch (RuntimeException e) {
+          // Warm-up must never prevent start-up; a real problem will surface on real validation.
+        }
+      }
+      warm = true;
+    }
   }
 }
