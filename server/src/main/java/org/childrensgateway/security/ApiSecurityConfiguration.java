@@ -42,7 +42,7 @@ public class ApiSecurityConfiguration {
         // Ant matchers, not MVC ones: /fhir is HAPI's servlet, not Spring MVC's, and MVC matchers would miss it.
         http.securityMatcher(new OrRequestMatcher(antMatcher("/fhir/**"), antMatcher("/ingest/**"), antMatcher("/export/**"),
                         antMatcher("/notifications/**"), antMatcher("/identity/**"),
-                        antMatcher("/sharing-agreements")))
+                        antMatcher("/sharing-agreements"), antMatcher("/openapi.yaml")))
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(auth -> auth
@@ -50,6 +50,8 @@ public class ApiSecurityConfiguration {
                         .requestMatchers(antMatcher(HttpMethod.GET, "/fhir/metadata")).permitAll()
                         // The published sharing policy; every other non-FHIR route is ruled by RouteTable.
                         .requestMatchers(antMatcher(HttpMethod.GET, "/sharing-agreements")).permitAll()
+                        // The OpenAPI description of these routes.
+                        .requestMatchers(antMatcher(HttpMethod.GET, "/openapi.yaml")).permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(rs -> rs
                         // Checked tokens are remembered until they expire (CachingJwtDecoder).
