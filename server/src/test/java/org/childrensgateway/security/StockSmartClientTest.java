@@ -50,6 +50,9 @@ class StockSmartClientTest extends GatewayTestBase {
         IGenericClient anonymous = ctx.newRestfulGenericClient(fhirBase);
         CapabilityStatement cs = anonymous.capabilities().ofType(CapabilityStatement.class).execute();
         assertThat(cs.getRestFirstRep().getSecurity().getServiceFirstRep().getCodingFirstRep().getCode()).isEqualTo("SMART-on-FHIR");
+        // The software is the gateway, at its own version, not the HAPI library it is built on.
+        assertThat(cs.getSoftware().getName()).isEqualTo("childrens-gateway");
+        assertThat(cs.getSoftware().getVersion()).isNotBlank().isNotEqualTo(ca.uhn.fhir.util.VersionUtil.getVersion());
 
         HttpResponse<String> discovery = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(fhirBase + "/.well-known/smart-configuration")).header("Accept", "application/json").build(),
