@@ -56,6 +56,8 @@ final class Gateway implements AutoCloseable {
             cmd.addAll(List.of(extra.split("\\s+")));
         }
         cmd.addAll(List.of("-jar", jar.toString(),
+                // The development issuer and demo clients (on 127.0.0.1), as on a developer's machine.
+                "--spring.profiles.active=dev",
                 "--server.port=" + port, "--management.server.port=" + port,
                 "--gateway.embedded-db.data-dir=" + workDir.resolve("postgres").toAbsolutePath(),
                 "--gateway.embedded-db.port=" + pgPort,

@@ -62,6 +62,7 @@ public final class RouteTable {
 
     public static final List<Route> ROUTES = List.of(
             new Route("GET", "/sharing-agreements", Requirement.PUBLIC, null),
+            new Route("GET", "/openapi.yaml", Requirement.PUBLIC, null),
             new Route("GET", "/notifications/break-glass", Requirement.AUTHENTICATED, null),
             new Route("GET", "/ingest/mappings", Requirement.INTEGRATION_ENGINEER, null),
             new Route("POST", "/ingest/mappings/reload", Requirement.INTEGRATION_ENGINEER, null),
@@ -76,7 +77,8 @@ public final class RouteTable {
             new Route("POST", "/identity/**", Requirement.DATA_QUALITY, null));
 
     /** The path prefixes this table governs (everything under them that no row lists is refused). */
-    public static final List<String> PREFIXES = List.of("/ingest", "/export", "/identity", "/notifications", "/sharing-agreements");
+    public static final List<String> PREFIXES = List.of("/ingest", "/export", "/identity", "/notifications", "/sharing-agreements",
+            "/openapi.yaml");
 
     private static final List<PathPattern> PATTERNS = ROUTES.stream().map(Route::parsed).toList();
 

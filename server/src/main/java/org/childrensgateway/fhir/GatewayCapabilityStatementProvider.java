@@ -18,7 +18,21 @@ import org.hl7.fhir.r4.model.Enumerations;
  */
 public class GatewayCapabilityStatementProvider extends ServerCapabilityStatementProvider {
 
+    private static final String VERSION = buildVersion();
+
     private final SearchParamCapabilities capabilities;
+
+    private static String buildVersion() {
+        try (java.io.InputStream in = GatewayCapabilityStatementProvider.class.getResourceAsStream("/META-INF/build-info.properties")) {
+            java.util.Properties build = new java.util.Properties();
+            if (in != null) {
+                build.load(in);
+            }
+            return build.getProperty("build.version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
 
     public GatewayCapabilityStatementProvider(RestfulServer server, SearchParamCapabilities capabilities) {
         super(server);
@@ -31,7 +45,8 @@ public class GatewayCapabilityStatementProvider extends ServerCapabilityStatemen
     public IBaseConformance getServerConformance(HttpServletRequest request, RequestDetails details) {
         CapabilityStatement cs = (CapabilityStatement) super.getServerConformance(request, details);
         cs.setName("ChildrensGateway").setTitle("Children's services FHIR gateway");
-        cs.getSoftware().setName("childrens-gateway");
+        // The gateway's own name and version (build-info), not the HAPI library's.
+        cs.getSoftware().setName("childrens-gateway").setVersion(VERSION);
         for (CapabilityStatement.CapabilityStatementRestComponent rest : cs.getRest()) {
             // One @Transaction method serves both Bundle types; HAPI only names "transaction".
             boolean hasBatch = rest.getInteraction().stream().anyMatch(i -> i.getCode() == CapabilityStatement.SystemRestfulInteraction.BATCH);

@@ -17,6 +17,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
@@ -41,7 +42,7 @@ public class ApiSecurityConfiguration {
         // Ant matchers, not MVC ones: /fhir is HAPI's servlet, not Spring MVC's, and MVC matchers would miss it.
         http.securityMatcher(new OrRequestMatcher(antMatcher("/fhir/**"), antMatcher("/ingest/**"), antMatcher("/export/**"),
                         antMatcher("/notifications/**"), antMatcher("/identity/**"),
-                        antMatcher("/sharing-agreements")))
+                        antMatcher("/sharing-agreements"), antMatcher("/openapi.yaml")))
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(auth -> auth
@@ -49,6 +50,8 @@ public class ApiSecurityConfiguration {
                         .requestMatchers(antMatcher(HttpMethod.GET, "/fhir/metadata")).permitAll()
                         // The published sharing policy; every other non-FHIR route is ruled by RouteTable.
                         .requestMatchers(antMatcher(HttpMethod.GET, "/sharing-agreements")).permitAll()
+                        // The OpenAPI description of these routes.
+                        .requestMatchers(antMatcher(HttpMethod.GET, "/openapi.yaml")).permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(rs -> rs
                         // Checked tokens are remembered until they expire (CachingJwtDecoder).
@@ -66,7 +69,7 @@ public class ApiSecurityConfiguration {
     }
 
     /** The checks every token must pass, whoever issued it. */
-    static OAuth2TokenValidator<Jwt> validators(String issuer, String audience, int clockSkewSeconds) {
+    public static OAuth2TokenValidator<Jwt> validators(String issuer, String audience, int clockSkewSeconds) {
         OAuth2TokenValidator<Jwt> audienceCheck = jwt -> jwt.getAudience() != null && jwt.getAudience().contains(audience)
                 ? OAuth2TokenValidatorResult.success()
                 : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "The token's audience is not " + audience, null));
@@ -76,12 +79,40 @@ public class ApiSecurityConfiguration {
                 audienceCheck));
     }
 
-    /** Production: tokens from the external issuer, its keys fetched from its JWKS. */
+    /** Production: the external issuer's published metadata (token endpoint, JWKS). */
     @Bean
     @org.springframework.boot.autoconfigure.condition.ConditionalOnExpression("!'${gateway.security.issuer-uri:}'.isBlank()")
-    JwtDecoder externalIssuerDecoder(SecurityProperties properties) {
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(properties.issuerUri()).build();
-        decoder.setJwtValidator(validators(properties.issuerUri(), properties.audience(), properties.clockSkew()));
-        return decoder;
+    IssuerMetadata issuerMetadata(SecurityProperties properties) {
+        return new IssuerMetadata(properties.issuerUri());
+    }
+
+    /**
+     * Production: tokens from the external issuer, checked against the keys at the {@code jwks_uri}
+     * its metadata names (read on the first token, so the gateway can start while the issuer is away).
+     */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnExpression("!'${gateway.security.issuer-uri:}'.isBlank()")
+    JwtDecoder externalIssuerDecoder(IssuerMetadata metadata, SecurityProperties properties) {
+        java.util.concurrent.atomic.AtomicReference<JwtDecoder> built = new java.util.concurrent.atomic.AtomicReference<>();
+        return token -> {
+            JwtDecoder decoder = built.get();
+            if (decoder == null) {
+                String jwks;
+                try {
+                    jwks = metadata.jwksUri();
+                } catch (IssuerMetadata.Unavailable e) {
+                    throw new org.springframework.security.oauth2.jwt.JwtException("the issuer's keys cannot be found: " + e.getMessage());
+                }
+                // Any asymmetric algorithm the issuer's keys are for; never HMAC or none.
+                NimbusJwtDecoder nimbus = NimbusJwtDecoder.withJwkSetUri(jwks).jwsAlgorithms(algs -> algs.addAll(List.of(
+                        SignatureAlgorithm.RS256, SignatureAlgorithm.RS384, SignatureAlgorithm.RS512, SignatureAlgorithm.PS256,
+                        SignatureAlgorithm.PS384, SignatureAlgorithm.PS512, SignatureAlgorithm.ES256, SignatureAlgorithm.ES384,
+                        SignatureAlgorithm.ES512))).build();
+                nimbus.setJwtValidator(validators(properties.issuerUri(), properties.audience(), properties.clockSkew()));
+                built.compareAndSet(null, nimbus);
+                decoder = built.get();
+            }
+            return decoder.decode(token);
+        };
     }
 }

@@ -33,8 +33,15 @@ public class FhirBaseDiscoveryFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String base = org.springframework.web.servlet.support.ServletUriComponentsBuilder.fromContextPath(request).build().toUriString();
-        response.setStatus(200);
+        java.util.Map<String, Object> document;
+        try {
+            document = discovery.configuration(base);
+            response.setStatus(200);
+        } catch (IssuerMetadata.Unavailable e) {
+            document = java.util.Map.of("error", "temporarily_unavailable", "error_description", e.getMessage());
+            response.setStatus(503);
+        }
         response.setContentType("application/json");
-        json.writeValue(response.getOutputStream(), discovery.configuration(base));
+        json.writeValue(response.getOutputStream(), document);
     }
 }

@@ -18,19 +18,23 @@ public record SecurityProperties(String issuerUri, String audience, Integer cloc
     public SecurityProperties {
         audience = audience == null || audience.isBlank() ? "childrens-gateway" : audience;
         clockSkew = clockSkew == null ? 30 : clockSkew;
-        dev = dev == null ? new Dev(null, null, List.of()) : dev;
+        dev = dev == null ? new Dev(false, null, null, List.of()) : dev;
     }
 
+    /** True when no external issuer is named: the development authorization server issues the tokens (if enabled). */
     public boolean devAuthorizationServer() {
         return issuerUri == null || issuerUri.isBlank();
     }
 
     /**
+     * @param enabled true only in the {@code dev} and {@code test} profiles: without it and without an
+     *                external issuer the gateway refuses to start (DevIssuerGuard)
      * @param issuer  the {@code iss} of development tokens
-     * @param jwkFile a JSON Web Key Set file with the signing key; blank generates a key at start-up
+     * @param jwkFile a JSON Web Key Set file with the signing key; blank uses the key kept in
+     *                PostgreSQL (made on first use), shared by every node and kept across restarts
      * @param clients demo clients, one per demo organisation and role
      */
-    public record Dev(String issuer, String jwkFile, List<DemoClient> clients) {
+    public record Dev(boolean enabled, String issuer, String jwkFile, List<DemoClient> clients) {
         public Dev {
             issuer = issuer == null || issuer.isBlank() ? "https://dev-auth.childrens-gateway.invalid" : issuer;
             clients = clients == null ? List.of() : clients;
@@ -38,10 +42,16 @@ public record SecurityProperties(String issuerUri, String audience, Integer cloc
     }
 
     /**
-     * A development client. {@code jwks} (a public JSON Web Key Set) enables SMART backend-services
-     * {@code private_key_jwt}; {@code secret} is the fallback for demos.
+     * A development client. {@code jwks} (a public JSON Web Key Set: the JSON itself, a file path or a
+     * {@code classpath:} resource) or {@code jwksUri} (the client's JWKS URL, fetched and cached)
+     * enables SMART backend-services {@code private_key_jwt}; {@code secret} is the fallback for demos.
+     * {@code scopes} are the most the client may ask for; it may ask for any part of them.
      */
-    public record DemoClient(String id, String secret, String jwks, String organisation, String role, String purpose,
-                             String scopes) {
+    public record DemoClient(String id, String secret, String jwks, String jwksUri, String organisation, String role,
+                             String purpose, String scopes) {
+
+        public boolean hasKeys() {
+            return (jwks != null && !jwks.isBlank()) || (jwksUri != null && !jwksUri.isBlank());
+        }
     }
 }

@@ -61,6 +61,8 @@ class RouteTableTest {
                 Arguments.of("GET", "/notifications/break-glass", CENTRE, NONE, 200),
                 Arguments.of("GET", "/notifications/break-glass", null, NONE, 401),
                 Arguments.of("GET", "/sharing-agreements", null, NONE, 200),
+                Arguments.of("GET", "/openapi.yaml", null, NONE, 200),
+                Arguments.of("POST", "/openapi.yaml", RIO, NONE, 404),
                 Arguments.of("DELETE", "/ingest/quarantine/12", RIO, RIO_FEED, 404),
                 Arguments.of("GET", "/ingest/anything/else/here", RIO, NONE, 404),
                 Arguments.of("PUT", "/export/rio/assessments", RIO, RIO_FEED, 404),

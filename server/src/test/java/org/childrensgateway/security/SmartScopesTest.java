@@ -49,4 +49,36 @@ class SmartScopesTest {
     void grantsAny(String scope, String letters, boolean granted) {
         assertThat(SmartScopes.grantsAny(Set.of(scope), letters)).isEqualTo(granted);
     }
+
+    @ParameterizedTest(name = "registered [{0}] covers {1}: {2}")
+    @CsvSource(delimiter = ';', value = {
+            "system/*.cruds; system/Patient.rs; true",
+            "system/*.cruds; system/*.rs; true",
+            "system/*.cruds; system/Patient.read; true",
+            "system/*.cruds; system/*.write; true",
+            "system/*.rs; system/Patient.read; true",
+            "system/*.rs; system/Patient.r; true",
+            "system/*.rs; system/Patient.c; false",
+            "system/*.rs; system/*.cruds; false",
+            "system/Patient.cruds; system/Patient.rs; true",
+            "system/Patient.cruds; system/*.rs; false",
+            "system/Patient.cruds; system/Observation.rs; false",
+            "system/Patient.cruds system/Observation.rs; system/Observation.s; true",
+            "system/Patient.read; system/Patient.rs; true",
+            "system/Patient.rs; system/Patient.read; true",
+            "system/Patient.rs; system/Patient.*; false",
+            "system/*.cruds; user/Patient.rs; false",
+            "system/*.cruds; patient/*.rs; false",
+            "system/*.cruds; system/Patient.rs?identifier=x; false",
+            "system/Patient.rs?identifier=x; system/Patient.rs?identifier=x; true",
+            "system/Patient.rs?identifier=x; system/Patient.rs; false",
+            "system/*.cruds; system/Patient.sr; false",
+            "system/*.cruds; system/Patient.; false",
+            "system/*.cruds; system/.rs; false",
+            "system/*.cruds; system/patient.rs; false",
+            "system/*.cruds; openid; false",
+            "openid; openid; true"})
+    void covers(String registered, String requested, boolean covered) {
+        assertThat(SmartScopes.covers(Set.of(registered.split(" ")), requested)).isEqualTo(covered);
+    }
 }
