@@ -72,7 +72,7 @@ public final class RouteTable {
             new Route("POST", "/ingest/quarantine/{id}/replay", Requirement.FEED_WRITER, "quarantine"),
             new Route("POST", "/ingest/{feed}/{file}", Requirement.FEED_WRITER, "feed"),
             new Route("GET", "/export/{feed}/{file}", Requirement.FEED_READER, "feed"),
-            new Route("GET", "/identity/unlinks/{id}/disclosures", Requirement.AUDITOR, null),
+            new Route("GET", "/identity/unlinks/{link}/disclosures", Requirement.AUDITOR, null),
             new Route("GET", "/identity/**", Requirement.DATA_QUALITY, null),
             new Route("POST", "/identity/**", Requirement.DATA_QUALITY, null));
 
