@@ -125,22 +125,24 @@ final class Population {
 
     String observation(Child c, String patientRef, int k) {
         String code;
+        String loinc;
         String unit;
         double value;
+        // With the LOINC code the R4 vital-signs profiles require beside the SNOMED one (HL7's validator applies them).
         switch (k) {
-            case 0 -> { code = "27113001"; unit = "kg"; value = c.weight(); }
-            case 1 -> { code = "50373000"; unit = "cm"; value = c.height(); }
-            case 2 -> { code = "363812007"; unit = "cm"; value = 40 + (c.index() % 100) / 10.0; }
-            default -> { code = "27113001"; unit = "kg"; value = c.weight() + 0.8; }
+            case 0 -> { code = "27113001"; loinc = "29463-7"; unit = "kg"; value = c.weight(); }
+            case 1 -> { code = "50373000"; loinc = "8302-2"; unit = "cm"; value = c.height(); }
+            case 2 -> { code = "363812007"; loinc = "9843-4"; unit = "cm"; value = 40 + (c.index() % 100) / 10.0; }
+            default -> { code = "27113001"; loinc = "29463-7"; unit = "kg"; value = c.weight() + 0.8; }
         }
         String date = c.birthDate().plusMonths(6 + 6L * k) + "T10:30:00Z";
         return """
                 {"resourceType":"Observation","status":"final",\
                 "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],\
-                "code":{"coding":[{"system":"http://snomed.info/sct","code":"%s"}]},\
+                "code":{"coding":[{"system":"http://snomed.info/sct","code":"%s"},{"system":"http://loinc.org","code":"%s"}]},\
                 "subject":{"reference":"%s"},"effectiveDateTime":"%s",\
                 "valueQuantity":{"value":%s,"unit":"%s","system":"http://unitsofmeasure.org","code":"%s"}}"""
-                .formatted(code, patientRef, date, value, unit, unit);
+                .formatted(code, loinc, patientRef, date, value, unit, unit);
     }
 
     String carePlan(Child c, String patientRef) {

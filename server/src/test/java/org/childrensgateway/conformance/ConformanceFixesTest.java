@@ -23,6 +23,25 @@ class ConformanceFixesTest extends GatewayTestBase {
     }
 
     @Test
+    void aRefusedWriteNamesItsErrorFirstNotAWarningBesideIt() {
+        // A body height coded in SNOMED only must also carry LOINC 8302-2 (R4 vital signs). The refusal used to lead
+        // with a warning (an unknown gateway code system), which a transaction then quoted as the reason.
+        String height = """
+                {"resourceType":"Observation","status":"final",
+                 "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],
+                 "code":{"coding":[{"system":"http://snomed.info/sct","code":"50373000"}]},
+                 "subject":{"reference":"Patient/%s"},"effectiveDateTime":"2025-01-10T10:30:00Z",
+                 "valueQuantity":{"value":80.5,"unit":"cm","system":"http://unitsofmeasure.org","code":"cm"}}""".formatted(child());
+        JsonPath single = fhir().body(height).post("/Observation").then().statusCode(422).extract().jsonPath();
+        assertThat(single.getString("issue[0].severity")).isEqualTo("error");
+        assertThat(single.getString("issue[0].diagnostics")).contains("8302-2");
+        String transaction = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":" + height
+                + ",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}";
+        JsonPath failed = fhir().body(transaction).post("").then().statusCode(422).extract().jsonPath();
+        assertThat(failed.getString("issue[0].diagnostics")).contains("entry 0").contains("8302-2");
+    }
+
+    @Test
     void everyHistoryEntryNamesTheInteractionThatMadeIt() {
         String obs = createAs(TEST_CLIENT, "Observation", FhirFixtures.observation("Patient/" + child(), "27113001",
                 "2025-01-10T10:30:00Z", 9.9));
