@@ -90,6 +90,7 @@ public class AuditFilter extends OncePerRequestFilter {
         copyHeader(response, "X-Export-Records", "records", pending);
         copyHeader(response, "X-Export-Withheld", "withheld", pending);
         copyHeader(response, "X-Export-Until", "until", pending);
+        copyHeader(response, "X-Export-Held", "held", pending);
         copyHeader(response, "Location", "location", pending);
         copyHeader(response, "X-Request-ID", "request-id", pending);
         try {

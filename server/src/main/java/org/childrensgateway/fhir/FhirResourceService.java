@@ -419,12 +419,7 @@ public class FhirResourceService {
         boolean failed = outcome.getIssue().stream().anyMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
                 || i.getSeverity() == OperationOutcome.IssueSeverity.FATAL);
         if (failed) {
-            // Errors first: the exception's message (and a transaction's "entry N failed") names the first issue,
-            // which must be the reason for the refusal, not a warning beside it.
-            java.util.List<OperationOutcome.OperationOutcomeIssueComponent> issues = new java.util.ArrayList<>(outcome.getIssue());
-            issues.sort(java.util.Comparator.comparingInt(i -> i.getSeverity() == null ? 9 : i.getSeverity().ordinal()));
-            outcome.setIssue(issues);
-            throw new UnprocessableEntityException(codec.context(), outcome);
+            throw new UnprocessableEntityException(codec.context(), outcome); // errors come first (ProfileResourceValidator)
         }
     }
 

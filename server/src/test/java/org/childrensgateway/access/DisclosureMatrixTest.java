@@ -553,6 +553,23 @@ class DisclosureMatrixTest extends GatewayTestBase {
         fhirAs(client).get("/.well-known/smart-configuration").then().statusCode(200)
                 .body("token_endpoint", org.hamcrest.Matchers.endsWith("/oauth2/token"));
         assertThat(fhirAs(client).post("/.well-known/smart-configuration").statusCode()).isNotEqualTo(200);
+        // The OpenAPI document of the non-FHIR routes: public, the same for everyone, describes no one, read-only.
+        String openapi = asClient(client).get("/openapi.yaml").then().statusCode(200).extract().asString();
+        assertThat(openapi).isEqualTo(io.restassured.RestAssured.given().header("Authorization", "").get("/openapi.yaml").asString());
+        assertThat(asClient(client).body("openapi: 3.0.0").post("/openapi.yaml").statusCode()).isIn(403, 404, 405);
+        assertThat(asClient(client).body("openapi: 3.0.0").put("/openapi.yaml").statusCode()).isIn(403, 404, 405);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "the batch re-match as {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"rio-hv", "systmone-gp", "estart-centre", "la-social-care", "ig-auditor",
+            "patient-reader", "integration"})
+    void theBatchReMatchIsTheDataQualityDesksAloneAndEveryAttemptIsAudited(String client) {
+        // A write to every child record: refused to every other kind of caller, and the refusal audited. The desk's
+        // own run (200, audited, people's decisions kept) is BatchRematchTest.
+        String request = asClient(client).post("/identity/rematch").then().statusCode(403).extract().header("X-Request-ID");
+        assertThat(auditOf(request)).contains("/identity/rematch").contains("403");
+        assertThat(asClient(client).get("/identity/rematch").statusCode()).isIn(403, 404, 405);
+        io.restassured.RestAssured.given().header("Authorization", "").post("/identity/rematch").then().statusCode(401);
     }
 
     @Test

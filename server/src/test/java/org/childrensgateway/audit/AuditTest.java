@@ -298,6 +298,8 @@ class AuditTest extends GatewayTestBase {
         assertThat(details(ok, "entry[0].resource.", "feed")).containsExactly("rio");
         assertThat(details(ok, "entry[0].resource.", "file")).containsExactly("assessments");
         assertThat(details(ok, "entry[0].resource.", "records")).containsExactly("0");
+        // How many children's data waits for RiO to know them is part of the pull's record too.
+        assertThat(details(ok, "entry[0].resource.", "held")).hasSize(1).allSatisfy(h -> assertThat(Integer.parseInt(h)).isNotNegative());
         assertThat(audits(start, type + "&outcome=4").getInt("total")).isEqualTo(1);
     }
 

@@ -1,5 +1,9 @@
 package org.childrensgateway.fhir.validation;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
@@ -54,7 +58,11 @@ public class ProfileResourceValidator implements ResourceValidator {
                     .setDiagnostics(m.getMessage())
                     .addExpression(m.getLocationString());
         }
-        return outcome;
+        // Errors first: a refusal's message (and a transaction's "entry N failed", and $validate's first line) names
+        // the first issue, which must be the reason, not a warning beside it.
+        List<OperationOutcome.OperationOutcomeIssueComponent> issues = new ArrayList<>(outcome.getIssue());
+        issues.sort(Comparator.comparingInt(i -> i.getSeverity() == null ? Integer.MAX_VALUE : i.getSeverity().ordinal()));
+        return outcome.setIssue(issues);
     }
 
     private static OperationOutcome.IssueSeverity severity(ResultSeverityEnum severity) {
