@@ -64,7 +64,8 @@ public class IngestController {
             if (async || length < 0 || length > syncMaxBytes) {
                 UUID id = jobs.enqueue(feed, file, reader.version(), CallerContext.current().orElse(null),
                         String.valueOf(request.getContentType()), body, length);
-                IngestReport queued = ingest.report(jobs.find(id).orElseThrow());
+                // The 202 says what was accepted; the Location's job resource has the live status.
+                IngestReport queued = ingest.report(jobs.find(id).orElseThrow().asAccepted());
                 return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/ingest/jobs/" + id)).body(queued);
             }
             UUID id = jobs.create(feed, file, reader.version(), IngestJobStore.RUNNING, CallerContext.current().orElse(null));

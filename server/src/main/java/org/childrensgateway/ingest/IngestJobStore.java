@@ -21,6 +21,11 @@ public class IngestJobStore {
     /** A job row; counts are progress so far. */
     public record Job(UUID id, String feed, String file, String mappingVersion, String status, Instant created,
                       Instant finished, Counts counts, String error, Caller submittedBy) {
+
+        /** The job as it was accepted: a worker may already have started it by the time the 202 is written. */
+        public Job asAccepted() {
+            return new Job(id, feed, file, mappingVersion, QUEUED, created, null, Counts.ZERO, null, submittedBy);
+        }
     }
 
     public record Counts(int records, int created, int updated, int unchanged, int quarantined) {
