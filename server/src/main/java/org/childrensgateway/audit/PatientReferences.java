@@ -1,5 +1,6 @@
 package org.childrensgateway.audit;
 
+import org.childrensgateway.fhir.LazyFhirPath;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.fhirpath.IFhirPath;
 import java.util.LinkedHashSet;
@@ -32,7 +33,7 @@ public class PatientReferences {
 
     public PatientReferences(FhirContext context, SearchParamRegistry registry) {
         this.registry = registry;
-        this.fhirPath = context.newFhirPath();
+        this.fhirPath = new LazyFhirPath(context); // not on the start-up path
     }
 
     public Set<String> of(IBaseResource resource) {

@@ -1,5 +1,6 @@
 package org.childrensgateway.search;
 
+import org.childrensgateway.fhir.LazyFhirPath;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.fhirpath.IFhirPath;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class SearchIndexer {
 
     public SearchIndexer(FhirContext context, SearchParamRegistry registry) {
         this.registry = registry;
-        this.fhirPath = context.newFhirPath();
+        this.fhirPath = new LazyFhirPath(context); // not on the start-up path
     }
 
     public IndexRows index(IBaseResource resource) {

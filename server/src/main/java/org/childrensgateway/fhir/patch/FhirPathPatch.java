@@ -1,5 +1,6 @@
 package org.childrensgateway.fhir.patch;
 
+import org.childrensgateway.fhir.LazyFhirPath;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.fhirpath.IFhirPath;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
@@ -29,7 +30,7 @@ public final class FhirPathPatch {
     private final IFhirPath fhirPath;
 
     public FhirPathPatch(FhirContext context) {
-        this.fhirPath = context.newFhirPath();
+        this.fhirPath = new LazyFhirPath(context); // not on the start-up path
     }
 
     public void apply(Resource resource, Parameters patch) {
