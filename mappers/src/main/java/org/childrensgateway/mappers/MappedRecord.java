@@ -58,7 +58,7 @@ public record MappedRecord(
         return entries.stream().map(TransactionEntry::resource).toList();
     }
 
-    /** The entries as a FHIR transaction Bundle (empty when quarantined). */
+    /** The entries as a new FHIR transaction Bundle of copies, on every call (empty when quarantined). */
     public Bundle toTransactionBundle() {
         Bundle b = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         entries.forEach(e -> e.addTo(b));

@@ -14,9 +14,13 @@ import org.hl7.fhir.r4.model.Resource;
  */
 public record TransactionEntry(String fullUrl, Resource resource, Bundle.HTTPVerb method, String url, String ifNoneExist) {
 
-    /** Adds this entry to a transaction bundle. */
+    /**
+     * Adds this entry to a transaction bundle, with a copy of the resource: storing a bundle assigns
+     * ids and rewrites references in place, and a record may be stored more than once (written
+     * again alone after its batch rolled back, replayed, dry-run), each time from the mapped form.
+     */
     public Bundle.BundleEntryComponent addTo(Bundle bundle) {
-        Bundle.BundleEntryComponent e = bundle.addEntry().setFullUrl(fullUrl).setResource(resource);
+        Bundle.BundleEntryComponent e = bundle.addEntry().setFullUrl(fullUrl).setResource(resource.copy());
         e.getRequest().setMethod(method).setUrl(url);
         if (ifNoneExist != null) {
             e.getRequest().setIfNoneExist(ifNoneExist);

@@ -4,7 +4,11 @@ import ca.uhn.fhir.rest.api.RequestTypeEnum;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
 import org.childrensgateway.fhir.ResourceWriteListener;
 import org.childrensgateway.fhir.WriteOutcome;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Adds every resource a request writes (directly, in a transaction Bundle, or by an ingest run on
@@ -31,11 +35,35 @@ public class AuditWriteListener implements ResourceWriteListener {
                 return;
             }
             String ref = outcome.stored().type() + "/" + outcome.stored().id();
-            pending.resource(ref);
+            Set<String> concerned = new LinkedHashSet<>();
             if ("Patient".equals(outcome.stored().type())) {
-                pending.patient(ref);
+                concerned.add(ref);
             } else if (outcome.resource() != null) {
-                patients.collect(outcome.resource(), pending::patient);
+                patients.collect(outcome.resource(), concerned::add);
+            }
+            whenCommitted(() -> {
+                pending.resource(ref);
+                concerned.forEach(pending::patient);
+            });
+        });
+    }
+
+    /**
+     * A write is added to the record once its transaction commits: a write that was rolled back
+     * (a refused entry, or an ingest batch written again record by record) stored nothing, and the
+     * record must not name resources that do not exist.
+     */
+    private static void whenCommitted(Runnable add) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            add.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                if (status == STATUS_COMMITTED) {
+                    add.run();
+                }
             }
         });
     }

@@ -2,6 +2,7 @@ package org.childrensgateway.ingest;
 
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -12,12 +13,14 @@ import org.childrensgateway.mappers.RecordStream;
 import org.childrensgateway.operations.IngestMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 /**
  * Reads an extract record by record through its feed mapping and stores each one, quarantining the
- * bad ones with their text and reason. The whole file is never held in memory, and progress is
- * written to the job row as it goes so status requests on any node see it.
+ * bad ones with their text and reason. Records are stored in batches of
+ * {@code gateway.ingest.batch-size}, one database transaction each. The whole file is never held
+ * in memory, and progress is written to the job row as it goes so status requests on any node see it.
  */
 @Service
 public class IngestService {
@@ -31,9 +34,14 @@ public class IngestService {
     private final QuarantineStore quarantine;
     private final IngestJobStore jobs;
     private final IngestMetrics metrics;
+    private final int batchSize;
 
     public IngestService(MappingRegistry mappings, RecordWriter writer, QuarantineStore quarantine, IngestJobStore jobs,
-                         IngestMetrics metrics) {
+                         IngestMetrics metrics, @Value("${gateway.ingest.batch-size:50}") int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("gateway.ingest.batch-size must be at least 1");
+        }
+        this.batchSize = batchSize;
         this.mappings = mappings;
         this.writer = writer;
         this.quarantine = quarantine;
@@ -65,37 +73,19 @@ public class IngestService {
         Tally tally = new Tally(resumeFrom);
         int skip = resumeFrom.records();
         int seen = 0;
-        long lastProgress = System.nanoTime();
+        Progress progress = new Progress(jobId, tally, stopRequested);
+        List<MappedRecord> batch = new ArrayList<>(batchSize);
         try (RecordStream stream = reader.open(in)) {
             for (MappedRecord record : stream) {
                 if (++seen <= skip) {
                     continue;
                 }
-                if (stopRequested.getAsBoolean()) {
-                    jobs.progress(jobId, tally.counts());
-                    throw new Interrupted(tally.counts());
-                }
-                tally.records++;
-                RecordWriter.Result result = writer.write(record);
-                tally.add(result.outcome());
-                metrics.record(record.feed(), record.file(), result.outcome());
-                if (result.outcome() == RecordOutcome.QUARANTINED) {
-                    quarantine.add(jobId, record.feed(), record.file(), record.mappingVersion(), record.location(),
-                            record.line() > 0 ? record.line() : null, record.sourceId(), result.reason(), record.rawText());
-                } else {
-                    // Parts that failed on their own (an event's unmapped code) are quarantined by themselves,
-                    // with the whole record's text: replaying it after the fix stores the part, the rest is unchanged.
-                    for (org.childrensgateway.mappers.PartFault part : record.partFaults()) {
-                        tally.quarantined++;
-                        quarantine.addPart(jobId, record.feed(), record.file(), record.mappingVersion(), record.location() + "/" + part.location(),
-                                record.line() > 0 ? record.line() : null, record.sourceId(), part.location(), part.reason(), record.rawText());
-                    }
-                }
-                if (tally.records % PROGRESS_EVERY == 0 || System.nanoTime() - lastProgress > PROGRESS_INTERVAL.toNanos()) {
-                    jobs.progress(jobId, tally.counts());
-                    lastProgress = System.nanoTime();
+                batch.add(record);
+                if (batch.size() >= batchSize) {
+                    writeBatch(batch, progress);
                 }
             }
+            writeBatch(batch, progress);
         } catch (Exception e) {
             if (e instanceof RuntimeException re) {
                 throw re;
@@ -107,6 +97,65 @@ public class IngestService {
                 reader.mapping().feed, reader.mapping().file, counts.records(), counts.created(), counts.updated(),
                 counts.unchanged(), counts.quarantined());
         return counts;
+    }
+
+    /**
+     * Stores a batch of records in one transaction ({@link RecordWriter#writeAll}) and accounts for
+     * each. Counts and progress move only after the batch is committed, so a job resumed after an
+     * interruption starts after the last stored record.
+     */
+    private void writeBatch(List<MappedRecord> batch, Progress progress) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        if (progress.stopRequested.getAsBoolean()) {
+            jobs.progress(progress.jobId, progress.tally.counts());
+            throw new Interrupted(progress.tally.counts());
+        }
+        List<RecordWriter.Result> results = writer.writeAll(batch);
+        Tally tally = progress.tally;
+        for (int i = 0; i < batch.size(); i++) {
+            MappedRecord record = batch.get(i);
+            RecordWriter.Result result = results.get(i);
+            tally.records++;
+            tally.add(result.outcome());
+            metrics.record(record.feed(), record.file(), result.outcome());
+            if (result.outcome() == RecordOutcome.QUARANTINED) {
+                quarantine.add(progress.jobId, record.feed(), record.file(), record.mappingVersion(), record.location(),
+                        record.line() > 0 ? record.line() : null, record.sourceId(), result.reason(), record.rawText());
+            } else {
+                // Parts that failed on their own (an event's unmapped code) are quarantined by themselves,
+                // with the whole record's text: replaying it after the fix stores the part, the rest is unchanged.
+                for (org.childrensgateway.mappers.PartFault part : record.partFaults()) {
+                    tally.quarantined++;
+                    quarantine.addPart(progress.jobId, record.feed(), record.file(), record.mappingVersion(),
+                            record.location() + "/" + part.location(), record.line() > 0 ? record.line() : null, record.sourceId(),
+                            part.location(), part.reason(), record.rawText());
+                }
+            }
+        }
+        batch.clear();
+        if (tally.records - progress.savedAt >= PROGRESS_EVERY || System.nanoTime() - progress.savedNanos > PROGRESS_INTERVAL.toNanos()) {
+            jobs.progress(progress.jobId, tally.counts());
+            progress.savedAt = tally.records;
+            progress.savedNanos = System.nanoTime();
+        }
+    }
+
+    /** A run's job, counts, and when its progress was last saved. */
+    private static final class Progress {
+        final UUID jobId;
+        final Tally tally;
+        final BooleanSupplier stopRequested;
+        int savedAt;
+        long savedNanos = System.nanoTime();
+
+        Progress(UUID jobId, Tally tally, BooleanSupplier stopRequested) {
+            this.jobId = jobId;
+            this.tally = tally;
+            this.stopRequested = stopRequested;
+            this.savedAt = tally.records;
+        }
     }
 
     /** The report of a job, with its quarantined records (capped so a huge bad file gives a readable answer). */

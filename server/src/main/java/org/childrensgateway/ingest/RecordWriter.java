@@ -4,7 +4,9 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import org.childrensgateway.fhir.BundleProcessor;
 import org.childrensgateway.fhir.WriteOutcome;
@@ -14,8 +16,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Stores one mapped source record as one FHIR transaction, so a record is all-or-nothing and one
- * bad record never affects the others. Re-sent identical records and records older than what is
+ * Stores each mapped source record as one FHIR transaction Bundle, so a record is all-or-nothing
+ * and one bad record never affects the others; several records can share one database transaction
+ * ({@link #writeAll}). Re-sent identical records and records older than what is
  * stored are recognised here and change nothing.
  */
 @Component
@@ -38,10 +41,43 @@ public class RecordWriter {
         this.transactions = transactions;
     }
 
+    /** Stores one record in its own transaction. */
     public Result write(MappedRecord record) {
         if (record.isQuarantined()) {
             return new Result(RecordOutcome.QUARANTINED, record.quarantineReason());
         }
+        try {
+            return transactions.execute(status -> store(record));
+        } catch (BaseServerResponseException e) {
+            return new Result(RecordOutcome.QUARANTINED, "rejected by the FHIR store (" + e.getStatusCode() + "): " + e.getMessage());
+        }
+    }
+
+    /**
+     * Stores several records in one transaction: one commit, one locking of the person index's keys
+     * and one rewrite of each child record concerned, instead of one of each per record. If any
+     * record fails, nothing of the batch is kept and each record is written again in its own
+     * transaction, so a bad record still affects only itself (and is quarantined with its own reason).
+     */
+    public List<Result> writeAll(List<MappedRecord> records) {
+        if (records.size() <= 1) {
+            return records.stream().map(this::write).toList();
+        }
+        try {
+            return transactions.execute(status -> {
+                List<Result> results = new ArrayList<>(records.size());
+                for (MappedRecord record : records) {
+                    results.add(record.isQuarantined() ? new Result(RecordOutcome.QUARANTINED, record.quarantineReason()) : store(record));
+                }
+                return results;
+            });
+        } catch (RuntimeException batchFailed) {
+            return records.stream().map(this::write).toList();
+        }
+    }
+
+    /** Stores a record inside the caller's transaction; a refusal is thrown, so that the transaction rolls back. */
+    private Result store(MappedRecord record) {
         String hash = hash(record);
         String sourceKey = sourceKey(record);
         if (sourceKey != null) {
@@ -50,23 +86,17 @@ public class RecordWriter {
                 return new Result(RecordOutcome.UNCHANGED, null);
             }
         }
-        try {
-            return transactions.execute(status -> {
-                Bundle transaction = record.toTransactionBundle();
-                var unknown = partials.unknownIdentityOnlyPatient(transaction);
-                if (unknown.isPresent()) {
-                    return new Result(RecordOutcome.QUARANTINED, unknown.get());
-                }
-                partials.mergeInto(transaction);
-                Bundle response = bundles.process(transaction);
-                if (sourceKey != null) {
-                    sourceRecords.accept(record.feed(), record.file(), sourceKey, hash, record.lastUpdated());
-                }
-                return new Result(classify(response), null);
-            });
-        } catch (BaseServerResponseException e) {
-            return new Result(RecordOutcome.QUARANTINED, "rejected by the FHIR store (" + e.getStatusCode() + "): " + e.getMessage());
+        Bundle transaction = record.toTransactionBundle();
+        var unknown = partials.unknownIdentityOnlyPatient(transaction);
+        if (unknown.isPresent()) {
+            return new Result(RecordOutcome.QUARANTINED, unknown.get());
         }
+        partials.mergeInto(transaction);
+        Bundle response = bundles.process(transaction);
+        if (sourceKey != null) {
+            sourceRecords.accept(record.feed(), record.file(), sourceKey, hash, record.lastUpdated());
+        }
+        return new Result(classify(response), null);
     }
 
     /**
