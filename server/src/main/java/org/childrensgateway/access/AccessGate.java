@@ -5,6 +5,7 @@ import org.childrensgateway.audit.AuditTrail;
 import org.childrensgateway.audit.PendingAudit;
 import org.childrensgateway.consent.BreakGlassLog;
 import org.childrensgateway.consent.ConsentDecisionPoint;
+import org.childrensgateway.consent.ConsentDirectiveCache;
 import org.childrensgateway.fhir.ResourceCodec;
 import org.childrensgateway.fhir.ResourceWriteListener;
 import org.childrensgateway.fhir.WriteOutcome;
@@ -39,10 +40,13 @@ public class AccessGate implements ResourceWriteListener {
     private final GatewayMetrics metrics;
     private final DerivedRecordComposer composer;
     private final SearchIndexer indexer;
+    private final ConsentDirectiveCache directives;
 
     public AccessGate(ResourceStore store, ResourceCodec codec, ConsentDecisionPoint decisions, SearchParamRegistry params,
-                      BreakGlassLog breakGlass, GatewayMetrics metrics, DerivedRecordComposer composer, SearchIndexer indexer) {
+                      BreakGlassLog breakGlass, GatewayMetrics metrics, DerivedRecordComposer composer, SearchIndexer indexer,
+                      ConsentDirectiveCache directives) {
         this.indexer = indexer;
+        this.directives = directives;
         this.store = store;
         this.codec = codec;
         this.decisions = decisions;
@@ -132,5 +136,9 @@ public class AccessGate implements ResourceWriteListener {
 
     SearchIndexer indexer() {
         return indexer;
+    }
+
+    ConsentDirectiveCache directives() {
+        return directives;
     }
 }

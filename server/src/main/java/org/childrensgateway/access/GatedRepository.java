@@ -711,8 +711,10 @@ public final class GatedRepository {
         SearchQuery query = new SearchQuery("Consent", List.of(new SearchQuery.Clause(gate.params().find("Consent", "patient").orElseThrow(),
                 null, null, List.of(patientReference))), List.of());
         List<ConsentDirective> out = new ArrayList<>();
+        // Which Consents apply comes from the database every time (a withdrawal counts at once);
+        // what each version says is read once per version.
         for (StoredResource stored : gate.store().loadCurrent(gate.store().search(query))) {
-            out.addAll(ConsentDirective.from((Consent) gate.decode(stored)));
+            out.addAll(gate.directives().of(stored.id(), stored.version(), () -> (Consent) gate.decode(stored)));
         }
         return out;
     }
