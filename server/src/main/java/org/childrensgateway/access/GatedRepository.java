@@ -51,8 +51,16 @@ public final class GatedRepository {
     private static final java.time.ZoneId LONDON = java.time.ZoneId.of("Europe/London");
     private static final int CHUNK = 500;
 
-    /** A stored resource as this caller may see it ({@code resource} null when withheld), with the decision. */
-    public record Released(StoredResource stored, Resource resource, Decision decision) {
+    /**
+     * A stored resource as this caller may see it ({@code resource} null when withheld), with the decision.
+     * {@code asStored}: released whole, exactly as stored (no reduction, no composing), so its stored
+     * JSON may stand for it.
+     */
+    public record Released(StoredResource stored, Resource resource, Decision decision, boolean asStored) {
+        public Released(StoredResource stored, Resource resource, Decision decision) {
+            this(stored, resource, decision, false);
+        }
+
         public boolean disclosed() {
             return resource != null && decision.disclosed();
         }
@@ -65,8 +73,15 @@ public final class GatedRepository {
         }
     }
 
-    /** A by-id read: found (as released), gone (deleted, and the caller could see it before), or missing. */
-    public record Lookup(Status status, Resource resource, long version) {
+    /**
+     * A by-id read: found (as released), gone (deleted, and the caller could see it before), or missing.
+     * {@code storedJson}: the stored version's JSON when the resource is released exactly as stored, else null.
+     */
+    public record Lookup(Status status, Resource resource, long version, String storedJson) {
+        public Lookup(Status status, Resource resource, long version) {
+            this(status, resource, version, null);
+        }
+
         public enum Status { FOUND, GONE, MISSING }
     }
 
@@ -131,7 +146,7 @@ public final class GatedRepository {
             return before.isPresent() && decideByIdRead(before.get()).disclosed() ? new Lookup(Lookup.Status.GONE, null, s.version()) : missing();
         }
         Released r = decideByIdRead(s);
-        return r.disclosed() ? new Lookup(Lookup.Status.FOUND, r.resource(), s.version()) : missing();
+        return r.disclosed() ? found(r) : missing();
     }
 
     /** A past version: released only if its own decision and the current decision for the resource both release it. */
@@ -150,7 +165,11 @@ public final class GatedRepository {
             return new Lookup(Lookup.Status.GONE, null, s.version());
         }
         Released own = historical(s, latest);
-        return own.disclosed() ? new Lookup(Lookup.Status.FOUND, own.resource(), s.version()) : missing();
+        return own.disclosed() ? found(own) : missing();
+    }
+
+    private static Lookup found(Released r) {
+        return new Lookup(Lookup.Status.FOUND, r.resource(), r.stored().version(), r.asStored() ? r.stored().json() : null);
     }
 
     private static Lookup missing() {
@@ -566,7 +585,9 @@ public final class GatedRepository {
             if (d.rule().startsWith(ConsentDecisionPoint.BREAK_GLASS) && d.disclosed()) {
                 breakGlassUsed(resource);
             }
-            r = new Released(stored, release(resource, d), d);
+            // Permitted whole: the resource is the stored version, unchanged (no reduction, no notes removed).
+            boolean asStored = stored != null && !stored.deleted() && d.effect() == Decision.Effect.PERMIT;
+            r = new Released(stored, release(resource, d), d, asStored);
         }
         if (report) {
             report(resource, r.decision());
