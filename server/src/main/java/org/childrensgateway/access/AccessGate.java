@@ -5,6 +5,7 @@ import org.childrensgateway.audit.AuditTrail;
 import org.childrensgateway.audit.PendingAudit;
 import org.childrensgateway.consent.BreakGlassLog;
 import org.childrensgateway.consent.ConsentDecisionPoint;
+import org.childrensgateway.consent.ChildFactsCache;
 import org.childrensgateway.consent.ConsentDirectiveCache;
 import org.childrensgateway.fhir.ResourceCodec;
 import org.childrensgateway.fhir.ResourceWriteListener;
@@ -41,12 +42,14 @@ public class AccessGate implements ResourceWriteListener {
     private final DerivedRecordComposer composer;
     private final SearchIndexer indexer;
     private final ConsentDirectiveCache directives;
+    private final ChildFactsCache childFacts;
 
     public AccessGate(ResourceStore store, ResourceCodec codec, ConsentDecisionPoint decisions, SearchParamRegistry params,
                       BreakGlassLog breakGlass, GatewayMetrics metrics, DerivedRecordComposer composer, SearchIndexer indexer,
-                      ConsentDirectiveCache directives) {
+                      ConsentDirectiveCache directives, ChildFactsCache childFacts) {
         this.indexer = indexer;
         this.directives = directives;
+        this.childFacts = childFacts;
         this.store = store;
         this.codec = codec;
         this.decisions = decisions;
@@ -140,5 +143,9 @@ public class AccessGate implements ResourceWriteListener {
 
     ConsentDirectiveCache directives() {
         return directives;
+    }
+
+    ChildFactsCache childFacts() {
+        return childFacts;
     }
 }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.childrensgateway.audit.PendingAudit;
 import org.childrensgateway.consent.ChildFacts;
+import org.childrensgateway.consent.ChildFactsCache;
 import org.childrensgateway.consent.ConsentDecisionPoint;
 import org.childrensgateway.consent.ConsentDirective;
 import org.childrensgateway.consent.Decision;
@@ -708,20 +709,34 @@ public final class GatedRepository {
     }
 
     private ChildFacts loadFacts(String patientReference) {
-        Resource patient = load(patientReference);
-        if (!(patient instanceof org.hl7.fhir.r4.model.Patient p)) {
+        Optional<ChildFactsCache.Known> patient = patientFacts(patientReference);
+        if (patient.isEmpty()) {
             return ChildFacts.UNKNOWN;
         }
-        ChildFacts facts = ChildFacts.of(p);
-        if (!DerivedRecords.isDerived(p)) {
+        ChildFacts facts = patient.get().facts();
+        if (!patient.get().derived()) {
             // What one source says of the child (died, restricted, bereaved) holds in every source's record:
             // the child record carries it from whichever source says it.
-            Resource child = load(gate.composer().childRecordOf(patientReference));
-            if (child instanceof org.hl7.fhir.r4.model.Patient c) {
-                facts = facts.with(ChildFacts.of(c));
+            Optional<ChildFactsCache.Known> child = patientFacts(gate.composer().childRecordOf(patientReference));
+            if (child.isPresent()) {
+                facts = facts.with(child.get().facts());
             }
         }
         return facts;
+    }
+
+    /** The facts of a Patient's current version: which version is current is read now, what it says once per version. */
+    private Optional<ChildFactsCache.Known> patientFacts(String reference) {
+        if (reference == null || !reference.contains("/")) {
+            return Optional.empty();
+        }
+        String[] parts = reference.split("/");
+        Optional<StoredResource> row = gate.store().read(parts[parts.length - 2], parts[parts.length - 1]).filter(r -> !r.deleted());
+        if (row.isEmpty() || !"Patient".equals(row.get().type())) {
+            return Optional.empty();
+        }
+        StoredResource stored = row.get();
+        return gate.childFacts().of(stored.id(), stored.version(), () -> gate.decode(stored));
     }
 
     private List<ConsentDirective> directivesFor(String patientReference) {
