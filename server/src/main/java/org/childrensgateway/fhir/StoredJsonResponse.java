@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * A read or vread of a resource the gate released whole, answered with the stored version's JSON
- * instead of encoding the parsed resource again (the encode was a large share of a read's CPU).
+ * instead of encoding the parsed resource again (the encode was a large share of a read's CPU); see
+ * {@link StoredJsonWriter} for how the stored text is written out.
  * Nothing is skipped but the encode: the gate decided the resource (its decision marks it
  * {@code asStored} only when it permits the resource unchanged), the audit record is stored first
  * (this hook runs after {@link AuditInterceptor}'s), and the headers are those HAPI sets for a read
@@ -77,7 +78,7 @@ public class StoredJsonResponse implements FhirInterceptor {
         try {
             Writer writer = out.getResponseWriter(response.getResponseCode(), encoding.getResourceContentType(), Constants.CHARSET_NAME_UTF8,
                     request.isRespondGzip());
-            writer.write(json);
+            StoredJsonWriter.write(json, resource.fhirType(), writer);
             out.commitResponse(writer);
         } catch (IOException e) {
             throw new InternalErrorException("The response could not be written", e);

@@ -358,7 +358,7 @@ class DisclosureMatrixTest extends GatewayTestBase {
                 "2026-09-01T10:30:00Z", 6.6));
         fhirAs("systmone-gp").get("/Observation/" + weight + "/_history/1").then().statusCode(200);
         String relabelled = fhirAs("rio-hv").get("/Observation/" + weight).then().extract().asString()
-                .replaceFirst("\"meta\":\\s*\\{", "\"meta\":{\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"PSY\"}],");
+                .replaceFirst("\"meta\":\\{", "\"meta\":{\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"PSY\"}],");
         fhirAs("rio-hv").body(relabelled).put("/Observation/" + weight).then().statusCode(200);
         fhirAs("systmone-gp").get("/Observation/" + weight).then().statusCode(404);
         fhirAs("systmone-gp").get("/Observation/" + weight + "/_history/1").then().statusCode(404);

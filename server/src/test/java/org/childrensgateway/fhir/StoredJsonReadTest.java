@@ -14,15 +14,17 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * A read or vread of a resource the gate releases whole is answered with the stored version's JSON,
- * byte for byte; it is the same resource, with the same meta and headers, as the encoded answer
- * (asked for here with _pretty=true, which takes the encoding path). Whatever the gate reduces is
- * still encoded from the reduced copy, what it hides still answers as missing, and every such read
- * is audited.
+ * A read or vread of a resource the gate releases whole is answered with the stored version's JSON
+ * (every member and value as stored, compact, resourceType first); it is the same resource, with the
+ * same meta and headers, as the encoded answer (asked for here with _pretty=true, which takes the
+ * encoding path). Whatever the gate reduces is still encoded from the reduced copy, what it hides
+ * still answers as missing, and every such read is audited.
  */
 class StoredJsonReadTest extends GatewayTestBase {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
     private static final List<String> HEADERS = List.of("ETag", "Last-Modified", "Content-Location", "Content-Type");
 
     @Autowired
@@ -47,7 +49,7 @@ class StoredJsonReadTest extends GatewayTestBase {
     }
 
     @Test
-    void aReducedResourceIsEncodedFromTheReducedCopy() {
+    void aReducedResourceIsEncodedFromTheReducedCopy() throws Exception {
         // The live-birth agreement releases a health-visiting record's name, birth date and address only.
         String child = createAs("rio-hv", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("SJ"), FhirFixtures.nhsNumber(),
                 "Reduced", "Json", LocalDate.now().minusDays(20).toString(), "female", "NP4 6AB"));
@@ -55,7 +57,7 @@ class StoredJsonReadTest extends GatewayTestBase {
         reduced.then().statusCode(200);
         assertThat(reduced.jsonPath().getList("identifier")).as("NHS number withheld").isNullOrEmpty();
         assertThat(reduced.jsonPath().getList("meta.security.code")).contains("REDACTED");
-        assertThat(reduced.asString()).isNotEqualTo(stored("Patient", child, 1));
+        assertThat(JSON.readTree(reduced.asString())).isNotEqualTo(JSON.readTree(stored("Patient", child, 1)));
     }
 
     @Test
@@ -78,8 +80,9 @@ class StoredJsonReadTest extends GatewayTestBase {
         Response encoded = fhirAs(caller).queryParam("_pretty", "true").get(path);
         assertThat(fast.statusCode()).as(path).isEqualTo(200);
         assertThat(encoded.statusCode()).as(path).isEqualTo(200);
-        assertThat(fast.asString()).as("the stored version's bytes: " + path).isEqualTo(stored);
+        assertThat(fast.asString()).as("the stored version's JSON, resourceType first: " + path).isEqualTo(laidOut(stored));
         JsonNode served = JSON.readTree(fast.asString());
+        assertThat(served).as("every member as stored").isEqualTo(JSON.readTree(stored));
         assertThat(served).as("the same resource as encoded").isEqualTo(JSON.readTree(encoded.asString()));
         assertThat(served.path("meta").path("versionId").asText()).isEqualTo(version);
         for (String header : HEADERS) {
@@ -89,6 +92,19 @@ class StoredJsonReadTest extends GatewayTestBase {
         String audit = auditOf(fast.header(RequestIdFilter.HEADER));
         String[] parts = path.split("/");
         assertThat(audit).as("the read is audited").contains(parts[1] + "/" + parts[2]).contains(path.contains("_history") ? "vread" : "read");
+    }
+
+    /** The stored text as the gateway lays it out: compact, resourceType first, the rest in stored order. */
+    private static String laidOut(String stored) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode in = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(stored);
+        com.fasterxml.jackson.databind.node.ObjectNode out = JSON.createObjectNode();
+        out.set("resourceType", in.get("resourceType"));
+        in.fields().forEachRemaining(f -> {
+            if (!f.getKey().equals("resourceType")) {
+                out.set(f.getKey(), f.getValue());
+            }
+        });
+        return JSON.writeValueAsString(out);
     }
 
     private String stored(String type, String id, long version) {
