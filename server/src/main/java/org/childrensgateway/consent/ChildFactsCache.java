@@ -28,7 +28,7 @@ public class ChildFactsCache {
 
     private final Cache<Version, Optional<Known>> byVersion;
 
-    public ChildFactsCache(@Value("${gateway.consent.child-facts-cache-size:50000}") long maximumSize) {
+    public ChildFactsCache(@Value("${gateway.consent.child-facts-cache-size:20000}") long maximumSize) {
         this.byVersion = Caffeine.newBuilder().maximumSize(Math.max(0, maximumSize)).build();
     }
 
