@@ -725,18 +725,32 @@ public final class GatedRepository {
         return facts;
     }
 
-    /** The facts of a Patient's current version: which version is current is read now, what it says once per version. */
+    /**
+     * The facts of a Patient's current version: which version is current is read now, what it says
+     * once per version. What is parsed here is kept for the request, so composing a derived record
+     * from it does not read or parse it again.
+     */
     private Optional<ChildFactsCache.Known> patientFacts(String reference) {
         if (reference == null || !reference.contains("/")) {
             return Optional.empty();
         }
+        Optional<Resource> already = loaded.get(reference);
+        if (already != null) {
+            return already.filter(r -> r instanceof org.hl7.fhir.r4.model.Patient && r.getMeta().hasVersionId())
+                    .flatMap(r -> gate.childFacts().of(r.getIdElement().getIdPart(), Long.parseLong(r.getMeta().getVersionId()), () -> r));
+        }
         String[] parts = reference.split("/");
         Optional<StoredResource> row = gate.store().read(parts[parts.length - 2], parts[parts.length - 1]).filter(r -> !r.deleted());
-        if (row.isEmpty() || !"Patient".equals(row.get().type())) {
+        if (row.isEmpty()) {
+            loaded.put(reference, Optional.empty());
             return Optional.empty();
         }
         StoredResource stored = row.get();
-        return gate.childFacts().of(stored.id(), stored.version(), () -> gate.decode(stored));
+        return gate.childFacts().of(stored.id(), stored.version(), () -> {
+            Resource parsed = gate.decode(stored);
+            loaded.put(reference, Optional.of(parsed));
+            return parsed;
+        });
     }
 
     private List<ConsentDirective> directivesFor(String patientReference) {
