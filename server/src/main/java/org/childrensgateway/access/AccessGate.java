@@ -5,6 +5,8 @@ import org.childrensgateway.audit.AuditTrail;
 import org.childrensgateway.audit.PendingAudit;
 import org.childrensgateway.consent.BreakGlassLog;
 import org.childrensgateway.consent.ConsentDecisionPoint;
+import org.childrensgateway.consent.ChildFactsCache;
+import org.childrensgateway.consent.ConsentDirectiveCache;
 import org.childrensgateway.fhir.ResourceCodec;
 import org.childrensgateway.fhir.ResourceWriteListener;
 import org.childrensgateway.fhir.WriteOutcome;
@@ -39,10 +41,15 @@ public class AccessGate implements ResourceWriteListener {
     private final GatewayMetrics metrics;
     private final DerivedRecordComposer composer;
     private final SearchIndexer indexer;
+    private final ConsentDirectiveCache directives;
+    private final ChildFactsCache childFacts;
 
     public AccessGate(ResourceStore store, ResourceCodec codec, ConsentDecisionPoint decisions, SearchParamRegistry params,
-                      BreakGlassLog breakGlass, GatewayMetrics metrics, DerivedRecordComposer composer, SearchIndexer indexer) {
+                      BreakGlassLog breakGlass, GatewayMetrics metrics, DerivedRecordComposer composer, SearchIndexer indexer,
+                      ConsentDirectiveCache directives, ChildFactsCache childFacts) {
         this.indexer = indexer;
+        this.directives = directives;
+        this.childFacts = childFacts;
         this.store = store;
         this.codec = codec;
         this.decisions = decisions;
@@ -132,5 +139,13 @@ public class AccessGate implements ResourceWriteListener {
 
     SearchIndexer indexer() {
         return indexer;
+    }
+
+    ConsentDirectiveCache directives() {
+        return directives;
+    }
+
+    ChildFactsCache childFacts() {
+        return childFacts;
     }
 }

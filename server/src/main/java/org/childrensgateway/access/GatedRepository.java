@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.childrensgateway.audit.PendingAudit;
 import org.childrensgateway.consent.ChildFacts;
+import org.childrensgateway.consent.ChildFactsCache;
 import org.childrensgateway.consent.ConsentDecisionPoint;
 import org.childrensgateway.consent.ConsentDirective;
 import org.childrensgateway.consent.Decision;
@@ -51,8 +52,16 @@ public final class GatedRepository {
     private static final java.time.ZoneId LONDON = java.time.ZoneId.of("Europe/London");
     private static final int CHUNK = 500;
 
-    /** A stored resource as this caller may see it ({@code resource} null when withheld), with the decision. */
-    public record Released(StoredResource stored, Resource resource, Decision decision) {
+    /**
+     * A stored resource as this caller may see it ({@code resource} null when withheld), with the decision.
+     * {@code asStored}: released whole, exactly as stored (no reduction, no composing), so its stored
+     * JSON may stand for it.
+     */
+    public record Released(StoredResource stored, Resource resource, Decision decision, boolean asStored) {
+        public Released(StoredResource stored, Resource resource, Decision decision) {
+            this(stored, resource, decision, false);
+        }
+
         public boolean disclosed() {
             return resource != null && decision.disclosed();
         }
@@ -65,8 +74,15 @@ public final class GatedRepository {
         }
     }
 
-    /** A by-id read: found (as released), gone (deleted, and the caller could see it before), or missing. */
-    public record Lookup(Status status, Resource resource, long version) {
+    /**
+     * A by-id read: found (as released), gone (deleted, and the caller could see it before), or missing.
+     * {@code storedJson}: the stored version's JSON when the resource is released exactly as stored, else null.
+     */
+    public record Lookup(Status status, Resource resource, long version, String storedJson) {
+        public Lookup(Status status, Resource resource, long version) {
+            this(status, resource, version, null);
+        }
+
         public enum Status { FOUND, GONE, MISSING }
     }
 
@@ -131,7 +147,7 @@ public final class GatedRepository {
             return before.isPresent() && decideByIdRead(before.get()).disclosed() ? new Lookup(Lookup.Status.GONE, null, s.version()) : missing();
         }
         Released r = decideByIdRead(s);
-        return r.disclosed() ? new Lookup(Lookup.Status.FOUND, r.resource(), s.version()) : missing();
+        return r.disclosed() ? found(r) : missing();
     }
 
     /** A past version: released only if its own decision and the current decision for the resource both release it. */
@@ -150,7 +166,11 @@ public final class GatedRepository {
             return new Lookup(Lookup.Status.GONE, null, s.version());
         }
         Released own = historical(s, latest);
-        return own.disclosed() ? new Lookup(Lookup.Status.FOUND, own.resource(), s.version()) : missing();
+        return own.disclosed() ? found(own) : missing();
+    }
+
+    private static Lookup found(Released r) {
+        return new Lookup(Lookup.Status.FOUND, r.resource(), r.stored().version(), r.asStored() ? r.stored().json() : null);
     }
 
     private static Lookup missing() {
@@ -566,7 +586,9 @@ public final class GatedRepository {
             if (d.rule().startsWith(ConsentDecisionPoint.BREAK_GLASS) && d.disclosed()) {
                 breakGlassUsed(resource);
             }
-            r = new Released(stored, release(resource, d), d);
+            // Permitted whole: the resource is the stored version, unchanged (no reduction, no notes removed).
+            boolean asStored = stored != null && !stored.deleted() && d.effect() == Decision.Effect.PERMIT;
+            r = new Released(stored, release(resource, d), d, asStored);
         }
         if (report) {
             report(resource, r.decision());
@@ -687,20 +709,48 @@ public final class GatedRepository {
     }
 
     private ChildFacts loadFacts(String patientReference) {
-        Resource patient = load(patientReference);
-        if (!(patient instanceof org.hl7.fhir.r4.model.Patient p)) {
+        Optional<ChildFactsCache.Known> patient = patientFacts(patientReference);
+        if (patient.isEmpty()) {
             return ChildFacts.UNKNOWN;
         }
-        ChildFacts facts = ChildFacts.of(p);
-        if (!DerivedRecords.isDerived(p)) {
+        ChildFacts facts = patient.get().facts();
+        if (!patient.get().derived()) {
             // What one source says of the child (died, restricted, bereaved) holds in every source's record:
             // the child record carries it from whichever source says it.
-            Resource child = load(gate.composer().childRecordOf(patientReference));
-            if (child instanceof org.hl7.fhir.r4.model.Patient c) {
-                facts = facts.with(ChildFacts.of(c));
+            Optional<ChildFactsCache.Known> child = patientFacts(gate.composer().childRecordOf(patientReference));
+            if (child.isPresent()) {
+                facts = facts.with(child.get().facts());
             }
         }
         return facts;
+    }
+
+    /**
+     * The facts of a Patient's current version: which version is current is read now, what it says
+     * once per version. What is parsed here is kept for the request, so composing a derived record
+     * from it does not read or parse it again.
+     */
+    private Optional<ChildFactsCache.Known> patientFacts(String reference) {
+        if (reference == null || !reference.contains("/")) {
+            return Optional.empty();
+        }
+        Optional<Resource> already = loaded.get(reference);
+        if (already != null) {
+            return already.filter(r -> r instanceof org.hl7.fhir.r4.model.Patient && r.getMeta().hasVersionId())
+                    .flatMap(r -> gate.childFacts().of(r.getIdElement().getIdPart(), Long.parseLong(r.getMeta().getVersionId()), () -> r));
+        }
+        String[] parts = reference.split("/");
+        Optional<StoredResource> row = gate.store().read(parts[parts.length - 2], parts[parts.length - 1]).filter(r -> !r.deleted());
+        if (row.isEmpty()) {
+            loaded.put(reference, Optional.empty());
+            return Optional.empty();
+        }
+        StoredResource stored = row.get();
+        return gate.childFacts().of(stored.id(), stored.version(), () -> {
+            Resource parsed = gate.decode(stored);
+            loaded.put(reference, Optional.of(parsed));
+            return parsed;
+        });
     }
 
     private List<ConsentDirective> directivesFor(String patientReference) {
@@ -711,8 +761,10 @@ public final class GatedRepository {
         SearchQuery query = new SearchQuery("Consent", List.of(new SearchQuery.Clause(gate.params().find("Consent", "patient").orElseThrow(),
                 null, null, List.of(patientReference))), List.of());
         List<ConsentDirective> out = new ArrayList<>();
+        // Which Consents apply comes from the database every time (a withdrawal counts at once);
+        // what each version says is read once per version.
         for (StoredResource stored : gate.store().loadCurrent(gate.store().search(query))) {
-            out.addAll(ConsentDirective.from((Consent) gate.decode(stored)));
+            out.addAll(gate.directives().of(stored.id(), stored.version(), () -> (Consent) gate.decode(stored)));
         }
         return out;
     }

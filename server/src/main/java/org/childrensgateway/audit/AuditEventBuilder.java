@@ -90,7 +90,7 @@ public final class AuditEventBuilder {
             case "export" -> event.setType(new Coding(DCM, "110106", "Export"));
             default -> event.setType(new Coding(AUDIT_EVENT_TYPE, "rest", "Restful Operation"));
         }
-        if (REST_CODES.contains(action)) {
+        if (isRestCode(action)) {
             event.addSubtype(new Coding(RESTFUL_INTERACTION, action, action));
         } else {
             if (action.startsWith("$")) {
@@ -185,7 +185,11 @@ public final class AuditEventBuilder {
         }
     }
 
-    private static boolean isResourceType(String type) {
+    static boolean isRestCode(String action) {
+        return REST_CODES.contains(action);
+    }
+
+    static boolean isResourceType(String type) {
         return type != null && ca.uhn.fhir.context.FhirContext.forR4Cached().getResourceTypes().contains(type);
     }
 

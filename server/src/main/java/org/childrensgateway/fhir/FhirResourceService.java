@@ -89,7 +89,7 @@ public class FhirResourceService {
                 ? repo.readVersion(type, id.getIdPart(), parseVersion(id.getVersionIdPart()))
                 : repo.read(type, id.getIdPart());
         return switch (found.status()) {
-            case FOUND -> found.resource();
+            case FOUND -> StoredJsonResponse.offer(found.resource(), found.storedJson());
             case GONE -> throw new ResourceGoneException("Resource " + type + "/" + id.getIdPart() + " was deleted at version " + found.version());
             case MISSING -> throw new ResourceNotFoundException(notFound);
         };
