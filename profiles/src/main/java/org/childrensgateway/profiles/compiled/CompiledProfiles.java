@@ -1,0 +1,126 @@
+package org.childrensgateway.profiles.compiled;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.childrensgateway.profiles.ProfileValidatorFactory;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.CanonicalType;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StructureDefinition;
+
+/**
+ * The write path's fast conformance check: the profiles the validator loads, compiled once from
+ * their snapshots into plain Java checks (see {@link Walker}), so that a resource they fully
+ * understand and find valid need not go through HAPI's instance validator.
+ *
+ * <p>Sound by construction: {@link Verdict.Kind#ACCEPT} only when every element present, every
+ * element rule, constraint, slice, binding and extension involved is one these checks implement.
+ * Anything else is UNSURE, and a caller must then use HAPI (as it must on REJECT, so that refusals
+ * carry HAPI's messages). The resource is checked against the same profiles HAPI would use:
+ * meta.profile plus the profiles passed in (the type's default when it names none), the base
+ * definition when there is neither, and the R4 vital-signs profile an Observation's code implies
+ * ({@link ImpliedProfiles}). A differential test holds the verdicts against HAPI's.
+ *
+ * <p>Thread-safe: compiled profiles are immutable and cached by URL; a check allocates its own walker.
+ */
+public final class CompiledProfiles {
+
+  private static final String CORE = "http://hl7.org/fhir/StructureDefinition/";
+  private static final int MAX_PROFILES = 1_000;
+
+  private final FhirContext context;
+  private final IValidationSupport support;
+  private final Terminology terminology;
+  private final ProfileCompiler compiler;
+  private final Set<String> resourceTypes;
+  private final Map<String, CompiledProfile> compiled = new ConcurrentHashMap<>();
+
+  public CompiledProfiles(ProfileValidatorFactory factory) {
+    Objects.requireNonNull(factory, "factory");
+    this.context = factory.getFhirContext();
+    this.support = factory.getValidationSupport();
+    this.terminology = new Terminology(support);
+    this.compiler = new ProfileCompiler(support, terminology);
+    this.resourceTypes = Set.copyOf(context.getResourceTypes());
+    for (String url : ProfileValidatorFactory.defaultProfiles().values()) {
+      profile(url); // compile the profiles used at volume now, not on the first write
+    }
+  }
+
+  /**
+   * The verdict for a resource against its meta.profile plus {@code profileUrls} (as
+   * {@link ProfileValidatorFactory#validateWithResult(IBaseResource, String...)} validates it).
+   */
+  public Verdict check(IBaseResource resource, String... profileUrls) {
+    if (!(resource instanceof Resource r)) {
+      return Verdict.unsure(resource.fhirType(), "not an R4 resource");
+    }
+    Set<String> urls = new LinkedHashSet<>();
+    for (CanonicalType p : r.getMeta().getProfile()) {
+      urls.add(p.getValue());
+    }
+    urls.addAll(List.of(profileUrls));
+    if (urls.isEmpty()) {
+      urls.add(CORE + r.fhirType());
+    }
+    Walker walker = new Walker(this, r);
+    List<String> implied = ImpliedProfiles.of(r, walker);
+    urls.addAll(implied);
+    for (String url : urls) {
+      if (url == null || walker.rejected()) {
+        break;
+      }
+      walker.resource(profile(url));
+    }
+    return walker.verdict();
+  }
+
+  CompiledProfile profile(String url) {
+    int bar = url.indexOf('|');
+    String plain = bar >= 0 ? url.substring(0, bar) : url;
+    CompiledProfile p = compiled.get(plain);
+    if (p == null) {
+      p = compiler.compile(plain);
+      if (compiled.size() < MAX_PROFILES) { // URLs can come from input (meta.profile, extensions)
+        compiled.putIfAbsent(plain, p);
+      }
+    }
+    return p;
+  }
+
+  /** The base definition of a datatype (or resource type). */
+  CompiledProfile type(String type) {
+    return profile(CORE + type);
+  }
+
+  StructureDefinition definition(String url) {
+    IBaseResource sd = support.fetchStructureDefinition(url);
+    return sd instanceof StructureDefinition s ? s : null;
+  }
+
+  Terminology terminology() {
+    return terminology;
+  }
+
+  boolean isResourceType(String name) {
+    return resourceTypes.contains(name);
+  }
+
+  /** Why each compiled profile's root is not understood, for diagnostics (empty when all are). */
+  public List<String> notUnderstood() {
+    List<String> out = new ArrayList<>();
+    compiled.forEach((url, p) -> {
+      if (p.root.unsure != null) {
+        out.add(url + ": " + p.root.unsure);
+      }
+    });
+    return out;
+  }
+}
