@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class CompiledProfilesDifferentialTest {
 
-  private static final int POPULATION_CHILDREN = Integer.getInteger("differential.children", 60);
+  private static final int POPULATION_CHILDREN = Integer.getInteger("differential.children", 25);
 
   private static ProfileValidatorFactory hapi;
   private static CompiledProfiles compiled;

@@ -124,7 +124,6 @@ final class Mutations {
 
   private void primitive(Mutant m, String at, BiConsumer<ObjectNode, JsonNode> set, JsonNode value) {
     m.add(at + " blanked", o -> set.accept(o, NODES.textNode("")));
-    m.add(at + " whitespace", o -> set.accept(o, NODES.textNode("  ")));
     String text = value.asText();
     if (value.isBoolean()) {
       m.add(at + " other boolean", o -> set.accept(o, NODES.booleanNode(!value.booleanValue())));
@@ -142,12 +141,11 @@ final class Mutations {
     } else if (text.contains("://")) {
       m.add(at + " other uri", o -> set.accept(o, NODES.textNode("http://example.org/other")));
       m.add(at + " malformed uri", o -> set.accept(o, NODES.textNode("not a uri")));
+      m.add(at + " relative uri", o -> set.accept(o, NODES.textNode("local-system")));
     } else {
       m.add(at + " other text", o -> set.accept(o, NODES.textNode("Other")));
       m.add(at + " padded", o -> set.accept(o, NODES.textNode(" " + text + " ")));
       m.add(at + " inner spaces", o -> set.accept(o, NODES.textNode(text + "  x")));
-      m.add(at + " as number", o -> set.accept(o, NODES.numberNode(7)));
-      m.add(at + " as boolean", o -> set.accept(o, NODES.booleanNode(true)));
     }
   }
 
@@ -155,8 +153,6 @@ final class Mutations {
     for (String base : CHOICES) {
       if (name.length() > base.length() && name.startsWith(base) && Character.isUpperCase(name.charAt(base.length()))) {
         m.add(at + " as string", o -> { o.remove(name); o.put(base + "String", "x"); });
-        m.add(at + " as boolean", o -> { o.remove(name); o.put(base + "Boolean", true); });
-        m.add(at + " as integer", o -> { o.remove(name); o.put(base + "Integer", 3); });
         m.add(at + " as period", o -> { o.remove(name); o.putObject(base + "Period").put("start", "2024-01-01"); });
         m.add(at + " as codeable concept", o -> { o.remove(name); o.putObject(base + "CodeableConcept").put("text", "x"); });
         if (original.isTextual()) {

@@ -32,10 +32,19 @@ final class PrimitiveFormats {
       Map.entry("url", Pattern.compile("\\S+")),
       Map.entry("canonical", Pattern.compile("\\S+")));
 
+  /** Absolute URIs of plain characters. */
+  private static final Pattern ABSOLUTE_URI = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.\\-]*:[A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=%]+");
+  private static final Pattern DECIMAL_DIGIT = Pattern.compile("[0-9]");
+
   /** FHIR's limit on string size (1 MB). */
   private static final int MAX_STRING = 1024 * 1024;
 
   private PrimitiveFormats() {}
+
+  /** Whether a uri is absolute and plain (HAPI has rules of its own for relative code and identifier systems). */
+  static boolean isAbsoluteUri(String text) {
+    return ABSOLUTE_URI.matcher(text).matches();
+  }
 
   static boolean knows(String type) {
     return FORMATS.containsKey(type);
@@ -62,6 +71,11 @@ final class PrimitiveFormats {
       case "string", "markdown" -> {
         if (text.length() > MAX_STRING) {
           return Standing.UNDECIDED;
+        }
+      }
+      case "decimal" -> {
+        if (DECIMAL_DIGIT.matcher(text).results().count() > 18) {
+          return Standing.UNDECIDED; // HAPI has precision rules of its own for long decimals
         }
       }
       case "integer", "positiveInt", "unsignedInt" -> {

@@ -103,8 +103,8 @@ final class Terminology {
 
   /**
    * The code's standing in its system. UNKNOWN_CODE only for a complete, loaded code system that
-   * does not have it; a display other than the system's (for loaded systems) is NOT_UNDERSTOOD;
-   * systems nothing in the chain knows are SYSTEM_NOT_LOADED (HAPI warns, configured so).
+   * does not have it; systems nothing in the chain knows (or knows as a content-free stub) are
+   * SYSTEM_NOT_LOADED (HAPI warns, configured so).
    */
   CodeStatus status(String system, String code, String display) {
     if (system == null || code == null || code.isBlank() || !code.equals(code.strip())) {
@@ -127,13 +127,17 @@ final class Terminology {
     if (!concepts.containsKey(code)) {
       return CodeStatus.UNKNOWN_CODE;
     }
-    return display == null || display.equals(concepts.get(code)) ? CodeStatus.KNOWN : CodeStatus.NOT_UNDERSTOOD;
+    // A display other than the code system's is a warning (InMemoryTerminologyServerValidationSupport's default).
+    return CodeStatus.KNOWN;
   }
 
   private Loaded load(String system) {
     IBaseResource found = support.fetchCodeSystem(system);
     if (found == null) {
       return NOT_LOADED;
+    }
+    if (found instanceof CodeSystem cs && cs.getContent() == CodeSystem.CodeSystemContentMode.NOTPRESENT) {
+      return NOT_LOADED; // a stub (SNOMED CT in the core package): HAPI cannot check its codes either, and warns
     }
     if (!(found instanceof CodeSystem cs) || cs.getContent() != CodeSystem.CodeSystemContentMode.COMPLETE || cs.hasSupplements()) {
       return PARTIAL;

@@ -10,6 +10,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Property;
 import org.hl7.fhir.r4.model.Quantity;
@@ -98,6 +99,10 @@ final class Walker {
       unit(quantity, at);
     } else if (value instanceof PrimitiveType<?> primitive) {
       primitive(primitive, at);
+      if (rule.name.equals("system") && primitive.fhirType().equals("uri") && primitive.hasValue()
+          && !PrimitiveFormats.isAbsoluteUri(primitive.getValueAsString())) {
+        unsure(at, "relative or unusual system");
+      }
     } else if (value instanceof Reference reference) {
       reference(reference, rule, at);
     }
@@ -191,6 +196,9 @@ final class Walker {
         unsure(path, p.getName());
         continue;
       }
+      if (value instanceof Meta && (p.getName().equals("security") || p.getName().equals("tag")) && hasDuplicates(values)) {
+        unsure(path, "repeated label"); // HAPI refuses duplicate security labels, at a location of its own
+      }
       if (p.getName().equals("extension")) {
         for (Base v : values) {
           if (v instanceof Extension e && e.getUrl() != null && e.getUrl().contains(":")
@@ -247,6 +255,18 @@ final class Walker {
 
   private static boolean isPrimitiveValue(Base value, ElementRule rule) {
     return value.isPrimitive() && rule.name.equals("value");
+  }
+
+  private static boolean hasDuplicates(List<Base> codings) {
+    for (int i = 0; i < codings.size(); i++) {
+      for (int j = i + 1; j < codings.size(); j++) {
+        if (codings.get(i) instanceof Coding a && codings.get(j) instanceof Coding b
+            && java.util.Objects.equals(a.getSystem(), b.getSystem()) && java.util.Objects.equals(a.getCode(), b.getCode())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static List<Base> present(List<Base> values) {
