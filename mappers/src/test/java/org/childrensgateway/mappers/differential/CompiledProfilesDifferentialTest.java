@@ -34,8 +34,8 @@ class CompiledProfilesDifferentialTest {
   @BeforeAll
   static void build() {
     hapi = ProfileValidatorFactory.shared();
-    hapi.warmUp();
     compiled = new CompiledProfiles(hapi);
+    compiled.warmUp(); // warms HAPI's validator first
   }
 
   private record Outcome(Verdict verdict, List<ValidationIssue> errors) {}

@@ -35,23 +35,46 @@ public final class CompiledProfiles {
   private static final String CORE = "http://hl7.org/fhir/StructureDefinition/";
   private static final int MAX_PROFILES = 1_000;
 
+  private final ProfileValidatorFactory factory;
   private final FhirContext context;
+  private volatile boolean ready;
   private final IValidationSupport support;
   private final Terminology terminology;
   private final ProfileCompiler compiler;
   private final Set<String> resourceTypes;
   private final Map<String, CompiledProfile> compiled = new ConcurrentHashMap<>();
+  /** Datatype name to its base definition, the look-up made for nearly every element. */
+  private final Map<String, CompiledProfile> types = new ConcurrentHashMap<>();
 
   public CompiledProfiles(ProfileValidatorFactory factory) {
-    Objects.requireNonNull(factory, "factory");
+    this.factory = Objects.requireNonNull(factory, "factory");
     this.context = factory.getFhirContext();
     this.support = factory.getValidationSupport();
     this.terminology = new Terminology(support);
     this.compiler = new ProfileCompiler(support, terminology);
     this.resourceTypes = Set.copyOf(context.getResourceTypes());
-    for (String url : ProfileValidatorFactory.defaultProfiles().values()) {
-      profile(url); // compile the profiles used at volume now, not on the first write
+  }
+
+  /**
+   * Compiles every profile of the conformance package (seconds: snapshots, expansions), after HAPI's
+   * validator is warm. Until this has run, {@link #check} answers UNSURE. Why not compile on demand:
+   * HAPI's snapshot generation deadlocks when two threads run it at once (seen with the validator's
+   * own warm-up), so snapshots are generated here, once, after the validator has made its own;
+   * afterwards only definitions that ship a snapshot (FHIR core) are compiled on demand.
+   */
+  public synchronized void warmUp() {
+    if (ready) {
+      return;
     }
+    factory.warmUp();
+    for (StructureDefinition sd : factory.getConformancePackage().getStructureDefinitions()) {
+      profile(sd.getUrl());
+    }
+    for (String url : ProfileValidatorFactory.defaultProfiles().values()) {
+      profile(url);
+    }
+    compiler.stopGeneratingSnapshots();
+    ready = true;
   }
 
   /**
@@ -61,6 +84,9 @@ public final class CompiledProfiles {
   public Verdict check(IBaseResource resource, String... profileUrls) {
     if (!(resource instanceof Resource r)) {
       return Verdict.unsure(resource.fhirType(), "not an R4 resource");
+    }
+    if (!ready) {
+      return Verdict.unsure(r.fhirType(), "compiled checks not warmed up yet");
     }
     Set<String> urls = new LinkedHashSet<>();
     for (CanonicalType p : r.getMeta().getProfile()) {
@@ -97,7 +123,14 @@ public final class CompiledProfiles {
 
   /** The base definition of a datatype (or resource type). */
   CompiledProfile type(String type) {
-    return profile(CORE + type);
+    CompiledProfile p = types.get(type);
+    if (p == null) {
+      p = profile(CORE + type);
+      if (types.size() < MAX_PROFILES) {
+        types.putIfAbsent(type, p);
+      }
+    }
+    return p;
   }
 
   StructureDefinition definition(String url) {

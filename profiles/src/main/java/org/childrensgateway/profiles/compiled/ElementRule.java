@@ -42,6 +42,7 @@ final class ElementRule {
   final Map<String, ElementRule> children = new LinkedHashMap<>();
   /** "#id" of the element whose content this one reuses (e.g. Consent.provision.provision), or null. */
   String contentReference;
+  private int required = -1;
 
   ElementRule(CompiledProfile owner, String id, String name) {
     this.owner = owner;
@@ -53,6 +54,21 @@ final class ElementRule {
     if (unsure == null) {
       unsure = why;
     }
+  }
+
+  /** How many children must be present (min > 0), which the model's properties must all cover. */
+  int requiredChildren() {
+    int n = required;
+    if (n < 0) { // computed once the rule is complete; a race only computes it twice
+      n = 0;
+      for (ElementRule c : children.values()) {
+        if (c.min > 0) {
+          n++;
+        }
+      }
+      required = n;
+    }
+    return n;
   }
 
   /** The single type code, or null if several (or none) are allowed. */

@@ -80,7 +80,7 @@ final class ImpliedProfiles {
       if (profile != null && !out.contains(profile)) {
         out.add(profile);
       } else if (OTHER.contains(key)) {
-        walker.unsure("Observation.code", "implies a vital-signs profile not mapped here");
+        walker.unsure(Loc.root("Observation").child("code"), "implies a vital-signs profile not mapped here");
       }
     }
     return out;

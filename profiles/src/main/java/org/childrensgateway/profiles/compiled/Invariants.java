@@ -14,6 +14,7 @@ import java.util.function.BiFunction;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Element;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Property;
@@ -107,18 +108,20 @@ final class Invariants {
   }
 
   private static List<Base> values(Base element, String name) {
-    Property p = element.getChildByName(name);
-    return p == null ? List.of() : p.getValues().stream().filter(v -> v != null && !v.isEmpty()).toList();
+    return Elements.values(element, name);
   }
 
   private static boolean exists(Base element, String name) {
-    return !values(element, name).isEmpty();
+    return Elements.exists(element, name);
   }
 
   /** FHIRPath's hasValue() or a child other than id (children() of a primitive are its id and extensions). */
   private static boolean hasContent(Base element) {
-    if (element instanceof PrimitiveType<?> p && p.hasValue()) {
-      return true;
+    if (element instanceof PrimitiveType<?> p) {
+      return p.hasValue() || p.hasExtension();
+    }
+    if (element instanceof Element e && !e.hasId()) {
+      return !e.isEmpty(); // anything it has is a child other than id
     }
     for (Property p : element.children()) {
       if (!p.getName().equals("id") && p.getValues().stream().anyMatch(v -> v != null && !v.isEmpty())) {

@@ -22,7 +22,7 @@ final class Patterns {
       if (!p.hasValues()) {
         continue;
       }
-      List<Base> instanceValues = values(instance, p.getName());
+      List<Base> instanceValues = Elements.values(instance, p.getName());
       for (Base wanted : p.getValues()) {
         if (instanceValues.stream().noneMatch(v -> matches(v, wanted))) {
           return false;
@@ -30,10 +30,5 @@ final class Patterns {
       }
     }
     return true;
-  }
-
-  private static List<Base> values(Base element, String name) {
-    Property p = element.getChildByName(name);
-    return p == null ? List.of() : p.getValues();
   }
 }

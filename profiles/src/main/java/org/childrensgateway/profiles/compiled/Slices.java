@@ -3,7 +3,6 @@ package org.childrensgateway.profiles.compiled;
 import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.Base;
-import org.hl7.fhir.r4.model.Property;
 import org.hl7.fhir.r4.model.UriType;
 
 /**
@@ -17,14 +16,16 @@ final class Slices {
 
   private enum Match { YES, NO, UNKNOWN }
 
+  private static final java.util.regex.Pattern PLAIN_STEP = java.util.regex.Pattern.compile("[a-zA-Z]+");
+
   private Slices() {}
 
-  static void check(Walker walker, List<Base> values, ElementRule rule, String path, boolean list, String typeErrorsAt) {
+  static void check(Walker walker, List<Base> values, ElementRule rule, Loc path, boolean list, Loc typeErrorsAt) {
     int[] counts = new int[rule.slices.size()];
     for (int i = 0; i < values.size(); i++) {
       Base value = values.get(i);
-      String at = list ? path + "[" + i + "]" : path;
-      String typeErrorAt = typeErrorsAt == null ? at : typeErrorsAt;
+      Loc at = list ? path.item(i) : path;
+      Loc typeErrorAt = typeErrorsAt == null ? at : typeErrorsAt;
       ElementRule slice = null;
       for (int s = 0; s < rule.slices.size(); s++) {
         Match m = matches(value, rule.slices.get(s), rule.slicing);
@@ -110,20 +111,12 @@ final class Slices {
       return current;
     }
     for (String step : path.split("\\.")) {
-      if (!step.matches("[a-zA-Z]+")) {
+      if (!PLAIN_STEP.matcher(step).matches()) {
         return null;
       }
       List<Base> next = new ArrayList<>();
       for (Base b : current) {
-        Property p = b.getChildByName(step);
-        if (p == null) {
-          return null;
-        }
-        for (Base v : p.getValues()) {
-          if (v != null && !v.isEmpty()) {
-            next.add(v);
-          }
-        }
+        next.addAll(Elements.values(b, step));
       }
       current = next;
     }

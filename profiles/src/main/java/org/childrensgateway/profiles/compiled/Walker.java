@@ -29,7 +29,6 @@ final class Walker {
   private static final Pattern RELATIVE_REFERENCE =
       Pattern.compile("([A-Z][A-Za-z]+)/[A-Za-z0-9\\-.]{1,64}(/_history/[A-Za-z0-9\\-.]{1,64})?");
 
-  private static final Pattern CODING_IN_CONCEPT = Pattern.compile("\\.coding(\\[\\d+])?$");
   private static final String SYSTEM_TYPE = "http://hl7.org/fhirpath/System.";
 
   private final CompiledProfiles profiles;
@@ -50,32 +49,32 @@ final class Walker {
     return reject != null;
   }
 
-  void unsure(String at, String why) {
+  void unsure(Loc at, String why) {
     if (unsure == null) {
-      unsure = Verdict.unsure(at, why);
+      unsure = Verdict.unsure(at.toString(), why);
     }
   }
 
-  private void reject(String at, String why) {
+  private void reject(Loc at, String why) {
     if (reject == null) {
-      reject = Verdict.reject(at, why);
+      reject = Verdict.reject(at.toString(), why);
     }
   }
 
   /** Checks the resource against a profile's root. */
   void resource(CompiledProfile profile) {
     if (!resource.fhirType().equals(profile.type)) {
-      unsure(resource.fhirType(), profile.root.unsure != null ? profile.root.unsure : "profile for another type: " + profile.url);
+      unsure(Loc.root(resource.fhirType()), profile.root.unsure != null ? profile.root.unsure : "profile for another type: " + profile.url);
       return;
     }
-    element(resource, profile.root, resource.fhirType(), null);
+    element(resource, profile.root, Loc.root(resource.fhirType()), null);
   }
 
   /**
    * Checks one instance element against its rule. {@code typeProfiles} are the profiles the rule
    * requires of the element's type (null at a resource root).
    */
-  private void element(Base value, ElementRule rule, String at, List<String> typeProfiles) {
+  private void element(Base value, ElementRule rule, Loc at, List<String> typeProfiles) {
     if (reject != null) {
       return;
     }
@@ -128,7 +127,7 @@ final class Walker {
   }
 
   /** The rule whose children describe the value's children: the snapshot's own, a content reference, or the type's definition. */
-  private ElementRule contentOf(Base value, ElementRule rule, String at, boolean checkTypeRoot) {
+  private ElementRule contentOf(Base value, ElementRule rule, Loc at, boolean checkTypeRoot) {
     if (!rule.children.isEmpty()) {
       if (checkTypeRoot) {
         typeRootInvariants(value, at);
@@ -155,7 +154,7 @@ final class Walker {
   }
 
   /** The invariants a datatype's own definition puts on its root (e.g. qty-3, per-1), which HAPI applies too. */
-  private void typeRootInvariants(Base value, String at) {
+  private void typeRootInvariants(Base value, Loc at) {
     ElementRule root = profiles.type(typeOf(value)).root;
     if (root.unsure != null) {
       unsure(at, root.unsure);
@@ -164,7 +163,7 @@ final class Walker {
     invariants(root, value, at);
   }
 
-  private void invariants(ElementRule rule, Base value, String at) {
+  private void invariants(ElementRule rule, Base value, Loc at) {
     for (Invariant invariant : rule.invariants) {
       switch (invariant.evaluate(value, resource)) {
         case HOLDS -> { }
@@ -174,25 +173,32 @@ final class Walker {
     }
   }
 
-  private void children(Base value, ElementRule container, String at) {
+  private void children(Base value, ElementRule container, Loc at) {
+    int required = 0;
     for (Property p : value.children()) {
-      List<Base> values = present(p.getValues());
       ElementRule rule = container.children.get(p.getName());
+      List<Base> values = present(p.getValues());
+      if (rule != null && rule.min > 0) {
+        required++;
+      }
       String name = p.getName().endsWith("[x]") ? p.getName().substring(0, p.getName().length() - 3) : p.getName();
-      String path = at + "." + name;
       if (rule == null) {
         if (!values.isEmpty()) {
-          unsure(path, "element not in the snapshot");
+          unsure(at.child(name), "element not in the snapshot");
         }
         continue;
       }
       if (values.size() < rule.min) {
         reject(at, "fewer " + name + " than the minimum " + rule.min);
       }
+      if (values.isEmpty()) {
+        continue;
+      }
+      Loc path = at.child(name);
       if (rule.max >= 0 && values.size() > rule.max) {
         reject(path, "more " + name + " than the maximum " + rule.max);
       }
-      if (!values.isEmpty() && (p.getName().equals("contained") || p.getName().equals("modifierExtension"))) {
+      if (p.getName().equals("contained") || p.getName().equals("modifierExtension")) {
         unsure(path, p.getName());
         continue;
       }
@@ -202,31 +208,29 @@ final class Walker {
       if (p.getName().equals("extension")) {
         for (Base v : values) {
           if (v instanceof Extension e && e.getUrl() != null && e.getUrl().contains(":")
-              && !Contexts.allows(profiles.definition(e.getUrl()), value, at)) {
+              && !Contexts.allows(profiles.definition(e.getUrl()), value, at.plain())) {
             unsure(path, "extension context not understood");
           }
         }
       }
       // HAPI reports an extension's wrong value type at the extension.
-      String typeErrorsAt = value instanceof Extension ? at : null;
+      Loc typeErrorsAt = value instanceof Extension ? at : null;
       if (rule.slicing != null) {
         Slices.check(this, values, rule, path, p.isList(), typeErrorsAt);
       } else {
         for (int i = 0; i < values.size(); i++) {
-          String itemAt = p.isList() ? path + "[" + i + "]" : path;
+          Loc itemAt = p.isList() ? path.item(i) : path;
           typed(values.get(i), rule, itemAt, typeErrorsAt == null ? itemAt : typeErrorsAt);
         }
       }
     }
-    for (ElementRule rule : container.children.values()) {
-      if (rule.min > 0 && value.getChildByName(rule.name) == null && !isPrimitiveValue(value, rule)) {
-        unsure(at + "." + rule.name, "required element the model does not have");
-      }
+    if (required < container.requiredChildren()) {
+      unsure(at, "a required element the model does not have"); // a definition for another version of the type
     }
   }
 
   /** Checks the element's type against the rule (a wrong type reported at {@code typeErrorAt}), then the element. */
-  void typed(Base value, ElementRule rule, String at, String typeErrorAt) {
+  void typed(Base value, ElementRule rule, Loc at, Loc typeErrorAt) {
     String type = typeOf(value);
     List<String> typeProfiles = rule.types.get(type);
     String single = rule.singleType();
@@ -253,10 +257,6 @@ final class Walker {
     return value instanceof BackboneElement ? "BackboneElement" : "Element";
   }
 
-  private static boolean isPrimitiveValue(Base value, ElementRule rule) {
-    return value.isPrimitive() && rule.name.equals("value");
-  }
-
   private static boolean hasDuplicates(List<Base> codings) {
     for (int i = 0; i < codings.size(); i++) {
       for (int j = i + 1; j < codings.size(); j++) {
@@ -270,6 +270,9 @@ final class Walker {
   }
 
   private static List<Base> present(List<Base> values) {
+    if (values.isEmpty()) {
+      return values;
+    }
     List<Base> out = new ArrayList<>(values.size());
     for (Base v : values) {
       // What the JSON encoder leaves out (empty elements, extensions with neither value nor extensions) HAPI never sees.
@@ -280,7 +283,7 @@ final class Walker {
     return out;
   }
 
-  private void primitive(PrimitiveType<?> primitive, String at) {
+  private void primitive(PrimitiveType<?> primitive, Loc at) {
     String type = primitive.fhirType();
     if (!PrimitiveFormats.knows(type)) {
       unsure(at, "primitive type " + type);
@@ -302,7 +305,7 @@ final class Walker {
   }
 
   /** A coded unit is checked by HAPI as a code of its system (UCUM through HAPI's UCUM service). */
-  private void unit(Quantity quantity, String at) {
+  private void unit(Quantity quantity, Loc at) {
     switch (profiles.terminology().status(quantity.getSystem(), quantity.getCode(), null)) {
       case KNOWN, SYSTEM_NOT_LOADED -> { }
       case UNKNOWN_CODE -> reject(at, "unit not in its code system");
@@ -310,10 +313,10 @@ final class Walker {
     }
   }
 
-  private void coding(Coding coding, String at) {
+  private void coding(Coding coding, Loc at) {
     switch (profiles.terminology().status(coding.getSystem(), coding.getCode(), coding.getDisplay())) {
       case KNOWN, SYSTEM_NOT_LOADED -> { }
-      case UNKNOWN_CODE -> reject(CODING_IN_CONCEPT.matcher(at).replaceFirst(""), "code not in its code system"); // HAPI names the concept
+      case UNKNOWN_CODE -> reject(at.name().equals("coding") ? at.parent() : at, "code not in its code system"); // HAPI names the concept
       case NOT_UNDERSTOOD -> unsure(at, "code system or display not understood: " + coding.getSystem());
     }
   }
@@ -323,7 +326,7 @@ final class Walker {
    * codings (whose codes {@link #coding} checks against their system); a bare code or uri under any
    * binding is checked by HAPI against the value set's systems, so it must be a member here.
    */
-  private void binding(Base value, Binding binding, String at) {
+  private void binding(Base value, Binding binding, Loc at) {
     boolean bare = value.isPrimitive();
     if (!binding.required() && !bare) {
       return;
@@ -334,7 +337,7 @@ final class Walker {
     }
     if (bare) {
       String code = ((PrimitiveType<?>) value).getValueAsString();
-      if (code == null || !binding.hasCode(code)) {
+      if (code == null || !binding.bareCodes().contains(code)) {
         if (binding.required() && value.fhirType().equals("code")) {
           reject(at, "code not in the required value set");
         } else {
@@ -364,14 +367,14 @@ final class Walker {
     }
   }
 
-  private void displayMatches(Coding coding, Binding binding, String at) {
+  private void displayMatches(Coding coding, Binding binding, Loc at) {
     String expected = binding.codes().get(coding.getSystem() + "|" + coding.getCode());
     if (coding.hasDisplay() && !coding.getDisplay().equals(expected)) {
       unsure(at, "display differs from the value set's");
     }
   }
 
-  private void reference(Reference reference, ElementRule rule, String at) {
+  private void reference(Reference reference, ElementRule rule, Loc at) {
     if (!reference.hasReference()) {
       return;
     }
@@ -388,7 +391,7 @@ final class Walker {
     }
   }
 
-  private void extension(Extension extension, ElementRule rule, String at) {
+  private void extension(Extension extension, ElementRule rule, Loc at) {
     String url = extension.getUrl();
     if (url == null || !(url.contains("://") || url.startsWith("urn:"))) {
       if (rule.children.isEmpty()) {
