@@ -26,6 +26,7 @@ class WriteValidationTest extends GatewayTestBase {
     FhirContext context;
 
     private Verdict verdict(String json, String profile) {
+        compiled.warmUp(); // normally done in the background after start-up; waits for it here
         IBaseResource resource = context.newJsonParser().parseResource(json);
         return compiled.check(resource, profile);
     }
