@@ -2,7 +2,6 @@ package org.childrensgateway.profiles.compiled;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -144,16 +143,5 @@ public final class CompiledProfiles {
 
   boolean isResourceType(String name) {
     return resourceTypes.contains(name);
-  }
-
-  /** Why each compiled profile's root is not understood, for diagnostics (empty when all are). */
-  public List<String> notUnderstood() {
-    List<String> out = new ArrayList<>();
-    compiled.forEach((url, p) -> {
-      if (p.root.unsure != null) {
-        out.add(url + ": " + p.root.unsure);
-      }
-    });
-    return out;
   }
 }
