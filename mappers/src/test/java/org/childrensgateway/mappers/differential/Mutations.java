@@ -141,6 +141,7 @@ final class Mutations {
       m.add(at + " other uri", o -> set.accept(o, NODES.textNode("http://example.org/other")));
       m.add(at + " malformed uri", o -> set.accept(o, NODES.textNode("not a uri")));
       m.add(at + " relative uri", o -> set.accept(o, NODES.textNode("local-system")));
+      m.add(at + " upper-case scheme", o -> set.accept(o, NODES.textNode(Character.toUpperCase(text.charAt(0)) + text.substring(1))));
     } else {
       m.add(at + " other text", o -> set.accept(o, NODES.textNode("Other")));
       m.add(at + " padded", o -> set.accept(o, NODES.textNode(" " + text + " ")));

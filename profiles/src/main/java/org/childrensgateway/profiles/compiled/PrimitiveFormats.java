@@ -32,8 +32,11 @@ final class PrimitiveFormats {
       Map.entry("url", Pattern.compile("\\S+")),
       Map.entry("canonical", Pattern.compile("\\S+")));
 
-  /** Absolute URIs of plain characters. */
-  private static final Pattern ABSOLUTE_URI = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.\\-]*:[A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=%]+");
+  /**
+   * Absolute URIs as HAPI's {@code Utilities.isAbsoluteUrl} has them (a lower-case scheme), of plain
+   * characters: a subset of what it accepts.
+   */
+  private static final Pattern ABSOLUTE_URI = Pattern.compile("[a-z][a-z0-9]*:[A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=%]+");
   private static final Pattern DECIMAL_DIGIT = Pattern.compile("[0-9]");
 
   /** FHIR's limit on string size (1 MB). */
