@@ -142,6 +142,7 @@ final class Mutations {
       m.add(at + " malformed uri", o -> set.accept(o, NODES.textNode("not a uri")));
       m.add(at + " relative uri", o -> set.accept(o, NODES.textNode("local-system")));
       m.add(at + " upper-case scheme", o -> set.accept(o, NODES.textNode(Character.toUpperCase(text.charAt(0)) + text.substring(1))));
+      m.add(at + " misspelt scheme", o -> set.accept(o, NODES.textNode("htdp" + text.substring(text.indexOf(':')))));
     } else {
       m.add(at + " other text", o -> set.accept(o, NODES.textNode("Other")));
       m.add(at + " padded", o -> set.accept(o, NODES.textNode(" " + text + " ")));

@@ -33,10 +33,11 @@ final class PrimitiveFormats {
       Map.entry("canonical", Pattern.compile("\\S+")));
 
   /**
-   * Absolute URIs as HAPI's {@code Utilities.isAbsoluteUrl} has them (a lower-case scheme), of plain
-   * characters: a subset of what it accepts.
+   * Absolute URIs of the schemes HAPI's instance validator takes as absolute for a system (http,
+   * https and the common URNs), of plain characters: a subset of what it accepts.
    */
-  private static final Pattern ABSOLUTE_URI = Pattern.compile("[a-z][a-z0-9]*:[A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=%]+");
+  private static final Pattern ABSOLUTE_URI =
+      Pattern.compile("(https?://|urn:(oid|uuid|ietf|iso):)[A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=%]+");
   private static final Pattern DECIMAL_DIGIT = Pattern.compile("[0-9]");
 
   /** FHIR's limit on string size (1 MB). */
@@ -44,7 +45,7 @@ final class PrimitiveFormats {
 
   private PrimitiveFormats() {}
 
-  /** Whether a uri is absolute and plain (HAPI has rules of its own for relative code and identifier systems). */
+  /** Whether a uri is absolute and plain (HAPI refuses code and identifier systems it does not take as absolute). */
   static boolean isAbsoluteUri(String text) {
     return ABSOLUTE_URI.matcher(text).matches();
   }
