@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import java.util.ArrayList;
 import java.util.List;
 import org.childrensgateway.profiles.ProfileValidatorFactory;
+import org.childrensgateway.profiles.compiled.CompiledProfiles;
 import org.childrensgateway.search.SearchIndexer;
 import org.childrensgateway.search.SearchParamRegistry;
 import org.childrensgateway.search.SearchRequestParser;
@@ -48,6 +49,12 @@ public class FhirConfiguration {
     @Bean
     ProfileValidatorFactory profileValidatorFactory(FhirContext context) {
         return new ProfileValidatorFactory(context);
+    }
+
+    /** The write path's compiled profile checks (cheap to create: profiles are compiled on first use). */
+    @Bean
+    CompiledProfiles compiledProfiles(ProfileValidatorFactory profiles) {
+        return new CompiledProfiles(profiles);
     }
 
     @Bean

@@ -9,33 +9,49 @@ import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
 import org.childrensgateway.profiles.ProfileValidatorFactory;
 import org.childrensgateway.profiles.ValidationIssue;
+import org.childrensgateway.profiles.compiled.CompiledProfiles;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
 
 /**
- * Validates writes against the project profiles in {@code profiles/} (HAPI's instance validator,
+ * Validates resources against the project profiles in {@code profiles/} (HAPI's instance validator,
  * offline) and applies the NHS number modulus-11 rule. A resource that names no profile is checked
  * against its type's default profile, so a child Patient without a birth date is refused. An
  * extension that no loaded definition describes is refused too ({@code DefinedExtensionsRule}).
+ *
+ * <p>Writes ({@link #validate(IBaseResource, String)}) first ask the compiled profile checks
+ * ({@link CompiledProfiles}): when they accept the resource and the two rules found nothing, HAPI's
+ * element walk is skipped, as it would report no error. Such a write's outcome is empty: HAPI's
+ * warnings (unknown code systems, extensible bindings) are not computed, which changes nothing a
+ * client sees, since a successful write never returned them. Whenever the compiled checks reject or
+ * are unsure, HAPI validates as before, so every refusal carries HAPI's messages and locations.
+ * {@link #validate(IBaseResource)} ({@code $validate}, ingest dry runs) always uses HAPI and lists
+ * every issue, warnings included.
  */
 @Component
 public class ProfileResourceValidator implements ResourceValidator {
 
     private final ProfileValidatorFactory profiles;
+    private final CompiledProfiles compiled;
 
-    public ProfileResourceValidator(ProfileValidatorFactory profiles) {
+    public ProfileResourceValidator(ProfileValidatorFactory profiles, CompiledProfiles compiled) {
         this.profiles = profiles;
+        this.compiled = compiled;
     }
 
     @Override
     public OperationOutcome validate(IBaseResource resource) {
-        return validate(resource, null);
+        return validate(resource, null, false);
     }
 
     @Override
     public OperationOutcome validate(IBaseResource resource, String json) {
+        return validate(resource, json, true);
+    }
+
+    private OperationOutcome validate(IBaseResource resource, String json, boolean write) {
         OperationOutcome outcome = new OperationOutcome();
         NhsNumberRule.check(resource, outcome);
         for (ValidationIssue undefined : profiles.definedExtensions().check(resource)) {
@@ -48,6 +64,9 @@ public class ProfileResourceValidator implements ResourceValidator {
         boolean namesProfile = resource instanceof Resource r && r.getMeta().hasProfile();
         String[] profile = namesProfile ? new String[0]
                 : ProfileValidatorFactory.defaultProfileUrl(resource.fhirType()).stream().toArray(String[]::new);
+        if (write && outcome.getIssue().isEmpty() && compiled.check(resource, profile).isAccept()) {
+            return outcome;
+        }
         ValidationResult result = json != null
                 ? profiles.validateJsonWithResult(json, profile)
                 : profiles.validateWithResult(resource, profile);

@@ -1,0 +1,110 @@
+package org.childrensgateway.profiles.compiled;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The lexical rules FHIR R4 gives each primitive type (the regexes of the R4 datatypes page, which
+ * HAPI's validator applies), for the types whose rules are fully known here. A type not listed is
+ * not understood: its values make the verdict UNSURE.
+ */
+final class PrimitiveFormats {
+
+  private static final String YEAR = "([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)";
+  private static final String DATE = YEAR + "(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1]))?)?";
+  private static final String TIME = "([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?";
+  private static final String ZONE = "(Z|(\\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))";
+
+  private static final Map<String, Pattern> FORMATS = Map.ofEntries(
+      Map.entry("boolean", Pattern.compile("true|false")),
+      Map.entry("integer", Pattern.compile("-?([0]|([1-9][0-9]*))")),
+      Map.entry("positiveInt", Pattern.compile("\\+?[1-9][0-9]*")),
+      Map.entry("unsignedInt", Pattern.compile("[0]|([1-9][0-9]*)")),
+      Map.entry("decimal", Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")),
+      Map.entry("date", Pattern.compile(DATE)),
+      Map.entry("dateTime", Pattern.compile(YEAR + "(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1])(T" + TIME + ZONE + ")?)?)?")),
+      Map.entry("instant", Pattern.compile(YEAR + "-(0[1-9]|1[0-2])-(0[1-9]|[1-2][0-9]|3[0-1])T" + TIME + ZONE)),
+      Map.entry("id", Pattern.compile("[A-Za-z0-9\\-.]{1,64}")),
+      Map.entry("code", Pattern.compile("[^\\s]+( [^\\s]+)*")),
+      Map.entry("string", Pattern.compile("[\\s\\S]+")),
+      Map.entry("markdown", Pattern.compile("[\\s\\S]+")),
+      Map.entry("uri", Pattern.compile("\\S+")),
+      Map.entry("url", Pattern.compile("\\S+")),
+      Map.entry("canonical", Pattern.compile("\\S+")));
+
+  /**
+   * Absolute URIs of the schemes HAPI's instance validator takes as absolute for a system (http,
+   * https and the common URNs), of plain characters: a subset of what it accepts.
+   */
+  private static final Pattern ABSOLUTE_URI =
+      Pattern.compile("(https?://|urn:(oid|uuid|ietf|iso):)[A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=%]+");
+  private static final Pattern DECIMAL_DIGIT = Pattern.compile("[0-9]");
+
+  /** FHIR's limit on string size (1 MB). */
+  private static final int MAX_STRING = 1024 * 1024;
+
+  private PrimitiveFormats() {}
+
+  /** Whether a uri is absolute and plain (HAPI refuses code and identifier systems it does not take as absolute). */
+  static boolean isAbsoluteUri(String text) {
+    return ABSOLUTE_URI.matcher(text).matches();
+  }
+
+  static boolean knows(String type) {
+    return FORMATS.containsKey(type);
+  }
+
+  /** A value's standing: valid, certainly invalid (HAPI reports an error), or not decided here. */
+  enum Standing { VALID, INVALID, UNDECIDED }
+
+  /**
+   * Beyond the regex: calendar dates must exist (HAPI parses them), integers must fit 32 bits.
+   * Padded values and over-long strings are left to HAPI (it warns about some, refuses others).
+   */
+  static Standing check(String type, String text) {
+    if (text == null || text.isEmpty()) {
+      return Standing.INVALID;
+    }
+    if (!text.equals(text.strip())) {
+      return Standing.UNDECIDED; // HAPI trims some types before checking them, and warns about others
+    }
+    if (!FORMATS.get(type).matcher(text).matches()) {
+      return Standing.INVALID;
+    }
+    switch (type) {
+      case "string", "markdown" -> {
+        if (text.length() > MAX_STRING) {
+          return Standing.UNDECIDED;
+        }
+      }
+      case "decimal" -> {
+        if (DECIMAL_DIGIT.matcher(text).results().count() > 18) {
+          return Standing.UNDECIDED; // HAPI has precision rules of its own for long decimals
+        }
+      }
+      case "integer", "positiveInt", "unsignedInt" -> {
+        try {
+          Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+          return Standing.INVALID;
+        }
+      }
+      case "date", "dateTime", "instant" -> {
+        if (text.length() >= 10 && !realDate(text.substring(0, 10))) {
+          return Standing.INVALID;
+        }
+      }
+      default -> { }
+    }
+    return Standing.VALID;
+  }
+
+  private static boolean realDate(String ymd) {
+    try {
+      java.time.LocalDate.parse(ymd);
+      return true;
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
+  }
+}
