@@ -103,6 +103,15 @@ public final class ProfileValidatorFactory {
   private final FhirValidator validator;
   private final DefinedExtensionsRule definedExtensions;
   private final Object warmUpLock = new Object();
+  /**
+   * One validation at a time. HAPI's validator changes definitions it shares between validations on
+   * some inputs: run two at once on fuzzed feed records and later validations failed for good
+   * ({@code NoSuchElementException} inside an R5 ElementDefinition's extensions, every record of
+   * the feed a 500 from then on; FuzzTest with the compiled checks' live cross-check, which
+   * validates beside the request threads). With the compiled checks deciding most writes, HAPI
+   * runs for the few they leave, so one at a time costs little.
+   */
+  private final Object validating = new Object();
   private volatile boolean warm;
 
   /** Loads the default {@link ConformancePackage} and builds the validator (slow: reuse it). */
@@ -218,7 +227,9 @@ public final class ProfileValidatorFactory {
   /** Full result (all severities) against the resource's meta.profile and its base definition. */
   public ValidationResult validateWithResult(IBaseResource resource) {
     ensureWarm();
-    return validator.validateWithResult(resource);
+    synchronized (validating) {
+      return validator.validateWithResult(resource);
+    }
   }
 
   /**
@@ -234,7 +245,9 @@ public final class ProfileValidatorFactory {
     for (String url : profileUrls) {
       options.addProfile(url);
     }
-    return validator.validateWithResult(resource, options);
+    synchronized (validating) {
+      return validator.validateWithResult(resource, options);
+    }
   }
 
   /**
@@ -247,7 +260,9 @@ public final class ProfileValidatorFactory {
     for (String url : profileUrls) {
       options.addProfile(url);
     }
-    return validator.validateWithResult(json, options);
+    synchronized (validating) {
+      return validator.validateWithResult(json, options);
+    }
   }
 
   /** Errors and fatal issues only, each with its location, against the resource's meta.profile. */

@@ -31,6 +31,14 @@ class WriteValidationTest extends GatewayTestBase {
         return compiled.check(resource, profile);
     }
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    private double writesBy(String path) {
+        var counter = registry.find("gateway.validation.writes").tag("path", path).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private static String child(String birthDate) {
         return FhirFixtures.patient(FhirFixtures.uniqueId("WV"), FhirFixtures.nhsNumber(), "Validation", "Test", birthDate, "female",
                 "NP4 6AB");
@@ -40,7 +48,9 @@ class WriteValidationTest extends GatewayTestBase {
     void aResourceTheCompiledChecksAcceptIsStored() {
         String patient = child("2024-04-04");
         assertThat(verdict(patient, ProfileUrls.CHILD_PATIENT).kind()).isEqualTo(Verdict.Kind.ACCEPT);
+        double before = writesBy("compiled");
         String id = createAs(TEST_CLIENT, "Patient", patient);
+        assertThat(writesBy("compiled")).as("decided by the compiled checks, not HAPI").isGreaterThan(before);
         assertThat(fhir().get("/Patient/" + id).then().statusCode(200).extract().jsonPath().getString("birthDate")).isEqualTo("2024-04-04");
     }
 
@@ -48,7 +58,9 @@ class WriteValidationTest extends GatewayTestBase {
     void aResourceWithAnErrorIsRefusedWithHapisMessage() {
         String noBirthDate = child("2024-04-04").replace("\"birthDate\": \"2024-04-04\",", "");
         assertThat(verdict(noBirthDate, ProfileUrls.CHILD_PATIENT).kind()).isNotEqualTo(Verdict.Kind.ACCEPT);
+        double before = writesBy("hapi");
         JsonPath refused = fhir().body(noBirthDate).post("/Patient").then().statusCode(422).extract().jsonPath();
+        assertThat(writesBy("hapi")).as("decided by HAPI").isGreaterThan(before);
         assertThat(refused.getString("issue[0].severity")).isEqualTo("error");
         assertThat(refused.getString("issue[0].diagnostics")).contains("Patient.birthDate").contains("minimum required = 1");
         assertThat(refused.getString("issue[0].expression[0]")).isEqualTo("Patient");

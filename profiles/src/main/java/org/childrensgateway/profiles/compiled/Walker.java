@@ -99,8 +99,8 @@ final class Walker {
     } else if (value instanceof PrimitiveType<?> primitive) {
       primitive(primitive, at);
       if (rule.name.equals("system") && primitive.fhirType().equals("uri") && primitive.hasValue()
-          && !PrimitiveFormats.isAbsoluteUri(primitive.getValueAsString())) {
-        unsure(at, "relative or unusual system");
+          && !PrimitiveFormats.isKnownSystem(primitive.getValueAsString())) {
+        unsure(at, "a system outside the namespaces the fast path vouches for");
       }
     } else if (value instanceof Reference reference) {
       reference(reference, rule, at);

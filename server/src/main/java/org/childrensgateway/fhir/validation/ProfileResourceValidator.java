@@ -13,6 +13,9 @@ import org.childrensgateway.profiles.compiled.CompiledProfiles;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,17 +31,35 @@ import org.springframework.stereotype.Component;
  * client sees, since a successful write never returned them. Whenever the compiled checks reject or
  * are unsure, HAPI validates as before, so every refusal carries HAPI's messages and locations.
  * {@link #validate(IBaseResource)} ({@code $validate}, ingest dry runs) always uses HAPI and lists
- * every issue, warnings included.
+ * every issue, warnings included. {@code gateway.validation.compiled-checks: false} sends every write
+ * to HAPI; {@link FastPathCrossCheck} samples accepted writes against HAPI on live traffic.
  */
 @Component
 public class ProfileResourceValidator implements ResourceValidator {
 
+    static final String WRITES = "gateway.validation.writes";
+
     private final ProfileValidatorFactory profiles;
     private final CompiledProfiles compiled;
+    private final boolean fastPath;
+    private final FastPathCrossCheck crossCheck;
+    private final Counter byCompiledChecks;
+    private final Counter byHapi;
 
-    public ProfileResourceValidator(ProfileValidatorFactory profiles, CompiledProfiles compiled) {
+    public ProfileResourceValidator(ProfileValidatorFactory profiles, CompiledProfiles compiled, MeterRegistry registry,
+                                    @Value("${gateway.validation.compiled-checks:true}") boolean fastPath,
+                                    @Value("${gateway.validation.cross-check-every:100}") int crossCheckEvery) {
         this.profiles = profiles;
         this.compiled = compiled;
+        this.fastPath = fastPath;
+        this.crossCheck = new FastPathCrossCheck(registry, crossCheckEvery);
+        this.byCompiledChecks = writes(registry, "compiled");
+        this.byHapi = writes(registry, "hapi");
+    }
+
+    private static Counter writes(MeterRegistry registry, String path) {
+        return Counter.builder(WRITES).description("Resources validated for a write, by the check that decided").tag("path", path)
+                .register(registry);
     }
 
     @Override
@@ -64,8 +85,15 @@ public class ProfileResourceValidator implements ResourceValidator {
         boolean namesProfile = resource instanceof Resource r && r.getMeta().hasProfile();
         String[] profile = namesProfile ? new String[0]
                 : ProfileValidatorFactory.defaultProfileUrl(resource.fhirType()).stream().toArray(String[]::new);
-        if (write && outcome.getIssue().isEmpty() && compiled.check(resource, profile).isAccept()) {
+        if (write && fastPath && outcome.getIssue().isEmpty() && compiled.check(resource, profile).isAccept()) {
+            byCompiledChecks.increment();
+            if (json != null) {
+                crossCheck.accepted(resource.fhirType(), () -> profiles.validateJsonWithResult(json, profile));
+            }
             return outcome;
+        }
+        if (write) {
+            byHapi.increment();
         }
         ValidationResult result = json != null
                 ? profiles.validateJsonWithResult(json, profile)
