@@ -21,7 +21,8 @@ public class AuditWebConfiguration implements WebMvcConfigurer {
     @Bean
     FilterRegistrationBean<AuditFilter> auditFilter(AuditLog audit) {
         FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(new AuditFilter(audit));
-        registration.addUrlPatterns("/fhir/*", "/ingest/*", "/export/*", "/identity/*", "/notifications/*");
+        // The OpenAPI document describes no one, but every way in or out of the gateway is accountable.
+        registration.addUrlPatterns("/fhir/*", "/ingest/*", "/export/*", "/identity/*", "/notifications/*", "/openapi.yaml");
         registration.setOrder(FILTER_ORDER);
         registration.setName("auditFilter");
         return registration;

@@ -4,7 +4,9 @@ import ca.uhn.fhir.rest.api.RequestTypeEnum;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
 import org.childrensgateway.fhir.ResourceWriteListener;
 import org.childrensgateway.fhir.WriteOutcome;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -16,6 +18,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 @Component
 public class AuditWriteListener implements ResourceWriteListener {
+
+    /** The transaction's buffer of writes waiting for its commit. */
+    private static final Object KEY = AuditWriteListener.class;
 
     private final PatientReferences patients;
 
@@ -51,20 +56,30 @@ public class AuditWriteListener implements ResourceWriteListener {
     /**
      * A write is added to the record once its transaction commits: a write that was rolled back
      * (a refused entry, or an ingest batch written again record by record) stored nothing, and the
-     * record must not name resources that do not exist.
+     * record must not name resources that do not exist. One buffer per transaction, however many
+     * resources it writes (a transaction Bundle, an ingest batch).
      */
     private static void whenCommitted(Runnable add) {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             add.run();
             return;
         }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCompletion(int status) {
-                if (status == STATUS_COMMITTED) {
-                    add.run();
+        @SuppressWarnings("unchecked")
+        List<Runnable> buffered = (List<Runnable>) TransactionSynchronizationManager.getResource(KEY);
+        if (buffered == null) {
+            List<Runnable> fresh = new ArrayList<>();
+            TransactionSynchronizationManager.bindResource(KEY, fresh);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(KEY);
+                    if (status == STATUS_COMMITTED) {
+                        fresh.forEach(Runnable::run);
+                    }
                 }
-            }
-        });
+            });
+            buffered = fresh;
+        }
+        buffered.add(add);
     }
 }

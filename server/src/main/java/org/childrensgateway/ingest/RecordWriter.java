@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.childrensgateway.fhir.BundleProcessor;
 import org.childrensgateway.fhir.WriteOutcome;
 import org.childrensgateway.mappers.MappedRecord;
+import org.childrensgateway.operations.IngestMetrics;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -32,9 +33,11 @@ public class RecordWriter {
     private final SourceRecordStore sourceRecords;
     private final TransactionTemplate transactions;
     private final PartialUpdateMerger partials;
+    private final IngestMetrics metrics;
 
     public RecordWriter(BundleProcessor bundles, SourceRecordStore sourceRecords, TransactionTemplate transactions,
-                        PartialUpdateMerger partials) {
+                        PartialUpdateMerger partials, IngestMetrics metrics) {
+        this.metrics = metrics;
         this.partials = partials;
         this.bundles = bundles;
         this.sourceRecords = sourceRecords;
@@ -72,6 +75,7 @@ public class RecordWriter {
                 return results;
             });
         } catch (RuntimeException batchFailed) {
+            metrics.batchRewritten();
             return records.stream().map(this::write).toList();
         }
     }

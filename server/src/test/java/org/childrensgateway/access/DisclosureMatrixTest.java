@@ -554,7 +554,9 @@ class DisclosureMatrixTest extends GatewayTestBase {
                 .body("token_endpoint", org.hamcrest.Matchers.endsWith("/oauth2/token"));
         assertThat(fhirAs(client).post("/.well-known/smart-configuration").statusCode()).isNotEqualTo(200);
         // The OpenAPI document of the non-FHIR routes: public, the same for everyone, describes no one, read-only.
-        String openapi = asClient(client).get("/openapi.yaml").then().statusCode(200).extract().asString();
+        io.restassured.response.Response described = asClient(client).get("/openapi.yaml").then().statusCode(200).extract().response();
+        String openapi = described.asString();
+        assertThat(auditOf(described.header("X-Request-ID"))).as("even a public document's fetch is accountable").contains("/openapi.yaml");
         assertThat(openapi).isEqualTo(io.restassured.RestAssured.given().header("Authorization", "").get("/openapi.yaml").asString());
         assertThat(asClient(client).body("openapi: 3.0.0").post("/openapi.yaml").statusCode()).isIn(403, 404, 405);
         assertThat(asClient(client).body("openapi: 3.0.0").put("/openapi.yaml").statusCode()).isIn(403, 404, 405);

@@ -26,6 +26,14 @@ class FeedBatchTest extends GatewayTestBase {
     @Autowired
     private JdbcClient jdbc;
 
+    @Autowired
+    private io.micrometer.core.instrument.MeterRegistry registry;
+
+    private double rewritten() {
+        var counter = registry.find("gateway.ingest.batches.rewritten").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private static String row(String id, String surname, String dob) {
         return id + ",,," + surname + ",Oliver,,"  + dob + ",1,1 Batch Road,,,,NP44 1AA,,,,03/11/2026 22:10:00\r\n";
     }
@@ -52,6 +60,7 @@ class FeedBatchTest extends GatewayTestBase {
         for (int i = 0; i < 5; i++) {
             file.append(row(p + "-B" + i, "Olaf", "0" + (i + 1) + "/03/2022"));
         }
+        double rewrittenBefore = rewritten();
         String requestId = UUID.randomUUID().toString();
         JsonPath report = asFeed("rio").header("X-Request-ID", requestId).contentType("text/csv")
                 .body(file.toString().getBytes(StandardCharsets.UTF_8)).post("/ingest/rio/clients")
@@ -62,6 +71,7 @@ class FeedBatchTest extends GatewayTestBase {
         assertThat(report.getInt("quarantined")).isEqualTo(1);
         assertThat(report.getString("quarantinedRecords[0].location")).isEqualTo("line 7");
         assertThat(report.getString("quarantinedRecords[0].reason")).contains("rejected by the FHIR store");
+        assertThat(rewritten()).as("the batch was written again record by record, and counted").isGreaterThan(rewrittenBefore);
         assertThat(jdbc.sql("select count(*) from source_record where feed = 'rio' and file = 'clients' and source_id like ?")
                 .param("%/" + p + "-%").query(Integer.class).single()).isEqualTo(10);
         for (String id : List.of(p + "-A0", p + "-A4", p + "-B0", p + "-B4")) {

@@ -43,7 +43,7 @@ final class FastPathCrossCheck {
             Thread t = new Thread(r, "validation-cross-check");
             t.setDaemon(true);
             return t;
-        }, new ThreadPoolExecutor.DiscardPolicy());
+        }, (task, executor) -> skippedWhenBehind());
         this.agreed = counter(registry, "agreed");
         this.disagreed = counter(registry, "disagreed");
         this.skipped = counter(registry, "skipped");
@@ -59,11 +59,12 @@ final class FastPathCrossCheck {
         if (every <= 0 || accepted.incrementAndGet() % every != 0) {
             return;
         }
-        if (worker.getQueue().remainingCapacity() == 0) {
-            skipped.increment();
-            return;
-        }
         worker.execute(() -> check(type, hapi));
+    }
+
+    /** The thread is behind (its queue is full): the sample is dropped, and counted, rather than delay the write. */
+    private void skippedWhenBehind() {
+        skipped.increment();
     }
 
     private void check(String type, Supplier<ValidationResult> hapi) {
