@@ -46,9 +46,10 @@ public class FhirConfiguration {
         return new SearchRequestParser(registry, FhirBase::current);
     }
 
+    /** The process-wide validator, whose build began when the configuration was read ({@code ValidatorEarlyStart}). */
     @Bean
     ProfileValidatorFactory profileValidatorFactory(FhirContext context) {
-        return new ProfileValidatorFactory(context);
+        return context == FhirContext.forR4Cached() ? ProfileValidatorFactory.shared() : new ProfileValidatorFactory(context);
     }
 
     /** The write path's compiled profile checks (cheap to create: profiles are compiled on first use). */

@@ -37,8 +37,6 @@ public final class CodeTranslator {
             ConceptMapEquivalence.NARROWER, ConceptMapEquivalence.SPECIALIZES, ConceptMapEquivalence.RELATEDTO,
             ConceptMapEquivalence.INEXACT);
 
-    private static FhirContext fhirContext;
-
     private final Map<String, ConceptMap> maps;
 
     private CodeTranslator(Map<String, ConceptMap> maps) {
@@ -98,11 +96,9 @@ public final class CodeTranslator {
         return new CodeTranslator(merged);
     }
 
-    private static synchronized IParser parser() {
-        if (fhirContext == null) {
-            fhirContext = FhirContext.forR4();
-        }
-        return fhirContext.newJsonParser();
+    /** The process-wide context: a context of its own would scan the model again (start-up time). */
+    private static IParser parser() {
+        return FhirContext.forR4Cached().newJsonParser();
     }
 
     static ConceptMap parse(String json, String origin) {
