@@ -354,6 +354,45 @@ public final class GatewayBench {
 
     // ---- raw PostgreSQL ceiling ----
 
+    /**
+     * The ceiling for a read: the same client threads as the read mix, each on its own connection,
+     * fetching one stored row's JSON by primary key (autocommit), for a few seconds after a warm-up.
+     */
+    private double rawPointReads(String url, int rows) throws Exception {
+        int seconds = Integer.getInteger("bench.rawReadSeconds", 10);
+        AtomicLong done = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(READ_THREADS);
+        List<Future<?>> running = new ArrayList<>();
+        long warmUntil = System.nanoTime() + 2_000_000_000L;
+        long until = warmUntil + seconds * 1_000_000_000L;
+        for (int t = 0; t < READ_THREADS; t++) {
+            int seed = t;
+            running.add(pool.submit(() -> {
+                Random random = new Random(seed);
+                try (Connection c = DriverManager.getConnection(url, "postgres", "postgres");
+                     PreparedStatement ps = c.prepareStatement("select content from bench_raw where pid = ?")) {
+                    long now;
+                    while ((now = System.nanoTime()) < until) {
+                        ps.setLong(1, 1 + random.nextInt(rows));
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            rs.getString(1);
+                        }
+                        if (now >= warmUntil) {
+                            done.incrementAndGet();
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : running) {
+            f.get();
+        }
+        pool.shutdown();
+        return done.get() / (double) seconds;
+    }
+
     private void rawPostgres() throws Exception {
         int n = Math.min(children, 20_000);
         List<String[]> rows = new ArrayList<>(n * Population.RESOURCES_PER_CHILD);
@@ -409,10 +448,14 @@ public final class GatewayBench {
             c.commit();
             double copySeconds = (System.nanoTime() - t1) / 1e9;
             raw.put("copyRowsPerSecond", round(rows.size() / copySeconds));
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute("analyze bench_raw");
+            }
+            raw.put("pointReadsPerSecond", round(rawPointReads(url, rows.size())));
             try (Statement s = c.createStatement()) {
                 s.execute("drop table bench_raw");
             }
-            c.commit();
         }
         result.put("rawPostgres", raw);
         log("raw PostgreSQL: " + raw);

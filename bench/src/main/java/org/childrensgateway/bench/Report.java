@@ -52,6 +52,7 @@ final class Report {
         }
         b.append("| native feed ingest, all three formats (source records/s) | ").append(num(at(r, "feedIngest", "allRecordsPerSecond")))
                 .append(" | ≥ 2,000 | |\n");
+        share(b, "feed records/s as share of raw batched INSERT rows/s", at(r, "feedIngest", "allRecordsPerSecond"), rawRate);
         for (String f : new String[] {"rio/clients", "systmone/extract", "childrens-centre/registrations"}) {
             b.append("| &nbsp;&nbsp;").append(f).append(" (records/s; linkage ms/record) | ").append(num(at(r, "feedIngest", f, "recordsPerSecond")))
                     .append("; ").append(num(at(r, "feedIngest", f, "linkageMsPerRecord"))).append(" | | |\n");
@@ -61,6 +62,10 @@ final class Report {
                 .append(num(at(r, "linkageDuringIngest", "lastTenthMsPerRecord"))).append(" | flat | |\n");
         b.append("| read mix (requests/s, consent + audit on every request) | ").append(num(at(r, "readMix", "requestsPerSecond")))
                 .append(" | ≥ 1,000 | ~450 (no consent) |\n");
+        b.append("| raw PostgreSQL, same client threads: one row's JSON by primary key (reads/s) | ")
+                .append(num(at(r, "rawPostgres", "pointReadsPerSecond"))).append(" | | |\n");
+        share(b, "read mix requests/s as share of raw point reads/s", at(r, "readMix", "requestsPerSecond"),
+                at(r, "rawPostgres", "pointReadsPerSecond"));
         String[][] kinds = {{"read", "1.5 / 4.4"}, {"search-identifier", "4.0 / 9.1"}, {"observation-by-subject", "4.5 / 10.6"},
                 {"everything", "6.3 / 13.1"}};
         for (String[] k : kinds) {
@@ -87,5 +92,13 @@ final class Report {
                     .append(" / ").append(nmt.get("GC")).append(" | | |\n");
         }
         return b.toString();
+    }
+
+    /** A figure as a share of the raw PostgreSQL rate measured in the same run (issue 16: every figure as a ratio to it). */
+    private static void share(StringBuilder b, String what, Object figure, Object raw) {
+        if (figure instanceof Number f && raw instanceof Number r && r.doubleValue() > 0) {
+            b.append("| ").append(what).append(" | ").append(String.format(java.util.Locale.ROOT, "%.2f%%", 100 * f.doubleValue() / r.doubleValue()))
+                    .append(" | | |\n");
+        }
     }
 }
