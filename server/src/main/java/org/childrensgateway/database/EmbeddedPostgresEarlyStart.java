@@ -32,7 +32,10 @@ public class EmbeddedPostgresEarlyStart implements SpringApplicationRunListener,
             return;
         }
         begun = Binder.get(environment).bindOrCreate("gateway.embedded-db", EmbeddedDatabaseProperties.class);
-        String changeLog = environment.getProperty("spring.liquibase.change-log", "classpath:db/changelog/db.changelog-master.yaml");
+        // An operator's spring.liquibase.enabled=false is kept: then nothing migrates the database.
+        String changeLog = environment.getProperty("spring.liquibase.enabled", Boolean.class, true)
+                ? environment.getProperty("spring.liquibase.change-log", "classpath:db/changelog/db.changelog-master.yaml")
+                : null;
         EmbeddedPostgresLaunch.begin(begun, changeLog);
         // The launch migrates the database before the context can use it; Spring Boot's own run of
         // the same migration would only repeat the check on the main thread.

@@ -42,7 +42,7 @@ final class EmbeddedPostgresLaunch {
 
     /**
      * Begins starting and migrating a server for these settings on a background thread, unless one
-     * is already under way.
+     * is already under way; {@code changeLog} null starts it without migrating.
      */
     static void begin(EmbeddedDatabaseProperties properties, String changeLog) {
         Path dir = dataDir(properties);
@@ -87,6 +87,9 @@ final class EmbeddedPostgresLaunch {
 
     /** The same migration Spring Boot's Liquibase auto-configuration runs (turned off when this ran it). */
     private static EmbeddedPostgres migrate(EmbeddedPostgres postgres, String changeLog) {
+        if (changeLog == null) {
+            return postgres;
+        }
         SpringLiquibase liquibase = new SpringLiquibase();
         liquibase.setDataSource(postgres.getPostgresDatabase());
         liquibase.setChangeLog(changeLog);
