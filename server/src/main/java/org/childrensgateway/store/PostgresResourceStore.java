@@ -163,6 +163,16 @@ public class PostgresResourceStore implements ResourceStore {
     }
 
     @Override
+    public List<StoredResource> searchCurrent(SearchQuery query) {
+        return planEveryTime(SearchSqlBuilder.rows(prefixed("r"), query), ROW);
+    }
+
+    @Override
+    public List<StoredResource> searchCurrent(SearchQuery query, int limit) {
+        return planEveryTime(SearchSqlBuilder.rows(prefixed("r"), query).append(" limit ?", limit), ROW);
+    }
+
+    @Override
     public int count(SearchQuery query) {
         return planEveryTime(SearchSqlBuilder.count(query), (rs, n) -> rs.getInt(1)).get(0);
     }

@@ -19,7 +19,16 @@ final class SearchSqlBuilder {
     }
 
     static SqlFragment keys(SearchQuery query) {
-        SqlFragment sql = new SqlFragment().append("select r.pid from resource r");
+        return select("r.pid", query);
+    }
+
+    /** The matching rows themselves, in the same order as {@link #keys}: the search and the load in one statement. */
+    static SqlFragment rows(String columns, SearchQuery query) {
+        return select(columns, query);
+    }
+
+    private static SqlFragment select(String columns, SearchQuery query) {
+        SqlFragment sql = new SqlFragment().append("select " + columns + " from resource r");
         sql.append(where(query));
         sql.append(" order by ");
         for (SearchQuery.Sort sort : query.sort()) {
