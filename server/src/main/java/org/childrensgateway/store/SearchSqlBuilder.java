@@ -37,6 +37,27 @@ final class SearchSqlBuilder {
         return sql.append("r.pid");
     }
 
+    /**
+     * Whether the query is only reference equalities ({@code subject=Patient/1}, no modifier, no chain)
+     * and ids, unsorted: its SQL is index lookups by exact value whatever the values are, so a plan
+     * PostgreSQL caches for it is as good for every value.
+     */
+    static boolean equalityLookupsOnly(SearchQuery query) {
+        if (!query.sort().isEmpty() || query.clauses().isEmpty()) {
+            return false;
+        }
+        for (SearchQuery.Clause c : query.clauses()) {
+            if (c.special() == SearchQuery.Special.ID) {
+                continue;
+            }
+            if (c.special() != null || c.param() == null || c.isChain() || c.modifier() != null
+                    || c.param().type() != SearchParamType.REFERENCE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static SqlFragment count(SearchQuery query) {
         return new SqlFragment().append("select count(*) from resource r").append(where(query));
     }
