@@ -17,8 +17,11 @@ public interface DerivedRecordComposer {
     /**
      * The derived record as built from {@code released} alone (each already as the caller may see
      * it), or null when those sources cannot make one.
+     *
+     * @param originals for each released source, its current stored version as the gate read it in
+     *                  this request (for what ranks a source, e.g. its feed, which a released copy may no longer name)
      */
-    Resource compose(Resource derived, List<Resource> released);
+    Resource compose(Resource derived, List<Resource> released, List<Resource> originals);
 
     /** The reference of the child record a source Patient is linked into, or null. */
     String childRecordOf(String patientReference);

@@ -23,6 +23,7 @@ import org.childrensgateway.consent.Decision;
 import org.childrensgateway.consent.PatientOf;
 import org.childrensgateway.consent.RecordingOrganisation;
 import org.childrensgateway.fhir.DerivedRecords;
+import org.childrensgateway.fhir.StoredJsonResponse;
 import org.childrensgateway.search.IncludeSpec;
 import org.childrensgateway.search.SearchParamDefinition;
 import org.childrensgateway.security.Caller;
@@ -93,6 +94,8 @@ public final class GatedRepository {
     private final Map<String, List<ConsentDirective>> directives = new HashMap<>();
     private final Map<String, Optional<Resource>> loaded = new HashMap<>();
     private final Map<String, ChildFacts> facts = new HashMap<>();
+    /** Current rows this request has read, by Type/id: the facts of a Patient it decides need not read it again. */
+    private final Map<String, StoredResource> currentRows = new HashMap<>();
     private final Map<String, Released> decided = new HashMap<>();
     private final Map<String, Released> latestDecided = new HashMap<>();
     /** Source records decided for composing derived records, by reference: each decided once per request. */
@@ -125,6 +128,7 @@ public final class GatedRepository {
         directives.clear();
         loaded.clear();
         facts.clear();
+        currentRows.clear();
         decided.clear();
         latestDecided.clear();
         decidedSources.clear();
@@ -140,7 +144,7 @@ public final class GatedRepository {
         if (stored.isEmpty()) {
             return missing();
         }
-        StoredResource s = stored.get();
+        StoredResource s = current(stored.get());
         if (s.deleted()) {
             // Whether the caller may know of the deletion depends on whether they could see the resource before it.
             Optional<StoredResource> before = gate.store().readVersion(type, id, s.version() - 1);
@@ -199,7 +203,15 @@ public final class GatedRepository {
 
     /** Runs a search and keeps what the caller may see, matching and sorting only on what their view releases. */
     public Permitted search(SearchQuery query) {
-        return permitted(gate.store().search(query), query);
+        // Most searches match a few resources: found and loaded in one statement. Only a larger result
+        // is listed by key first and loaded in chunks, so memory stays bounded whatever it matches.
+        List<StoredResource> few = gate.store().searchCurrent(query, CHUNK + 1);
+        if (few.size() > CHUNK) {
+            return permitted(gate.store().search(query), query);
+        }
+        Admitted admitted = new Admitted();
+        few.forEach(stored -> admit(stored, query, admitted));
+        return admitted.permitted();
     }
 
     /**
@@ -210,24 +222,38 @@ public final class GatedRepository {
      * @param query the search that found them, or null for a list of keys (e.g. {@code $everything})
      */
     public Permitted permitted(List<Long> pids, SearchQuery query) {
-        List<Long> head = new ArrayList<>();
-        List<Long> tail = new ArrayList<>();
-        Map<Long, Released> kept = new HashMap<>();
+        Admitted admitted = new Admitted();
         for (int from = 0; from < pids.size(); from += CHUNK) {
             for (StoredResource stored : gate.store().loadCurrent(pids.subList(from, Math.min(pids.size(), from + CHUNK)))) {
-                Released r = decide(stored);
-                if (!r.disclosed() || !matchesVisibly(r, query)) {
-                    continue;
-                }
-                List<Long> into = SearchVisibility.sortReleased(r.decision(), query) ? head : tail;
-                into.add(stored.key());
-                if (kept.size() < 2 * KEPT) {
-                    kept.put(stored.key(), r);
-                }
+                admit(stored, query, admitted);
             }
         }
-        head.addAll(tail);
-        return new Permitted(head, kept);
+        return admitted.permitted();
+    }
+
+    /** What a search has let through so far: keys sorted on released elements, then the others; released resources kept. */
+    private static final class Admitted {
+        final List<Long> head = new ArrayList<>();
+        final List<Long> tail = new ArrayList<>();
+        final Map<Long, Released> kept = new HashMap<>();
+
+        Permitted permitted() {
+            head.addAll(tail);
+            return new Permitted(head, kept);
+        }
+    }
+
+    private void admit(StoredResource row, SearchQuery query, Admitted admitted) {
+        StoredResource stored = current(row);
+        Released r = decide(stored);
+        if (!r.disclosed() || !matchesVisibly(r, query)) {
+            return;
+        }
+        List<Long> into = SearchVisibility.sortReleased(r.decision(), query) ? admitted.head : admitted.tail;
+        into.add(stored.key());
+        if (admitted.kept.size() < 2 * KEPT) {
+            admitted.kept.put(stored.key(), r);
+        }
     }
 
     /** The stored resources of these keys as released to the caller, in order (withheld ones left out), with their decisions. */
@@ -235,7 +261,7 @@ public final class GatedRepository {
         List<Released> out = new ArrayList<>();
         for (int from = 0; from < pids.size(); from += CHUNK) {
             for (StoredResource stored : gate.store().loadCurrent(pids.subList(from, Math.min(pids.size(), from + CHUNK)))) {
-                Released r = decide(stored);
+                Released r = decide(current(stored));
                 if (r.disclosed()) {
                     out.add(r);
                 }
@@ -281,8 +307,7 @@ public final class GatedRepository {
             return true;
         }
         clauses.add(new SearchQuery.Clause(null, SearchQuery.Special.ID, null, sources));
-        List<Long> matchingSources = gate.store().search(new SearchQuery(query.resourceType(), clauses, List.of()));
-        for (StoredResource source : gate.store().loadCurrent(matchingSources)) {
+        for (StoredResource source : gate.store().searchCurrent(new SearchQuery(query.resourceType(), clauses, List.of()))) {
             Released known = decidedSources.get(source.type() + "/" + source.id());
             Released s = known != null ? known : decideQuietly(source);
             if (s.disclosed() && SearchVisibility.criteriaReleased(s.decision(), query)) {
@@ -324,7 +349,7 @@ public final class GatedRepository {
             }
             SearchQuery direct = new SearchQuery(type, List.of(new SearchQuery.Clause(target, null, chain.modifier(), chain.values()),
                     new SearchQuery.Clause(null, SearchQuery.Special.ID, null, List.of(id))), List.of());
-            for (StoredResource found : gate.store().loadCurrent(gate.store().search(direct))) {
+            for (StoredResource found : gate.store().searchCurrent(direct)) {
                 Released seen = decideQuietly(found);
                 if (seen.disclosed() && matchesVisibly(seen, direct)) {
                     return true;
@@ -342,7 +367,7 @@ public final class GatedRepository {
     public List<IBaseResource> page(List<Long> pids, List<IncludeSpec> includes, Map<Long, Released> released) {
         List<Long> toLoad = pids.stream().filter(pid -> !released.containsKey(pid)).toList();
         Map<Long, StoredResource> loadedRows = new HashMap<>();
-        gate.store().loadCurrent(toLoad).forEach(m -> loadedRows.put(m.key(), m));
+        gate.store().loadCurrent(toLoad).forEach(m -> loadedRows.put(m.key(), current(m)));
         List<IBaseResource> page = new ArrayList<>();
         Map<Long, Released> matches = new LinkedHashMap<>();
         for (Long pid : pids) {
@@ -353,7 +378,7 @@ public final class GatedRepository {
             }
             matches.put(pid, r);
             ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(r.resource(), BundleEntrySearchModeEnum.MATCH);
-            page.add(r.resource());
+            page.add(offered(r));
         }
         Map<String, StoredResource> included = new LinkedHashMap<>();
         for (IncludeSpec include : includes) {
@@ -376,10 +401,15 @@ public final class GatedRepository {
             Released r = decide(inc);
             if (r.disclosed()) {
                 ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(r.resource(), BundleEntrySearchModeEnum.INCLUDE);
-                page.add(r.resource());
+                page.add(offered(r));
             }
         }
         return page;
+    }
+
+    /** A resource released exactly as stored carries its stored JSON, so a Bundle can be written from it without encoding it. */
+    private static IBaseResource offered(Released r) {
+        return r.asStored() ? StoredJsonResponse.offer(r.resource(), r.stored().json()) : r.resource();
     }
 
     private boolean referenceReleased(Released r, String sourceType, String param) {
@@ -504,7 +534,7 @@ public final class GatedRepository {
      */
     public List<StoredResource> matchOwn(SearchQuery query) {
         List<StoredResource> own = new ArrayList<>();
-        for (StoredResource s : gate.store().loadCurrent(gate.store().search(query))) {
+        for (StoredResource s : gate.store().searchCurrent(query)) {
             Resource r = gate.decode(s);
             if (!DerivedRecords.isDerived(r) && isOwn(r)) {
                 own.add(s);
@@ -602,6 +632,7 @@ public final class GatedRepository {
      */
     private Released composed(StoredResource stored, Resource record) {
         List<Resource> released = new ArrayList<>();
+        List<Resource> originals = new ArrayList<>();
         List<String> sourceIds = new ArrayList<>();
         boolean whole = false;
         Set<String> kept = new LinkedHashSet<>();
@@ -615,6 +646,7 @@ public final class GatedRepository {
                 continue;
             }
             released.add(r.resource());
+            originals.add(source);
             sourceIds.add(source.getIdElement().getIdPart());
             if (r.decision().effect() == Decision.Effect.PERMIT || r.decision().removeListed()) {
                 whole = true;
@@ -622,7 +654,7 @@ public final class GatedRepository {
                 kept.addAll(r.decision().elements());
             }
         }
-        Resource composed = released.isEmpty() ? null : gate.composer().compose(record, released);
+        Resource composed = released.isEmpty() ? null : gate.composer().compose(record, released, originals);
         if (composed == null) {
             return new Released(stored, null, Decision.deny("derived-record", "no source record the caller may see"));
         }
@@ -699,7 +731,7 @@ public final class GatedRepository {
         }
         return loaded.computeIfAbsent(reference, ref -> {
             String[] parts = ref.split("/");
-            return gate.store().read(parts[parts.length - 2], parts[parts.length - 1]).filter(r -> !r.deleted()).map(gate::decode);
+            return currentRow(parts[parts.length - 2], parts[parts.length - 1]).filter(r -> !r.deleted()).map(gate::decode);
         }).orElse(null);
     }
 
@@ -740,7 +772,7 @@ public final class GatedRepository {
                     .flatMap(r -> gate.childFacts().of(r.getIdElement().getIdPart(), Long.parseLong(r.getMeta().getVersionId()), () -> r));
         }
         String[] parts = reference.split("/");
-        Optional<StoredResource> row = gate.store().read(parts[parts.length - 2], parts[parts.length - 1]).filter(r -> !r.deleted());
+        Optional<StoredResource> row = currentRow(parts[parts.length - 2], parts[parts.length - 1]).filter(r -> !r.deleted());
         if (row.isEmpty()) {
             loaded.put(reference, Optional.empty());
             return Optional.empty();
@@ -763,10 +795,22 @@ public final class GatedRepository {
         List<ConsentDirective> out = new ArrayList<>();
         // Which Consents apply comes from the database every time (a withdrawal counts at once);
         // what each version says is read once per version.
-        for (StoredResource stored : gate.store().loadCurrent(gate.store().search(query))) {
+        for (StoredResource stored : gate.store().searchCurrent(query)) {
             out.addAll(gate.directives().of(stored.id(), stored.version(), () -> (Consent) gate.decode(stored)));
         }
         return out;
+    }
+
+    /** The current row of a resource: as this request already read it, else read now (and remembered). */
+    private Optional<StoredResource> currentRow(String type, String id) {
+        StoredResource seen = currentRows.get(type + "/" + id);
+        return seen != null ? Optional.of(seen) : gate.store().read(type, id).map(this::current);
+    }
+
+    /** Remembers a row read as the current version in this request (until a write makes the request forget). */
+    private StoredResource current(StoredResource row) {
+        currentRows.put(row.type() + "/" + row.id(), row);
+        return row;
     }
 
     private static String key(StoredResource s) {

@@ -15,11 +15,16 @@ import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.util.DateUtils;
 import java.io.IOException;
 import java.io.Writer;
+import java.io.StringWriter;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
 import org.childrensgateway.audit.AuditInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,7 +48,7 @@ public class StoredJsonResponse implements FhirInterceptor {
     private static final String USER_DATA = StoredJsonResponse.class.getName();
 
     /** Marks a released resource with its stored JSON (if it was released exactly as stored). */
-    static IBaseResource offer(IBaseResource resource, String storedJson) {
+    public static IBaseResource offer(IBaseResource resource, String storedJson) {
         if (resource != null && storedJson != null) {
             resource.setUserData(USER_DATA, storedJson);
         }
@@ -53,14 +58,83 @@ public class StoredJsonResponse implements FhirInterceptor {
     @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = ORDER)
     public boolean respond(RequestDetails request, ResponseDetails response) {
         IBaseResource resource = response.getResponseResource();
+        if (resource instanceof Bundle bundle) {
+            return respondBundle(request, response, bundle);
+        }
         if (resource == null || !(resource.getUserData(USER_DATA) instanceof String json) || !plainJsonRead(request)) {
             return true;
         }
         IRestfulResponse out = request.getResponse();
+        headers(request, resource, out, true);
+        RestfulServerUtils.ResponseEncoding encoding = encoding(request);
+        try {
+            Writer writer = out.getResponseWriter(response.getResponseCode(), encoding.getResourceContentType(), Constants.CHARSET_NAME_UTF8,
+                    request.isRespondGzip());
+            StoredJsonWriter.write(json, resource.fhirType(), writer);
+            out.commitResponse(writer);
+        } catch (IOException e) {
+            throw new InternalErrorException("The response could not be written", e);
+        }
+        return false;
+    }
+
+    /**
+     * A searchset (a search, a page of one, {@code $everything}) whose entries hold resources released
+     * whole: HAPI encodes the rest of the Bundle as it would (the same parser settings), and those
+     * resources are written from their stored JSON. Anything that would change how entries are
+     * encoded (_summary, _elements, pretty printing, XML, a writer hook) takes the ordinary path, as
+     * does a Bundle the splice cannot place every stored resource into.
+     */
+    private static boolean respondBundle(RequestDetails request, ResponseDetails response, Bundle bundle) {
+        if (bundle.getType() != Bundle.BundleType.SEARCHSET || !plainJsonBundle(request)) {
+            return true;
+        }
+        Map<String, StoredJsonBundleWriter.StoredEntry> stored = new HashMap<>();
+        Map<Bundle.BundleEntryComponent, Resource> taken = new java.util.IdentityHashMap<>();
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            Resource r = entry.getResource();
+            if (r != null && r.getUserData(USER_DATA) instanceof String json && entry.hasFullUrl()
+                    && !stored.containsKey(entry.getFullUrl())) {
+                stored.put(entry.getFullUrl(), new StoredJsonBundleWriter.StoredEntry(json, r.fhirType()));
+                taken.put(entry, r);
+            }
+        }
+        if (stored.isEmpty()) {
+            return true;
+        }
+        RestfulServerUtils.ResponseEncoding encoding = encoding(request);
+        StringWriter body = new StringWriter(4096);
+        try {
+            taken.keySet().forEach(e -> e.setResource(null));
+            String envelope = RestfulServerUtils.getNewParser(request.getServer().getFhirContext(), request.getServer().getFhirContext().getVersion().getVersion(), request)
+                    .encodeResourceToString(bundle);
+            StoredJsonBundleWriter.write(envelope, stored, body);
+        } catch (IOException | RuntimeException e) {
+            return true; // the ordinary encoding (resources put back below)
+        } finally {
+            taken.forEach(Bundle.BundleEntryComponent::setResource);
+        }
+        IRestfulResponse out = request.getResponse();
+        // As HAPI: a search's Bundle has no Content-Location; an operation's ($everything) and a page's have one.
+        RestOperationTypeEnum operation = request.getRestOperationType();
+        headers(request, bundle, out, operation != RestOperationTypeEnum.SEARCH_TYPE && operation != RestOperationTypeEnum.SEARCH_SYSTEM);
+        try {
+            Writer writer = out.getResponseWriter(response.getResponseCode(), encoding.getResourceContentType(), Constants.CHARSET_NAME_UTF8,
+                    request.isRespondGzip());
+            writer.write(body.toString());
+            out.commitResponse(writer);
+        } catch (IOException e) {
+            throw new InternalErrorException("The response could not be written", e);
+        }
+        return false;
+    }
+
+    /** The headers HAPI sets for a resource it answers with (Content-Location where HAPI adds one, ETag, Last-Modified). */
+    private static void headers(RequestDetails request, IBaseResource resource, IRestfulResponse out, boolean contentLocation) {
         IIdType fullId = resource.getIdElement() == null ? null
                 : RestfulServerUtils.fullyQualifyResourceIdOrReturnNull(request.getServer(), resource, request.getFhirServerBase(),
                         resource.getIdElement());
-        if (fullId != null) {
+        if (fullId != null && contentLocation) {
             out.addHeader(Constants.HEADER_CONTENT_LOCATION, fullId.getValue());
         }
         if (request.getServer().getETagSupport() == ETagSupportEnum.ENABLED) {
@@ -74,16 +148,21 @@ public class StoredJsonResponse implements FhirInterceptor {
         if (lastUpdated != null && !lastUpdated.isEmpty()) {
             out.addHeader(Constants.HEADER_LAST_MODIFIED, DateUtils.formatDate(lastUpdated.getValue()));
         }
-        RestfulServerUtils.ResponseEncoding encoding = encoding(request);
-        try {
-            Writer writer = out.getResponseWriter(response.getResponseCode(), encoding.getResourceContentType(), Constants.CHARSET_NAME_UTF8,
-                    request.isRespondGzip());
-            StoredJsonWriter.write(json, resource.fhirType(), writer);
-            out.commitResponse(writer);
-        } catch (IOException e) {
-            throw new InternalErrorException("The response could not be written", e);
+    }
+
+    /** Parameters that change how a Bundle's entries are encoded; with any of them the ordinary path answers. */
+    private static final java.util.Set<String> ENCODING_PARAMETERS = java.util.Set.of(
+            "_summary", "_elements", "_elements:exclude", "_pretty", "_format", "_narrative", "_contained", "_containedType");
+
+    private static boolean plainJsonBundle(RequestDetails request) {
+        if (request.getParameters().keySet().stream().anyMatch(p -> ENCODING_PARAMETERS.contains(p) || p.startsWith("_elements"))) {
+            return false;
         }
-        return false;
+        if (RestfulServerUtils.prettyPrintResponse(request.getServer(), request)
+                || request.getServer().getInterceptorService().hasHooks(Pointcut.SERVER_OUTGOING_WRITER_CREATED)) {
+            return false;
+        }
+        return encoding(request).getEncoding() == EncodingEnum.JSON;
     }
 
     /** A read or vread whose body is the resource as it is, in compact JSON, with no hook that wants the writer. */

@@ -15,14 +15,21 @@ import java.io.Writer;
  */
 final class StoredJsonWriter {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    static final JsonFactory JSON = new JsonFactory();
 
     private StoredJsonWriter() {
     }
 
     static void write(String stored, String resourceType, Writer out) throws IOException {
-        try (JsonParser in = JSON.createParser(stored); JsonGenerator g = JSON.createGenerator(out)) {
+        try (JsonGenerator g = JSON.createGenerator(out)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            writeResource(stored, resourceType, g);
+        }
+    }
+
+    /** Writes the stored resource as one JSON object into a generator (also for a Bundle entry's resource). */
+    static void writeResource(String stored, String resourceType, JsonGenerator g) throws IOException {
+        try (JsonParser in = JSON.createParser(stored)) {
             if (in.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("stored JSON is not an object");
             }
@@ -42,7 +49,7 @@ final class StoredJsonWriter {
     }
 
     /** Copies the value at the parser's current token (and all it contains). */
-    private static void copy(JsonParser in, JsonGenerator g) throws IOException {
+    static void copy(JsonParser in, JsonGenerator g) throws IOException {
         int depth = 0;
         do {
             JsonToken t = in.currentToken();

@@ -3,7 +3,6 @@ package org.childrensgateway.identity;
 import java.util.ArrayList;
 import java.util.List;
 import org.childrensgateway.access.DerivedRecordComposer;
-import org.childrensgateway.access.SystemRepository;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.RelatedPerson;
 import org.hl7.fhir.r4.model.Resource;
@@ -19,12 +18,9 @@ class DerivedRecordComposition implements DerivedRecordComposer {
 
     private final Survivorship survivorship;
     private final PersonIndexStore index;
-    private final SystemRepository system;
-
-    DerivedRecordComposition(LinkageSettings settings, PersonIndexStore index, SystemRepository system) {
+    DerivedRecordComposition(LinkageSettings settings, PersonIndexStore index) {
         this.survivorship = new Survivorship(settings);
         this.index = index;
-        this.system = system;
     }
 
     @Override
@@ -46,16 +42,17 @@ class DerivedRecordComposition implements DerivedRecordComposer {
     }
 
     @Override
-    public Resource compose(Resource derived, List<Resource> released) {
+    public Resource compose(Resource derived, List<Resource> released, List<Resource> originals) {
         String id = derived.getIdElement().getIdPart();
         if (derived instanceof Patient) {
             List<Survivorship.Source> sources = new ArrayList<>();
-            for (Resource r : released) {
-                Patient p = (Patient) r;
+            for (int i = 0; i < released.size(); i++) {
+                Patient p = (Patient) released.get(i);
                 String sourceId = p.getIdElement().getIdPart();
-                // Ranked by the feed the source came from, which the released copy may no longer name.
-                String feed = system.currentResource("Patient", sourceId).map(s -> FeatureExtractor.feedOf(((Patient) s).getIdentifier()))
-                        .orElse(null);
+                // Ranked by the feed the source came from, which the released copy may no longer name:
+                // read from the current version the gate read for this request (not read and parsed again).
+                String feed = originals.get(i) instanceof Patient original && sourceId.equals(original.getIdElement().getIdPart())
+                        ? FeatureExtractor.feedOf(original.getIdentifier()) : null;
                 sources.add(new Survivorship.Source(sourceId, p, feed, p.getMeta().getLastUpdated()));
             }
             return survivorship.childRecord(id, sources);

@@ -159,12 +159,22 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public List<Long> search(SearchQuery query) {
-        return planEveryTime(SearchSqlBuilder.keys(query), (rs, n) -> rs.getLong(1));
+        return planned(query, SearchSqlBuilder.keys(query), (rs, n) -> rs.getLong(1));
+    }
+
+    @Override
+    public List<StoredResource> searchCurrent(SearchQuery query) {
+        return planned(query, SearchSqlBuilder.rows(prefixed("r"), query), ROW);
+    }
+
+    @Override
+    public List<StoredResource> searchCurrent(SearchQuery query, int limit) {
+        return planned(query, SearchSqlBuilder.rows(prefixed("r"), query).append(" limit ?", limit), ROW);
     }
 
     @Override
     public int count(SearchQuery query) {
-        return planEveryTime(SearchSqlBuilder.count(query), (rs, n) -> rs.getInt(1)).get(0);
+        return planned(query, SearchSqlBuilder.count(query), (rs, n) -> rs.getInt(1)).get(0);
     }
 
     /**
@@ -176,11 +186,17 @@ public class PostgresResourceStore implements ResourceStore {
      * 125,000 patients (docs/storage.md). A prepare threshold of 0 keeps these statements unnamed,
      * and PostgreSQL plans an unnamed statement with the values bound. Every other statement keeps
      * its cached plan: forcing custom plans on the whole connection cost planning on each of them.
+     * So do searches made only of reference equalities and ids (a child's Consents, {@code subject=},
+     * the read mix's lookups): every plan for them, generic or not, is the same index lookups, and
+     * planning them on every execution was PostgreSQL CPU spent for nothing.
      */
-    private <T> List<T> planEveryTime(SqlFragment sql, RowMapper<T> rows) {
+    private <T> List<T> planned(SearchQuery query, SqlFragment sql, RowMapper<T> rows) {
+        boolean cachedPlanSafe = SearchSqlBuilder.equalityLookupsOnly(query);
         return template.query(connection -> {
             PreparedStatement statement = connection.prepareStatement(sql.sql());
-            statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+            if (!cachedPlanSafe) {
+                statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+            }
             new ArgumentPreparedStatementSetter(sql.args().toArray()).setValues(statement);
             return statement;
         }, rows);

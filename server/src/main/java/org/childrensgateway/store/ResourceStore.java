@@ -24,6 +24,12 @@ public interface ResourceStore extends ResourceWrites {
     /** Number of current, non-deleted resources matching a query (for {@code _summary=count}). */
     int count(SearchQuery query);
 
+    /** Current, non-deleted resources matching a query, in the query's order: {@link #search} and {@link #loadCurrent} in one statement. */
+    List<StoredResource> searchCurrent(SearchQuery query);
+
+    /** As {@link #searchCurrent(SearchQuery)}, the first {@code limit} only. */
+    List<StoredResource> searchCurrent(SearchQuery query, int limit);
+
     /** Current versions for the given pids, in the order given; deleted ones are left out. */
     List<StoredResource> loadCurrent(List<Long> pids);
 

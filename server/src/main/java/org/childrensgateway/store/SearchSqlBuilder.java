@@ -19,13 +19,43 @@ final class SearchSqlBuilder {
     }
 
     static SqlFragment keys(SearchQuery query) {
-        SqlFragment sql = new SqlFragment().append("select r.pid from resource r");
+        return select("r.pid", query);
+    }
+
+    /** The matching rows themselves, in the same order as {@link #keys}: the search and the load in one statement. */
+    static SqlFragment rows(String columns, SearchQuery query) {
+        return select(columns, query);
+    }
+
+    private static SqlFragment select(String columns, SearchQuery query) {
+        SqlFragment sql = new SqlFragment().append("select " + columns + " from resource r");
         sql.append(where(query));
         sql.append(" order by ");
         for (SearchQuery.Sort sort : query.sort()) {
             sql.append(sortKey(sort, sort.descending())).append(sort.descending() ? " desc nulls last, " : " asc nulls last, ");
         }
         return sql.append("r.pid");
+    }
+
+    /**
+     * Whether the query is only reference equalities ({@code subject=Patient/1}, no modifier, no chain)
+     * and ids, unsorted: its SQL is index lookups by exact value whatever the values are, so a plan
+     * PostgreSQL caches for it is as good for every value.
+     */
+    static boolean equalityLookupsOnly(SearchQuery query) {
+        if (!query.sort().isEmpty() || query.clauses().isEmpty()) {
+            return false;
+        }
+        for (SearchQuery.Clause c : query.clauses()) {
+            if (c.special() == SearchQuery.Special.ID) {
+                continue;
+            }
+            if (c.special() != null || c.param() == null || c.isChain() || c.modifier() != null
+                    || c.param().type() != SearchParamType.REFERENCE) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static SqlFragment count(SearchQuery query) {

@@ -49,4 +49,25 @@ class SearchPlanningTest extends GatewayTestBase {
         assertThat(prepared).as("but never search SQL")
                 .noneMatch(sql -> sql.startsWith("select") && sql.contains("sp_string"));
     }
+
+    @Test
+    void aSearchOfReferenceEqualitiesOnlyKeepsItsCachedPlan() {
+        // subject=Patient/x: index lookups by exact value for every value, so a generic plan is as good (and saves planning).
+        SearchQuery bySubject = new SearchQuery("Observation", List.of(new SearchQuery.Clause(params.find("Observation", "subject").orElseThrow(),
+                null, null, List.of("Patient/planning-test-subject"))), List.of());
+        SearchQuery byDate = new SearchQuery("Observation", List.of(new SearchQuery.Clause(params.find("Observation", "subject").orElseThrow(),
+                null, null, List.of("Patient/planning-test-subject")), new SearchQuery.Clause(params.find("Observation", "date").orElseThrow(),
+                null, null, List.of("ge2020-01-01"))), List.of());
+        List<String> prepared = new TransactionTemplate(transactions).execute(status -> {
+            for (int i = 0; i < 12; i++) {
+                store.searchCurrent(bySubject);
+                store.search(byDate);
+            }
+            return jdbc.sql("select statement from pg_prepared_statements").query(String.class).list();
+        });
+        assertThat(prepared).as("the reference-only search is server-prepared")
+                .anyMatch(sql -> sql.startsWith("select") && sql.contains("sp_reference") && !sql.contains("sp_date"));
+        assertThat(prepared).as("one with a date criterion is still planned with its values")
+                .noneMatch(sql -> sql.startsWith("select") && sql.contains("sp_date"));
+    }
 }

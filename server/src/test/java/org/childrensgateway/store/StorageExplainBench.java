@@ -142,7 +142,7 @@ class StorageExplainBench {
             line("Liquibase update: " + ms(t) + " ms (changesets: "
                     + jdbc.sql("select string_agg(id, ', ' order by orderexecuted) from databasechangelog").query(String.class).single() + ")");
             ds.getConnection().setAutoCommit(true);
-            // What the gateway's search statements get (PostgresResourceStore.planEveryTime); see planCache().
+            // What the gateway's search statements get (PostgresResourceStore.planned); see planCache().
             exec(FORCE_CUSTOM_PLAN);
 
             long existing = jdbc.sql("select count(*) from resource").query(Long.class).single();
