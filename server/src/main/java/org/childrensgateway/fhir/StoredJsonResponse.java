@@ -103,8 +103,8 @@ public class StoredJsonResponse implements FhirInterceptor {
      * takes the ordinary path.
      */
     private static boolean respondWithBundle(RequestDetails request, ResponseDetails response, Bundle bundle) {
-        if (!plainJson(request)) {
-            return true;
+        if (!plainJson(request) || request.getHeader(Constants.HEADER_PREFER) != null) {
+            return true; // a Prefer header may ask for another answer: HAPI's path decides it
         }
         List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
         String[] stored = new String[entries.size()];
