@@ -115,8 +115,11 @@ final class Gateway implements AutoCloseable {
         return http;
     }
 
-    /** A bearer token for a demo client (client credentials), renewed after two minutes. */
-    String token(String client, String secret) throws Exception {
+    /**
+     * A bearer token for a demo client (client credentials), renewed after two minutes. One thread
+     * fetches it while the others wait, so the client threads do not each pay for a token.
+     */
+    synchronized String token(String client, String secret) throws Exception {
         String[] cached = tokens.get(client);
         if (cached != null && System.currentTimeMillis() - Long.parseLong(cached[1]) < 120_000) {
             return cached[0];

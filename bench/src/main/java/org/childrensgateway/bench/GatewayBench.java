@@ -73,6 +73,7 @@ public final class GatewayBench {
     private final Population population = new Population(42, Math.max(children, feedChildren));
     private final List<String> patientIds = new ArrayList<>();
     private Gateway gateway;
+    private DatabaseWork database;
 
     public static void main(String[] args) throws Exception {
         new GatewayBench().run();
@@ -105,6 +106,7 @@ public final class GatewayBench {
         machine();
         log("starting gateway (heap " + heap + ")");
         gateway = new Gateway(jar, out.resolve("gateway"), heap, true, out.resolve("gateway.log"));
+        database = new DatabaseWork(gateway.pgPort);
         try {
             long ready = gateway.awaitReady(Duration.ofMinutes(3));
             result.put("readyMs", ready);
@@ -141,10 +143,15 @@ public final class GatewayBench {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         AtomicLong coldEnd = new AtomicLong();
+        // CPU from the end of the cold bundles on: the warm cost per resource, without the one-off
+        // warm-up of the validator and the compiled checks that the first bundles wait for.
+        java.util.concurrent.atomic.AtomicReference<double[]> cpuAfterCold = new java.util.concurrent.atomic.AtomicReference<>();
         Map<String, double[]> linkage = new LinkedHashMap<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(maxIngestSeconds).toNanos();
         startJfr("ingest");
         linkage.put("start", linkageTimer());
+        gateway.token("rio-hv", "demo-rio-hv"); // fetched before the clock starts, as a client holding a token would
+        long[] db0 = database.snapshot();
         double[] cpu0 = gateway.cpuSeconds();
         long start = System.nanoTime();
         runThreads(() -> {
@@ -167,6 +174,7 @@ public final class GatewayBench {
                 int d = done.incrementAndGet();
                 if (d == coldBundles) {
                     coldEnd.set(System.nanoTime());
+                    cpuAfterCold.set(gateway.cpuSeconds());
                     linkage.put("afterCold", linkageTimer());
                 }
                 if (d == bundles - Math.max(1, bundles / 10)) {
@@ -180,6 +188,7 @@ public final class GatewayBench {
         });
         long end = System.nanoTime();
         double[] cpu1 = gateway.cpuSeconds();
+        long[] db1 = database.snapshot();
         linkage.put("end", linkageTimer());
         stopJfr("ingest");
         int stored = done.get();
@@ -205,6 +214,10 @@ public final class GatewayBench {
         tx.put("bundleLatencyColdMs", percentiles(cold));
         tx.put("timedOut", stored < bundles);
         tx.put("cpuMsPerResource", cpu(cpu0, cpu1, resources));
+        if (cpuAfterCold.get() != null) {
+            tx.put("warmCpuMsPerResource", cpu(cpuAfterCold.get(), cpu1, resources - coldResources));
+        }
+        tx.put("databasePerResource", DatabaseWork.perUnit(db0, db1, resources));
         result.put("transactionIngest", tx);
         result.put("linkageDuringIngest", linkageWindows(linkage));
         log("transaction ingest: " + tx);
@@ -218,7 +231,12 @@ public final class GatewayBench {
             return;
         }
         Map<String, Object> feeds = new LinkedHashMap<>();
+        // Tokens fetched before the clock starts (each costs a BCrypt check of the client secret).
+        gateway.token("rio-hv", "demo-rio-hv");
+        gateway.token("systmone-gp", "demo-systmone-gp");
+        gateway.token("estart-centre", "demo-estart-centre");
         double[] before = linkageTimer();
+        long[] db0 = database.snapshot();
         double[] cpu0 = gateway.cpuSeconds();
         long records = 0;
         double seconds = 0;
@@ -272,9 +290,12 @@ public final class GatewayBench {
             seconds += s;
             log("feed " + feed[0] + "/" + feed[1] + ": " + f);
         }
+        double[] cpu1 = gateway.cpuSeconds();
+        long[] db1 = database.snapshot();
         stopJfr("feeds");
         feeds.put("allRecordsPerSecond", round(records / seconds));
-        feeds.put("cpuMsPerRecord", cpu(cpu0, gateway.cpuSeconds(), records));
+        feeds.put("cpuMsPerRecord", cpu(cpu0, cpu1, records));
+        feeds.put("databasePerRecord", DatabaseWork.perUnit(db0, db1, records));
         feeds.put("linkageMsPerRecord", perRecordMs(before, linkageTimer()));
         result.put("feedIngest", feeds);
     }

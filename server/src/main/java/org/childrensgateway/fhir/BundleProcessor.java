@@ -305,7 +305,8 @@ public class BundleProcessor {
         Bundle.BundleEntryComponent entry = status(status);
         entry.setUserData(WRITE_KIND, outcome.kind());
         entry.setFullUrl(resource.getIdElement().toUnqualifiedVersionless().getValue());
-        entry.setResource(resource);
+        // The response can carry the resource as the JSON it was stored as (StoredJsonResponse), not encoded again.
+        entry.setResource((Resource) StoredJsonResponse.offer(resource, outcome.stored().json()));
         entry.getResponse()
                 .setLocation(resource.getIdElement().toUnqualified().getValue())
                 .setEtag("W/\"" + outcome.stored().version() + "\"")

@@ -28,7 +28,19 @@ public class FhirConfiguration {
 
     @Bean
     FhirContext fhirContext() {
-        return FhirContext.forR4Cached();
+        return withoutAutoContainment(FhirContext.forR4Cached());
+    }
+
+    /**
+     * Every reference the gateway stores or returns is a string (parsed from JSON or set as one);
+     * none holds a resource object for HAPI to contain. With auto-containment on, HAPI walks every
+     * element of every resource it encodes looking for such references (4.5% of the transaction
+     * ingest's CPU, in the encode before each resource is stored). Resources already contained are
+     * encoded as before.
+     */
+    static FhirContext withoutAutoContainment(FhirContext context) {
+        context.getParserOptions().setAutoContainReferenceTargetsWithNoId(false);
+        return context;
     }
 
     @Bean
@@ -89,7 +101,7 @@ public class FhirConfiguration {
         plain.addAll(operations);
         // Request bodies are parsed with a context of their own, so that nothing a client sends is
         // silently dropped (DataLossRefusingErrorHandler); stored JSON and profiles use the shared one.
-        FhirContext requests = FhirContext.forR4();
+        FhirContext requests = withoutAutoContainment(FhirContext.forR4());
         requests.setParserErrorHandler(new DataLossRefusingErrorHandler());
         GatewayRestfulServer server = new GatewayRestfulServer(requests, providers, plain,
                 paging, interceptors.all(), capabilities);

@@ -18,7 +18,9 @@ import java.io.Writer;
 import java.io.StringWriter;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import ca.uhn.fhir.parser.IParser;
 import org.childrensgateway.audit.AuditInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -58,8 +60,11 @@ public class StoredJsonResponse implements FhirInterceptor {
     @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = ORDER)
     public boolean respond(RequestDetails request, ResponseDetails response) {
         IBaseResource resource = response.getResponseResource();
+        if (resource instanceof Bundle bundle && request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION) {
+            return respondWithBundle(request, response, bundle); // the resources just written, as stored
+        }
         if (resource instanceof Bundle bundle) {
-            return respondBundle(request, response, bundle);
+            return respondBundle(request, response, bundle); // searchset entries released whole
         }
         if (resource == null || !(resource.getUserData(USER_DATA) instanceof String json) || !plainJsonRead(request)) {
             return true;
@@ -165,12 +170,74 @@ public class StoredJsonResponse implements FhirInterceptor {
         return encoding(request).getEncoding() == EncodingEnum.JSON;
     }
 
+    /**
+     * A transaction or batch response whose every resource is one just written or matched (each
+     * marked with its stored JSON by {@link BundleProcessor}): HAPI encodes the Bundle without the
+     * entries' resources, which is cheap, and each resource is written into its entry from the JSON
+     * it was stored as, where HAPI would have put it (after {@code fullUrl}). The resources were
+     * encoded once already, to be validated and stored; encoding them again was most of the cost of
+     * the response. Anything else in the Bundle (a searchset of a GET entry, an OperationOutcome)
+     * takes the ordinary path.
+     */
+    private static boolean respondWithBundle(RequestDetails request, ResponseDetails response, Bundle bundle) {
+        if (!plainJson(request) || request.getHeader(Constants.HEADER_PREFER) != null) {
+            return true; // a Prefer header may ask for another answer: HAPI's path decides it
+        }
+        List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
+        String[] stored = new String[entries.size()];
+        for (int i = 0; i < stored.length; i++) {
+            Resource r = entries.get(i).getResource();
+            if (r != null) {
+                if (!(r.getUserData(USER_DATA) instanceof String json)) {
+                    return true;
+                }
+                stored[i] = json;
+            }
+        }
+        String skeleton;
+        Resource[] resources = new Resource[stored.length];
+        try {
+            for (int i = 0; i < stored.length; i++) {
+                resources[i] = entries.get(i).getResource();
+                entries.get(i).setResource(null);
+            }
+            IParser parser = RestfulServerUtils.getNewParser(request.getServer().getFhirContext(),
+                    request.getServer().getFhirContext().getVersion().getVersion(), request);
+            skeleton = parser.encodeResourceToString(bundle);
+        } finally {
+            for (int i = 0; i < stored.length; i++) {
+                entries.get(i).setResource(resources[i]);
+            }
+        }
+        java.io.StringWriter body = new java.io.StringWriter(skeleton.length() + 1024 * stored.length);
+        try {
+            StoredJsonWriter.writeBundle(skeleton, stored, resources, body);
+        } catch (IOException e) {
+            return true; // not the shape expected: HAPI encodes the Bundle as usual
+        }
+        IRestfulResponse out = request.getResponse();
+        try {
+            Writer writer = out.getResponseWriter(response.getResponseCode(), encoding(request).getResourceContentType(),
+                    Constants.CHARSET_NAME_UTF8, request.isRespondGzip());
+            writer.write(body.toString());
+            out.commitResponse(writer);
+        } catch (IOException e) {
+            throw new InternalErrorException("The response could not be written", e);
+        }
+        return false;
+    }
+
     /** A read or vread whose body is the resource as it is, in compact JSON, with no hook that wants the writer. */
     private static boolean plainJsonRead(RequestDetails request) {
         RestOperationTypeEnum operation = request.getRestOperationType();
         if (operation != RestOperationTypeEnum.READ && operation != RestOperationTypeEnum.VREAD) {
             return false;
         }
+        return plainJson(request);
+    }
+
+    /** Compact JSON as HAPI writes it by default, with no parameter that changes the body and no hook that wants the writer. */
+    private static boolean plainJson(RequestDetails request) {
         if (!request.getParameters().isEmpty()) {
             return false; // _summary, _elements, _pretty, _format: the ordinary path
         }

@@ -6,8 +6,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.childrensgateway.fhir.BundleProcessor;
 import org.childrensgateway.fhir.WriteOutcome;
 import org.childrensgateway.mappers.MappedRecord;
@@ -50,7 +55,9 @@ public class RecordWriter {
             return new Result(RecordOutcome.QUARANTINED, record.quarantineReason());
         }
         try {
-            return transactions.execute(status -> store(record));
+            return transactions.execute(status -> store(record, key -> sourceRecords.find(key.feed(), key.file(), key.sourceId()),
+                    (key, accepted) -> sourceRecords.accept(key.feed(), key.file(), key.sourceId(), accepted.contentHash(),
+                            accepted.sourceLastUpdated())));
         } catch (BaseServerResponseException e) {
             return new Result(RecordOutcome.QUARANTINED, "rejected by the FHIR store (" + e.getStatusCode() + "): " + e.getMessage());
         }
@@ -68,10 +75,22 @@ public class RecordWriter {
         }
         try {
             return transactions.execute(status -> {
+                // What was accepted before, for the whole batch in one statement; what the batch accepts
+                // is kept here (a later record of the batch with the same source id sees it) and written
+                // in one statement at the end, inside the same transaction.
+                Map<SourceRecordStore.Key, SourceRecordStore.Accepted> known = sourceRecords.findAll(records.stream()
+                        .filter(r -> !r.isQuarantined()).map(RecordWriter::sourceKey).filter(Objects::nonNull).distinct().toList());
+                Map<SourceRecordStore.Key, SourceRecordStore.Accepted> accepted = new LinkedHashMap<>();
                 List<Result> results = new ArrayList<>(records.size());
                 for (MappedRecord record : records) {
-                    results.add(record.isQuarantined() ? new Result(RecordOutcome.QUARANTINED, record.quarantineReason()) : store(record));
+                    results.add(record.isQuarantined() ? new Result(RecordOutcome.QUARANTINED, record.quarantineReason())
+                            : store(record, key -> Optional.ofNullable(known.get(key)), (key, a) -> {
+                                known.put(key, a);
+                                accepted.remove(key);
+                                accepted.put(key, a);
+                            }));
                 }
+                sourceRecords.acceptAll(accepted);
                 return results;
             });
         } catch (RuntimeException batchFailed) {
@@ -81,11 +100,12 @@ public class RecordWriter {
     }
 
     /** Stores a record inside the caller's transaction; a refusal is thrown, so that the transaction rolls back. */
-    private Result store(MappedRecord record) {
+    private Result store(MappedRecord record, Function<SourceRecordStore.Key, Optional<SourceRecordStore.Accepted>> previouslyAccepted,
+                         BiConsumer<SourceRecordStore.Key, SourceRecordStore.Accepted> accept) {
         String hash = hash(record);
-        String sourceKey = sourceKey(record);
+        SourceRecordStore.Key sourceKey = sourceKey(record);
         if (sourceKey != null) {
-            Optional<SourceRecordStore.Accepted> previous = sourceRecords.find(record.feed(), record.file(), sourceKey);
+            Optional<SourceRecordStore.Accepted> previous = previouslyAccepted.apply(sourceKey);
             if (previous.isPresent() && (previous.get().contentHash().equals(hash) || isOlder(record, previous.get()))) {
                 return new Result(RecordOutcome.UNCHANGED, null);
             }
@@ -98,7 +118,7 @@ public class RecordWriter {
         partials.mergeInto(transaction);
         Bundle response = bundles.process(transaction);
         if (sourceKey != null) {
-            sourceRecords.accept(record.feed(), record.file(), sourceKey, hash, record.lastUpdated());
+            accept.accept(sourceKey, new SourceRecordStore.Accepted(hash, record.lastUpdated()));
         }
         return new Result(classify(response), null);
     }
@@ -107,11 +127,12 @@ public class RecordWriter {
      * Source ids are only unique within the sending organisation (two trusts may both have a client
      * RIO1000123), so the sender's organisation is part of the key.
      */
-    private static String sourceKey(MappedRecord record) {
+    private static SourceRecordStore.Key sourceKey(MappedRecord record) {
         if (record.sourceId() == null) {
             return null;
         }
-        return org.childrensgateway.security.CallerContext.current().map(c -> c.organisation()).orElse("-") + "/" + record.sourceId();
+        return new SourceRecordStore.Key(record.feed(), record.file(),
+                org.childrensgateway.security.CallerContext.current().map(c -> c.organisation()).orElse("-") + "/" + record.sourceId());
     }
 
     /** A record the source says is older than the one already accepted must not overwrite it. */

@@ -80,38 +80,29 @@ public class PostgresResourceStore implements ResourceStore {
             args.addAll(List.of(version, Timestamp.from(lastUpdated), json, type, id, version - 1));
         }
         StringBuilder sql = new StringBuilder("with r as (").append(current).append(")");
-        if (version > 1) {
-            for (String table : INDEX_TABLES) {
-                sql.append(", d_").append(table).append(" as (delete from ").append(table).append(" where pid = (select pid from r))");
-            }
-        }
         sql.append(", h as (insert into resource_history (pid, res_type, res_id, version_id, last_updated, deleted, method, content)"
                 + " select pid, ?, ?, ?, ?, false, ?, content from r)");
         args.addAll(List.of(type, id, version, Timestamp.from(lastUpdated), method));
-        if (!rows.tokens.isEmpty()) {
-            sql.append(", t as (insert into sp_token (pid, res_type, name, system, code)"
-                    + " select r.pid, ?, x.name, x.system, x.code from r, unnest(?::text[], ?::text[], ?::text[]) as x(name, system, code))");
-            args.addAll(List.of(type, column(rows.tokens, IndexRows.Token::name), column(rows.tokens, IndexRows.Token::system),
-                    column(rows.tokens, t -> trim(t.code()))));
-        }
-        if (!rows.strings.isEmpty()) {
-            sql.append(", s as (insert into sp_string (pid, res_type, name, value_norm, value_exact)"
-                    + " select r.pid, ?, x.name, x.norm, x.exact from r, unnest(?::text[], ?::text[], ?::text[]) as x(name, norm, exact))");
-            args.addAll(List.of(type, column(rows.strings, IndexRows.Str::name), column(rows.strings, IndexRows.Str::normalised),
-                    column(rows.strings, IndexRows.Str::exact)));
-        }
-        if (!rows.dates.isEmpty()) {
-            sql.append(", d as (insert into sp_date (pid, res_type, name, low, high)"
-                    + " select r.pid, ?, x.name, x.low, x.high from r, unnest(?::text[], ?::timestamptz[], ?::timestamptz[]) as x(name, low, high))");
-            args.addAll(List.of(type, column(rows.dates, IndexRows.DateRange::name), column(rows.dates, d -> d.low().toString()),
-                    column(rows.dates, d -> d.high().toString())));
-        }
-        if (!rows.references.isEmpty()) {
-            sql.append(", f as (insert into sp_reference (pid, res_type, name, target_type, target_id)"
-                    + " select r.pid, ?, x.name, x.target_type, x.target_id from r, unnest(?::text[], ?::text[], ?::text[]) as x(name, target_type, target_id))");
-            args.addAll(List.of(type, column(rows.references, IndexRows.Ref::name), column(rows.references, IndexRows.Ref::targetType),
-                    column(rows.references, IndexRows.Ref::targetId)));
-        }
+        // A new version keeps the index rows it shares with the previous one: only rows that are no
+        // longer true are deleted and only new ones inserted (a child record rewritten with a new
+        // source, or a re-sent record, changes few or none). All parts see the statement's snapshot:
+        // the deletes see the previous version's rows, the inserts skip those that stay.
+        boolean replacing = version > 1;
+        indexPart(sql, args, "t", "sp_token", type, replacing, new String[] {"name", "system", "code"}, new String[] {"text", "text", "text"},
+                rows.tokens.isEmpty() ? null : new Object[] {column(rows.tokens, IndexRows.Token::name),
+                        column(rows.tokens, IndexRows.Token::system), column(rows.tokens, t -> trim(t.code()))});
+        indexPart(sql, args, "s", "sp_string", type, replacing, new String[] {"name", "value_norm", "value_exact"},
+                new String[] {"text", "text", "text"},
+                rows.strings.isEmpty() ? null : new Object[] {column(rows.strings, IndexRows.Str::name),
+                        column(rows.strings, IndexRows.Str::normalised), column(rows.strings, IndexRows.Str::exact)});
+        indexPart(sql, args, "d", "sp_date", type, replacing, new String[] {"name", "low", "high"},
+                new String[] {"text", "timestamptz", "timestamptz"},
+                rows.dates.isEmpty() ? null : new Object[] {column(rows.dates, IndexRows.DateRange::name),
+                        column(rows.dates, d -> d.low().toString()), column(rows.dates, d -> d.high().toString())});
+        indexPart(sql, args, "f", "sp_reference", type, replacing, new String[] {"name", "target_type", "target_id"},
+                new String[] {"text", "text", "text"},
+                rows.references.isEmpty() ? null : new Object[] {column(rows.references, IndexRows.Ref::name),
+                        column(rows.references, IndexRows.Ref::targetType), column(rows.references, IndexRows.Ref::targetId)});
         sql.append(" select pid from r");
         Optional<Long> pid = jdbc.sql(sql.toString()).params(args).query(Long.class).optional();
         if (pid.isEmpty()) {
@@ -121,6 +112,44 @@ public class PostgresResourceStore implements ResourceStore {
     }
 
     private static final List<String> INDEX_TABLES = List.of("sp_token", "sp_string", "sp_date", "sp_reference");
+
+    /**
+     * The part of the write statement for one index table: {@code values} are the new version's rows
+     * as three arrays (null: none). For a new resource, an insert of them all. For a new version, a
+     * delete of the previous version's rows that are not among them and an insert of those not
+     * already there; rows are compared on all three columns, nulls equal.
+     */
+    private static void indexPart(StringBuilder sql, List<Object> args, String alias, String table, String type, boolean replacing,
+                                  String[] columns, String[] types, Object[] values) {
+        String unnest = "unnest(?::" + types[0] + "[], ?::" + types[1] + "[], ?::" + types[2] + "[]) as x(" + String.join(", ", columns) + ")";
+        String same = "i.pid = r.pid and i." + columns[0] + " = x." + columns[0] + " and i." + columns[1] + " is not distinct from x." + columns[1]
+                + " and i." + columns[2] + " is not distinct from x." + columns[2];
+        if (replacing) {
+            sql.append(", d_").append(alias).append(" as (delete from ").append(table).append(" i using r where i.pid = r.pid");
+            if (values != null) {
+                sql.append(" and not exists (select 1 from ").append(unnest).append(" where ").append(same).append(")");
+                args.addAll(List.of(values));
+            }
+            sql.append(")");
+        }
+        if (values == null) {
+            return;
+        }
+        String cols = String.join(", ", columns);
+        sql.append(", ").append(alias).append(" as (insert into ").append(table).append(" (pid, res_type, ").append(cols)
+                .append(") select r.pid, ?, x.").append(columns[0]).append(", x.").append(columns[1]).append(", x.").append(columns[2])
+                .append(" from r, ");
+        args.add(type);
+        if (replacing) {
+            // The new rows except those the previous version already has (EXCEPT compares nulls as equal).
+            sql.append("(select * from ").append(unnest).append(" except select ").append(cols).append(" from ").append(table)
+                    .append(" where pid = (select pid from r)) as x");
+        } else {
+            sql.append(unnest);
+        }
+        args.addAll(List.of(values));
+        sql.append(")");
+    }
 
     private static <T> String[] column(List<T> rows, java.util.function.Function<T, String> value) {
         String[] out = new String[rows.size()];

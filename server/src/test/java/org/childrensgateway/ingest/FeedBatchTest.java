@@ -111,11 +111,21 @@ class FeedBatchTest extends GatewayTestBase {
         }
         // The same client twice in one file (one batch): the second row is the first's update, not a second child.
         file.append(row(p + "-0", "Etowedi", "10/04/2022"));
+        // And a row sent twice unchanged: the batch's later copy sees what the earlier one was accepted as.
+        file.append(row(p + "-1", "Eto", "11/04/2022"));
         byte[] body = file.toString().getBytes(StandardCharsets.UTF_8);
         JsonPath first = asFeed("rio").contentType("text/csv").body(body).post("/ingest/rio/clients").then().statusCode(200)
                 .extract().jsonPath();
         assertThat(first.getInt("created")).isEqualTo(4);
         assertThat(first.getInt("updated")).isEqualTo(1);
+        assertThat(first.getInt("unchanged")).isEqualTo(1);
+        // The same file again, as one accepted record after another would leave it: the first row of
+        // client 0 differs from what was last accepted (the second), and so on; the rest are no-ops.
+        JsonPath again = asFeed("rio").contentType("text/csv").body(body).post("/ingest/rio/clients").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(again.getInt("created")).isEqualTo(0);
+        assertThat(again.getInt("updated")).isEqualTo(2);
+        assertThat(again.getInt("unchanged")).isEqualTo(4);
         assertThat(fhirAs("rio-hv").get("/Patient?identifier=" + CLIENT_SYSTEM + "|" + p + "-0").then().statusCode(200)
                 .extract().jsonPath().getString("entry[0].resource.name[0].family")).isEqualTo("Etowedi");
     }

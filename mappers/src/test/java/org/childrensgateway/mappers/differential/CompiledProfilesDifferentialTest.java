@@ -76,6 +76,7 @@ class CompiledProfilesDifferentialTest {
     List<Corpus.Item> corpus = new ArrayList<>(Corpus.samples());
     int fromSamples = corpus.size();
     corpus.addAll(Corpus.population(20261201L, POPULATION_CHILDREN));
+    corpus.addAll(Corpus.containedShapes());
 
     List<String> disagreements = new ArrayList<>();
     Map<String, Integer> corpusUnsure = new TreeMap<>();

@@ -101,6 +101,44 @@ final class Corpus {
     return out;
   }
 
+  /**
+   * Care plans with contained goals in shapes the mappers make and around them: the compiled checks
+   * walk contained resources, so they are held to HAPI on the shapes they vouch for and on those
+   * they must leave to HAPI (unreferenced, nested, with meta, a dangling or mistyped local reference).
+   */
+  static List<Item> containedShapes() {
+    String goal = "{\"resourceType\": \"Goal\", \"id\": \"goal1\", \"lifecycleStatus\": \"active\","
+        + " \"description\": {\"text\": \"Settled sleep\"}, \"subject\": {\"reference\": \"Patient/p1\"}%s}";
+    String plan = "{\"resourceType\": \"CarePlan\", \"status\": \"active\", \"intent\": \"plan\","
+        + " \"subject\": {\"reference\": \"Patient/p1\"}, \"contained\": [%s], \"goal\": [%s]}";
+    String[][] shapes = {
+        {"one goal", goal.formatted(""), "{\"reference\": \"#goal1\"}"},
+        {"two goals", goal.formatted("") + ", " + goal.formatted("").replace("goal1", "goal2"),
+            "{\"reference\": \"#goal1\"}, {\"reference\": \"#goal2\"}"},
+        {"unreferenced goal", goal.formatted(""), "{\"reference\": \"Goal/g9\"}"},
+        {"dangling local reference", goal.formatted(""), "{\"reference\": \"#goal7\"}"},
+        {"goal with meta", goal.formatted(", \"meta\": {\"versionId\": \"1\"}"), "{\"reference\": \"#goal1\"}"},
+        {"goal without description", goal.formatted("").replace(" \"description\": {\"text\": \"Settled sleep\"},", ""),
+            "{\"reference\": \"#goal1\"}"},
+        {"goal with a code not in its code system", goal.formatted(", \"category\": [{\"coding\": [{\"system\":"
+            + " \"http://terminology.hl7.org/CodeSystem/goal-category\", \"code\": \"nonsense\"}]}]"), "{\"reference\": \"#goal1\"}"},
+        {"goal whose subject is of a type it does not allow", goal.formatted("").replace("Patient/p1", "Observation/o1"),
+            "{\"reference\": \"#goal1\"}"},
+        {"nested contained", goal.formatted(", \"contained\": [{\"resourceType\": \"Basic\", \"id\": \"b1\", \"code\": {\"text\": \"x\"}}]"),
+            "{\"reference\": \"#goal1\"}"},
+        {"contained of a type the element does not allow", "{\"resourceType\": \"Basic\", \"id\": \"goal1\", \"code\": {\"text\": \"x\"}}",
+            "{\"reference\": \"#goal1\"}"},
+        {"goal without id", goal.formatted("").replace(" \"id\": \"goal1\",", ""), "{\"reference\": \"#goal1\"}"},
+    };
+    IParser parser = requestParser();
+    List<Item> out = new ArrayList<>();
+    for (String[] shape : shapes) {
+      Resource r = (Resource) parser.parseResource(plan.formatted(shape[1], shape[2]));
+      out.add(new Item("contained shape: " + shape[0], prepare(r, 100_000 + out.size(), Map.of())));
+    }
+    return out;
+  }
+
   /** What the write path does before validating: references resolved, identity and version set. */
   static Resource prepare(Resource r, int n, Map<String, String> placeholders) {
     for (Reference ref : CONTEXT.newTerser().getAllPopulatedChildElementsOfType(r, Reference.class)) {

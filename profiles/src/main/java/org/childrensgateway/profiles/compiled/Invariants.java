@@ -20,6 +20,7 @@ import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Property;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Java renderings of the FHIRPath constraints the gateway's profiles (and the FHIR core types and
@@ -44,14 +45,17 @@ final class Invariants {
   static {
     register("ele-1", "hasValue() or (children().count() > id.count())", (f, r) -> of(hasContent(f)));
     register("ext-1", "extension.exists() != value.exists()", (f, r) -> of(exists(f, "extension") != exists(f, "value[x]")));
-    // Contained resources are never accepted by the compiled checks (Walker), so these decide only without them.
-    register("dom-2", "contained.contained.empty()", (f, r) -> noContained(f));
+    // Contained resources: each is walked on its own by the Walker (which is unsure of anything unusual in
+    // them); these decide the container's rules about them, and are unsure rather than failing.
+    register("dom-2", "contained.contained.empty()", (f, r) -> allContained(f, c -> !exists(c, "contained")));
     register("dom-3", "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) "
         + "| %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() "
         + "or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not())"
-        + ".trace('unmatched', id).empty()", (f, r) -> noContained(f));
-    register("dom-4", "contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()", (f, r) -> noContained(f));
-    register("dom-5", "contained.meta.security.empty()", (f, r) -> noContained(f));
+        + ".trace('unmatched', id).empty()", (f, r) -> everyContainedReferenced(f));
+    register("dom-4", "contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()",
+        (f, r) -> allContained(f, c -> !(c instanceof Resource res) || !res.hasMeta() || !res.getMeta().hasVersionId() && !res.getMeta().hasLastUpdated()));
+    register("dom-5", "contained.meta.security.empty()",
+        (f, r) -> allContained(f, c -> !(c instanceof Resource res) || !res.hasMeta() || !res.getMeta().hasSecurity()));
     register("obs-6", "dataAbsentReason.empty() or value.empty()", (f, r) -> of(!exists(f, "dataAbsentReason") || !exists(f, "value[x]")));
     register("obs-7", "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()",
         (f, r) -> !exists(f, "value[x]") || !exists(f, "component") ? HOLDS : UNKNOWN);
@@ -75,7 +79,8 @@ final class Invariants {
     register("att-1", "data.empty() or contentType.exists()", (f, r) -> of(!exists(f, "data") || exists(f, "contentType")));
     register("cpl-3", "detail.empty() or reference.empty()", (f, r) -> of(!exists(f, "detail") || !exists(f, "reference")));
     register("ref-1", "reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))",
-        (f, r) -> f instanceof Reference ref && ref.hasReference() && ref.getReference().startsWith("#") ? UNKNOWN : HOLDS);
+        (f, r) -> !(f instanceof Reference ref) || !ref.hasReference() || !ref.getReference().startsWith("#") ? HOLDS
+            : containedIds(r).contains(ref.getReference().substring(1)) ? HOLDS : UNKNOWN);
     register("cg-nhs-1", "matches('^[0-9]{10}$')", (f, r) -> text(f) == null ? UNKNOWN : of(text(f).matches("[0-9]{10}")));
     register("cg-nhs-2", "matches('^[0-9]{10}$') implies (11 - (($this.substring(0,1).toInteger() * 10 + $this.substring(1,1).toInteger() * 9"
         + " + $this.substring(2,1).toInteger() * 8 + $this.substring(3,1).toInteger() * 7 + $this.substring(4,1).toInteger() * 6"
@@ -131,8 +136,74 @@ final class Invariants {
     return false;
   }
 
-  private static Invariant.Result noContained(Base resource) {
-    return exists(resource, "contained") ? UNKNOWN : HOLDS;
+  /** HOLDS if every contained resource of the focus satisfies {@code rule} (or there is none), else UNKNOWN. */
+  private static Invariant.Result allContained(Base focus, java.util.function.Predicate<Base> rule) {
+    for (Base c : values(focus, "contained")) {
+      if (!rule.test(c)) {
+        return UNKNOWN;
+      }
+    }
+    return HOLDS;
+  }
+
+  /** A contained resource's id without the '#' HAPI may keep on it; null if it has none. */
+  static String localId(Resource contained) {
+    String id = contained.getIdElement().getIdPart();
+    if (id != null && id.startsWith("#")) {
+      id = id.substring(1);
+    }
+    return id == null || id.isEmpty() ? null : id;
+  }
+
+  /** The ids of the root resource's contained resources. */
+  static Set<String> containedIds(Base root) {
+    Set<String> ids = new java.util.HashSet<>();
+    if (root != null) {
+      for (Base c : values(root, "contained")) {
+        String id = c instanceof Resource res ? localId(res) : null;
+        if (id != null) {
+          ids.add(id);
+        }
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * dom-3 in the shape the mappers make (each contained resource referenced by {@code #id} from a
+   * Reference somewhere in the resource); anything else (canonical or uri references, a reference
+   * back to the container) is left undecided.
+   */
+  private static Invariant.Result everyContainedReferenced(Base focus) {
+    List<Base> contained = values(focus, "contained");
+    if (contained.isEmpty()) {
+      return HOLDS;
+    }
+    Set<String> referenced = new java.util.HashSet<>();
+    collectLocalReferences(focus, referenced);
+    for (Base c : contained) {
+      String id = c instanceof Resource res ? localId(res) : null;
+      if (id == null || !referenced.contains("#" + id)) {
+        return UNKNOWN;
+      }
+    }
+    return HOLDS;
+  }
+
+  private static void collectLocalReferences(Base element, Set<String> out) {
+    if (element instanceof Reference ref && ref.hasReference() && ref.getReference().startsWith("#")) {
+      out.add(ref.getReference());
+    }
+    if (element instanceof PrimitiveType<?>) {
+      return;
+    }
+    for (Property p : element.children()) {
+      for (Base v : p.getValues()) {
+        if (v != null) {
+          collectLocalReferences(v, out);
+        }
+      }
+    }
   }
 
   private static String text(Base focus) {

@@ -8,6 +8,7 @@ import org.hl7.fhir.r4.model.BackboneElement;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Meta;
@@ -33,12 +34,19 @@ final class Walker {
 
   private final CompiledProfiles profiles;
   private final Resource resource;
+  /** The resource that contains {@link #resource} (FHIRPath's %rootResource); itself when not contained. */
+  private final Resource root;
   private Verdict unsure;
   private Verdict reject;
 
   Walker(CompiledProfiles profiles, Resource resource) {
+    this(profiles, resource, resource);
+  }
+
+  private Walker(CompiledProfiles profiles, Resource resource, Resource root) {
     this.profiles = profiles;
     this.resource = resource;
+    this.root = root;
   }
 
   Verdict verdict() {
@@ -165,7 +173,7 @@ final class Walker {
 
   private void invariants(ElementRule rule, Base value, Loc at) {
     for (Invariant invariant : rule.invariants) {
-      switch (invariant.evaluate(value, resource)) {
+      switch (invariant.evaluate(value, root)) {
         case HOLDS -> { }
         case FAILS -> reject(at, "constraint " + invariant.key());
         case UNKNOWN -> unsure(at, "constraint " + invariant.key() + " not decided here");
@@ -197,6 +205,12 @@ final class Walker {
       Loc path = at.child(name);
       if (rule.max >= 0 && values.size() > rule.max) {
         reject(path, "more " + name + " than the maximum " + rule.max);
+      }
+      if (p.getName().equals("contained") && resource == root) {
+        for (Base v : values) {
+          contained(v, path);
+        }
+        continue;
       }
       if (p.getName().equals("contained") || p.getName().equals("modifierExtension")) {
         unsure(path, p.getName());
@@ -374,8 +388,33 @@ final class Walker {
     }
   }
 
+  /**
+   * A contained resource, walked on its own against its type's base definition, as HAPI validates
+   * it (the container's rules about it are dom-2 to dom-5). Only the plain shape the mappers make
+   * is vouched for: an id, no meta, nothing contained in it, not an Observation (whose implied
+   * profiles apply only at the top here), no type the gateway gives a default profile. Whatever the walk finds makes the container's verdict
+   * UNSURE, never REJECT, so that HAPI names the problem at its own location.
+   */
+  private void contained(Base value, Loc at) {
+    if (!(value instanceof DomainResource c) || Invariants.localId(c) == null || c.hasMeta() || c.hasContained()
+        || c instanceof org.hl7.fhir.r4.model.Observation || !profiles.isResourceType(c.fhirType())
+        || org.childrensgateway.profiles.ProfileValidatorFactory.defaultProfileUrl(c.fhirType()).isPresent()) {
+      unsure(at, "contained resource of a shape not vouched for");
+      return;
+    }
+    Walker walker = new Walker(profiles, c, root);
+    walker.resource(profiles.type(c.fhirType()));
+    if (!walker.verdict().isAccept()) {
+      unsure(at, "contained " + c.fhirType() + ": " + walker.verdict().reason());
+    }
+  }
+
   private void reference(Reference reference, ElementRule rule, Loc at) {
     if (!reference.hasReference()) {
+      return;
+    }
+    if (reference.getReference().startsWith("#")) {
+      localReference(reference, rule, at);
       return;
     }
     Matcher m = RELATIVE_REFERENCE.matcher(reference.getReference());
@@ -387,6 +426,26 @@ final class Walker {
       reject(at, "reference type differs from the type its URL names");
     }
     if (rule.targetTypes != null && !rule.targetTypes.contains(m.group(1)) && !rule.targetTypes.contains("Resource")) {
+      unsure(at, "reference to a type the element does not allow");
+    }
+  }
+
+  /** {@code #id}: a resource contained in the root resource, of a type the element allows. */
+  private void localReference(Reference reference, ElementRule rule, Loc at) {
+    String id = reference.getReference().substring(1);
+    Resource target = null;
+    if (root instanceof DomainResource container) {
+      for (Resource c : container.getContained()) {
+        if (id.equals(Invariants.localId(c))) {
+          target = c;
+        }
+      }
+    }
+    if (target == null || reference.hasType()) {
+      unsure(at, "local reference not understood");
+      return;
+    }
+    if (rule.targetTypes == null || !rule.targetTypes.contains(target.fhirType()) && !rule.targetTypes.contains("Resource")) {
       unsure(at, "reference to a type the element does not allow");
     }
   }

@@ -10,6 +10,7 @@ import ca.uhn.fhir.validation.ValidationResult;
 import org.childrensgateway.profiles.ProfileValidatorFactory;
 import org.childrensgateway.profiles.ValidationIssue;
 import org.childrensgateway.profiles.compiled.CompiledProfiles;
+import org.childrensgateway.profiles.compiled.Verdict;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
@@ -36,6 +37,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ProfileResourceValidator implements ResourceValidator {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProfileResourceValidator.class);
 
     static final String WRITES = "gateway.validation.writes";
 
@@ -85,12 +88,18 @@ public class ProfileResourceValidator implements ResourceValidator {
         boolean namesProfile = resource instanceof Resource r && r.getMeta().hasProfile();
         String[] profile = namesProfile ? new String[0]
                 : ProfileValidatorFactory.defaultProfileUrl(resource.fhirType()).stream().toArray(String[]::new);
-        if (write && fastPath && outcome.getIssue().isEmpty() && compiled.check(resource, profile).isAccept()) {
-            byCompiledChecks.increment();
-            if (json != null) {
-                crossCheck.accepted(resource.fhirType(), () -> profiles.validateJsonWithResult(json, profile));
+        if (write && fastPath && outcome.getIssue().isEmpty()) {
+            Verdict verdict = compiled.check(resource, profile);
+            if (verdict.isAccept()) {
+                byCompiledChecks.increment();
+                if (json != null) {
+                    crossCheck.accepted(resource.fhirType(), () -> profiles.validateJsonWithResult(json, profile));
+                }
+                return outcome;
             }
-            return outcome;
+            // Why a write went to HAPI: an element path and a rule, never a value.
+            log.debug("Write of a {} validated by HAPI: compiled verdict {} at {}: {}", resource.fhirType(), verdict.kind(),
+                    verdict.path(), verdict.reason());
         }
         if (write) {
             byHapi.increment();

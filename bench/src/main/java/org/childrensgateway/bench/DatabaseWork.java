@@ -1,0 +1,61 @@
+package org.childrensgateway.bench;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What PostgreSQL did for a phase, per unit of work: commits, index and sequential scans (about one
+ * per reading statement) and rows written, from its cumulative statistics views. Unlike CPU time and
+ * rates, these do not change when the machine is shared, so they compare two builds fairly.
+ */
+final class DatabaseWork {
+
+    private static final String[] NAMES = {"commits", "scans", "rowsInserted", "rowsUpdated", "rowsDeleted"};
+
+    private final String url;
+
+    DatabaseWork(int pgPort) {
+        this.url = "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres";
+    }
+
+    /** Cumulative counters now (the statistics a backend holds are flushed within a second of its transaction). */
+    long[] snapshot() {
+        try {
+            Thread.sleep(1_100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement()) {
+            s.execute("select pg_stat_clear_snapshot()");
+            long[] out = new long[NAMES.length];
+            try (ResultSet rs = s.executeQuery("select xact_commit from pg_stat_database where datname = current_database()")) {
+                rs.next();
+                out[0] = rs.getLong(1);
+            }
+            try (ResultSet rs = s.executeQuery("select coalesce(sum(coalesce(idx_scan, 0) + coalesce(seq_scan, 0)), 0),"
+                    + " coalesce(sum(n_tup_ins), 0), coalesce(sum(n_tup_upd), 0), coalesce(sum(n_tup_del), 0) from pg_stat_user_tables")) {
+                rs.next();
+                for (int i = 1; i < NAMES.length; i++) {
+                    out[i] = rs.getLong(i);
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read PostgreSQL statistics", e);
+        }
+    }
+
+    /** Each counter's growth between two snapshots, per unit. */
+    static Map<String, Object> perUnit(long[] before, long[] after, long units) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < NAMES.length; i++) {
+            m.put(NAMES[i], units == 0 ? 0 : Math.round((after[i] - before[i]) * 1000.0 / units) / 1000.0);
+        }
+        return m;
+    }
+}
