@@ -18,9 +18,7 @@ import java.io.Writer;
 import java.io.StringWriter;
 import java.util.Date;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import ca.uhn.fhir.parser.IParser;
 import org.childrensgateway.audit.AuditInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -60,11 +58,8 @@ public class StoredJsonResponse implements FhirInterceptor {
     @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = ORDER)
     public boolean respond(RequestDetails request, ResponseDetails response) {
         IBaseResource resource = response.getResponseResource();
-        if (resource instanceof Bundle bundle && request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION) {
-            return respondWithBundle(request, response, bundle); // the resources just written, as stored
-        }
         if (resource instanceof Bundle bundle) {
-            return respondBundle(request, response, bundle); // searchset entries released whole
+            return respondBundle(request, response, bundle);
         }
         if (resource == null || !(resource.getUserData(USER_DATA) instanceof String json) || !plainJsonRead(request)) {
             return true;
@@ -84,14 +79,21 @@ public class StoredJsonResponse implements FhirInterceptor {
     }
 
     /**
-     * A searchset (a search, a page of one, {@code $everything}) whose entries hold resources released
-     * whole: HAPI encodes the rest of the Bundle as it would (the same parser settings), and those
-     * resources are written from their stored JSON. Anything that would change how entries are
-     * encoded (_summary, _elements, pretty printing, XML, a writer hook) takes the ordinary path, as
+     * A Bundle whose entries hold resources carrying their stored JSON: in a searchset (a search, a
+     * page of one, {@code $everything}) those the gate released whole, in a transaction response
+     * those just written or matched (marked by {@link BundleProcessor}; they were encoded once
+     * already, to be validated and stored). HAPI encodes the rest of the Bundle as it would (the same
+     * parser settings), and those resources are written from their stored JSON. Anything that would
+     * change how entries are encoded (_summary, _elements, pretty printing, XML, a writer hook; for
+     * a transaction, a Prefer header, which may ask for another answer) takes the ordinary path, as
      * does a Bundle the splice cannot place every stored resource into.
      */
     private static boolean respondBundle(RequestDetails request, ResponseDetails response, Bundle bundle) {
-        if (bundle.getType() != Bundle.BundleType.SEARCHSET || !plainJsonBundle(request)) {
+        boolean searchset = bundle.getType() == Bundle.BundleType.SEARCHSET;
+        boolean transaction = bundle.getType() == Bundle.BundleType.TRANSACTIONRESPONSE
+                && request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION
+                && request.getHeader(Constants.HEADER_PREFER) == null;
+        if (!(searchset || transaction) || !plainJsonBundle(request)) {
             return true;
         }
         Map<String, StoredJsonBundleWriter.StoredEntry> stored = new HashMap<>();
@@ -120,9 +122,11 @@ public class StoredJsonResponse implements FhirInterceptor {
             taken.forEach(Bundle.BundleEntryComponent::setResource);
         }
         IRestfulResponse out = request.getResponse();
-        // As HAPI: a search's Bundle has no Content-Location; an operation's ($everything) and a page's have one.
-        RestOperationTypeEnum operation = request.getRestOperationType();
-        headers(request, bundle, out, operation != RestOperationTypeEnum.SEARCH_TYPE && operation != RestOperationTypeEnum.SEARCH_SYSTEM);
+        if (searchset) {
+            // As HAPI: a search's Bundle has no Content-Location; an operation's ($everything) and a page's have one.
+            RestOperationTypeEnum operation = request.getRestOperationType();
+            headers(request, bundle, out, operation != RestOperationTypeEnum.SEARCH_TYPE && operation != RestOperationTypeEnum.SEARCH_SYSTEM);
+        }
         try {
             Writer writer = out.getResponseWriter(response.getResponseCode(), encoding.getResourceContentType(), Constants.CHARSET_NAME_UTF8,
                     request.isRespondGzip());
@@ -168,63 +172,6 @@ public class StoredJsonResponse implements FhirInterceptor {
             return false;
         }
         return encoding(request).getEncoding() == EncodingEnum.JSON;
-    }
-
-    /**
-     * A transaction or batch response whose every resource is one just written or matched (each
-     * marked with its stored JSON by {@link BundleProcessor}): HAPI encodes the Bundle without the
-     * entries' resources, which is cheap, and each resource is written into its entry from the JSON
-     * it was stored as, where HAPI would have put it (after {@code fullUrl}). The resources were
-     * encoded once already, to be validated and stored; encoding them again was most of the cost of
-     * the response. Anything else in the Bundle (a searchset of a GET entry, an OperationOutcome)
-     * takes the ordinary path.
-     */
-    private static boolean respondWithBundle(RequestDetails request, ResponseDetails response, Bundle bundle) {
-        if (!plainJson(request) || request.getHeader(Constants.HEADER_PREFER) != null) {
-            return true; // a Prefer header may ask for another answer: HAPI's path decides it
-        }
-        List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
-        String[] stored = new String[entries.size()];
-        for (int i = 0; i < stored.length; i++) {
-            Resource r = entries.get(i).getResource();
-            if (r != null) {
-                if (!(r.getUserData(USER_DATA) instanceof String json)) {
-                    return true;
-                }
-                stored[i] = json;
-            }
-        }
-        String skeleton;
-        Resource[] resources = new Resource[stored.length];
-        try {
-            for (int i = 0; i < stored.length; i++) {
-                resources[i] = entries.get(i).getResource();
-                entries.get(i).setResource(null);
-            }
-            IParser parser = RestfulServerUtils.getNewParser(request.getServer().getFhirContext(),
-                    request.getServer().getFhirContext().getVersion().getVersion(), request);
-            skeleton = parser.encodeResourceToString(bundle);
-        } finally {
-            for (int i = 0; i < stored.length; i++) {
-                entries.get(i).setResource(resources[i]);
-            }
-        }
-        java.io.StringWriter body = new java.io.StringWriter(skeleton.length() + 1024 * stored.length);
-        try {
-            StoredJsonWriter.writeBundle(skeleton, stored, resources, body);
-        } catch (IOException e) {
-            return true; // not the shape expected: HAPI encodes the Bundle as usual
-        }
-        IRestfulResponse out = request.getResponse();
-        try {
-            Writer writer = out.getResponseWriter(response.getResponseCode(), encoding(request).getResourceContentType(),
-                    Constants.CHARSET_NAME_UTF8, request.isRespondGzip());
-            writer.write(body.toString());
-            out.commitResponse(writer);
-        } catch (IOException e) {
-            throw new InternalErrorException("The response could not be written", e);
-        }
-        return false;
     }
 
     /** A read or vread whose body is the resource as it is, in compact JSON, with no hook that wants the writer. */

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.Writer;
-import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Writes a stored resource's JSON (PostgreSQL's jsonb text: members reordered, a space after every
@@ -41,85 +40,6 @@ final class StoredJsonWriter {
                 in.nextToken();
                 if (name.equals("resourceType")) {
                     continue; // written first
-                }
-                g.writeFieldName(name);
-                copy(in, g);
-            }
-            g.writeEndObject();
-        }
-    }
-
-    /**
-     * A Bundle: {@code skeleton} is HAPI's JSON of it with the entries' resources left out, and
-     * {@code stored[i]} the stored JSON of entry i's resource (null: the entry has none). Each is
-     * written as the entry's {@code resource}, after its {@code fullUrl} as HAPI orders them.
-     */
-    static void writeBundle(String skeleton, String[] stored, Resource[] resources, Writer out) throws IOException {
-        try (JsonParser in = JSON.createParser(skeleton); JsonGenerator g = JSON.createGenerator(out)) {
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            if (in.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("Bundle JSON is not an object");
-            }
-            g.writeStartObject();
-            int written = 0;
-            while (in.nextToken() == JsonToken.FIELD_NAME) {
-                String name = in.currentName();
-                in.nextToken();
-                g.writeFieldName(name);
-                if (!name.equals("entry")) {
-                    copy(in, g);
-                    continue;
-                }
-                if (in.currentToken() != JsonToken.START_ARRAY) {
-                    throw new IOException("Bundle.entry is not an array");
-                }
-                g.writeStartArray();
-                int i = 0;
-                while (in.nextToken() == JsonToken.START_OBJECT) {
-                    if (i >= stored.length) {
-                        throw new IOException("more entries than resources");
-                    }
-                    g.writeStartObject();
-                    boolean resourceWritten = stored[i] == null;
-                    while (in.nextToken() == JsonToken.FIELD_NAME) {
-                        String field = in.currentName();
-                        in.nextToken();
-                        if (!resourceWritten && !field.equals("fullUrl")) {
-                            writeResource(g, stored[i], resources[i]);
-                            resourceWritten = true;
-                        }
-                        g.writeFieldName(field);
-                        copy(in, g);
-                    }
-                    if (!resourceWritten) {
-                        writeResource(g, stored[i], resources[i]);
-                    }
-                    g.writeEndObject();
-                    i++;
-                }
-                g.writeEndArray();
-                written = i;
-            }
-            if (written != stored.length) {
-                throw new IOException("entries and resources differ");
-            }
-            g.writeEndObject();
-        }
-    }
-
-    private static void writeResource(JsonGenerator g, String stored, Resource resource) throws IOException {
-        g.writeFieldName("resource");
-        try (JsonParser in = JSON.createParser(stored)) {
-            if (in.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("stored JSON is not an object");
-            }
-            g.writeStartObject();
-            g.writeStringField("resourceType", resource.fhirType());
-            while (in.nextToken() == JsonToken.FIELD_NAME) {
-                String name = in.currentName();
-                in.nextToken();
-                if (name.equals("resourceType")) {
-                    continue;
                 }
                 g.writeFieldName(name);
                 copy(in, g);
