@@ -207,7 +207,7 @@ public final class GatedRepository {
         // is listed by key first and loaded in chunks, so memory stays bounded whatever it matches.
         List<StoredResource> few = gate.store().searchCurrent(query, CHUNK + 1);
         if (few.size() > CHUNK) {
-            return permitted(gate.store().search(query), query);
+            return permitted(gate.store().search(query), query, few.subList(0, CHUNK));
         }
         Admitted admitted = new Admitted();
         few.forEach(stored -> admit(stored, query, admitted));
@@ -222,9 +222,21 @@ public final class GatedRepository {
      * @param query the search that found them, or null for a list of keys (e.g. {@code $everything})
      */
     public Permitted permitted(List<Long> pids, SearchQuery query) {
+        return permitted(pids, query, List.of());
+    }
+
+    /**
+     * As {@link #permitted(List, SearchQuery)}, with the rows of the first chunk already loaded by the
+     * search (used when they are exactly that chunk's keys in order; a write between the two
+     * statements can change them, and then the chunk is loaded again).
+     */
+    private Permitted permitted(List<Long> pids, SearchQuery query, List<StoredResource> firstChunk) {
         Admitted admitted = new Admitted();
         for (int from = 0; from < pids.size(); from += CHUNK) {
-            for (StoredResource stored : gate.store().loadCurrent(pids.subList(from, Math.min(pids.size(), from + CHUNK)))) {
+            List<Long> chunk = pids.subList(from, Math.min(pids.size(), from + CHUNK));
+            List<StoredResource> rows = from == 0 && chunk.equals(firstChunk.stream().map(StoredResource::key).toList())
+                    ? firstChunk : gate.store().loadCurrent(chunk);
+            for (StoredResource stored : rows) {
                 admit(stored, query, admitted);
             }
         }
