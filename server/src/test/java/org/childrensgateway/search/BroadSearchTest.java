@@ -39,7 +39,7 @@ class BroadSearchTest extends GatewayTestBase {
             hidden += hide ? 1 : 0;
             String subject = hide ? hiddenChild : child;
             entries.add("{\"fullUrl\":\"urn:uuid:" + java.util.UUID.randomUUID() + "\",\"resource\":"
-                    + FhirFixtures.observation("Patient/" + subject, "27113001", "2026-10-10T10:30:00Z", 10 + i / 100.0)
+                    + FhirFixtures.observation("Patient/" + subject, "27113001", "2026-10-10T10:30:00Z", 30 + i / 1000.0) // values no other test looks for
                     + ",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}");
         }
         assertThat(hidden).isEqualTo(HIDDEN);
