@@ -41,6 +41,11 @@ final class Gateway implements AutoCloseable {
     private final Thread sampler;
 
     Gateway(Path jar, Path workDir, String heap, boolean clean, Path log) throws IOException {
+        this(jar, workDir, heap, clean, log, List.of());
+    }
+
+    /** {@code jvmOptions}: extra options for this JVM only (the class-data-sharing archive). */
+    Gateway(Path jar, Path workDir, String heap, boolean clean, Path log, List<String> jvmOptions) throws IOException {
         this.port = freePort();
         this.pgPort = freePort();
         Files.createDirectories(workDir);
@@ -51,6 +56,7 @@ final class Gateway implements AutoCloseable {
                 "-XX:FlightRecorderOptions=stackdepth=256",
                 // where resident memory goes besides the heap (summary: a few % of overhead)
                 "-XX:NativeMemoryTracking=summary"));
+        cmd.addAll(jvmOptions);
         String extra = System.getProperty("bench.jvmOpts", "").trim();
         if (!extra.isEmpty()) {
             cmd.addAll(List.of(extra.split("\\s+")));

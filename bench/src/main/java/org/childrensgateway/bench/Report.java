@@ -82,6 +82,7 @@ final class Report {
                 .append(at(r, "readMix", "cpuMsPerRequest", "gatewayJvm")).append(" + ")
                 .append(at(r, "readMix", "cpuMsPerRequest", "postgres")).append(" | | |\n");
         b.append("| start-up to ready (ms) | ").append(num(r.getOrDefault("readyMs", "n/a"))).append(" | < 10,000 | 39,000 |\n");
+        b.append("| start-up to ready with a class-data-sharing archive (ms) | ").append(num(r.getOrDefault("readyWithCdsMs", "n/a"))).append(" | < 10,000 | |\n");
         b.append("| gateway peak resident memory (MB) | ").append(num(r.getOrDefault("peakRssMb", "n/a")))
                 .append(" | ≤ 1,024 | 2,000–2,400 |\n");
         b.append("| &nbsp;&nbsp;of which anonymous (peak) / mapped files (at end) (MB) | ").append(num(r.getOrDefault("peakRssAnonMb", "n/a")))
