@@ -912,11 +912,12 @@ public final class GatedRepository {
             return Optional.empty();
         }
         StoredResource stored = row.get();
-        return gate.childFacts().of(stored.id(), stored.version(), () -> {
+        // Read off the stored JSON when it can be (no parse); else parsed, and the parse kept for composing.
+        return gate.childFacts().known(stored.id(), stored.version(), () -> gate.storedFacts().childFacts(stored).or(() -> {
             Resource parsed = gate.decode(stored);
             loaded.put(reference, Optional.of(parsed));
-            return parsed;
-        });
+            return ChildFactsCache.of(parsed);
+        }));
     }
 
     private List<ConsentDirective> directivesFor(String patientReference) {

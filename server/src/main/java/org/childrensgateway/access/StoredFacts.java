@@ -20,6 +20,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.time.LocalDate;
+import org.childrensgateway.consent.ChildFacts;
+import org.childrensgateway.consent.ChildFactsCache;
 import org.childrensgateway.consent.DecisionFacts;
 import org.childrensgateway.consent.RecordingOrganisation;
 import org.childrensgateway.fhir.DerivedRecords;
@@ -213,6 +216,116 @@ public record StoredFacts(DecisionFacts decision, List<String> auditPatients) {
             }
             DecisionFacts decision = new DecisionFacts(stored.type(), stored.id(), recorder, patient, List.copyOf(security), notes, derived);
             return Optional.of(new StoredFacts(decision, audit));
+        }
+
+        /** A full date (an age can be reckoned from it) or a partial one (it gives none); anything else is left to HAPI. */
+        private static final Pattern DATE = Pattern.compile("\\d{4}(-\\d{2}(-\\d{2})?)?");
+
+        /**
+         * What a stored Patient version says of the child ({@link ChildFacts#of}) and whether it is a
+         * derived record, read off its JSON; empty when only a parse can say (then the caller parses).
+         */
+        Optional<ChildFactsCache.Known> childFacts(StoredResource stored) {
+            if (stored.deleted() || stored.json() == null || !stored.type().equals("Patient")) {
+                return Optional.empty();
+            }
+            Map<String, JsonNode> members = new HashMap<>();
+            try (JsonParser p = MAPPER.getFactory().createParser(stored.json())) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    return Optional.empty();
+                }
+                Set<String> seen = new java.util.HashSet<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    if (!seen.add(name) || name.startsWith("_deceased") || name.equals("_birthDate")) {
+                        return Optional.empty(); // duplicates, and primitives carried by extensions only: HAPI's business
+                    }
+                    if (name.equals("resourceType") || name.equals("meta") || name.equals("birthDate") || name.equals("address")
+                            || name.startsWith("deceased")) {
+                        members.put(name, p.readValueAsTree());
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+            }
+            JsonNode type = members.get("resourceType");
+            if (type == null || !type.isTextual() || !type.asText().equals("Patient")) {
+                return Optional.empty();
+            }
+            LocalDate born = null;
+            JsonNode birthDate = members.get("birthDate");
+            if (birthDate != null) {
+                if (!birthDate.isTextual() || !DATE.matcher(birthDate.asText()).matches()) {
+                    return Optional.empty();
+                }
+                try {
+                    born = birthDate.asText().length() == 10 ? LocalDate.parse(birthDate.asText()) : null;
+                } catch (java.time.format.DateTimeParseException e) {
+                    return Optional.empty();
+                }
+            }
+            String postcode = null;
+            JsonNode address = members.get("address");
+            if (address != null) {
+                if (!address.isArray()) {
+                    return Optional.empty();
+                }
+                for (JsonNode a : address) {
+                    if (!a.isObject() || a.isEmpty()) {
+                        return Optional.empty(); // an empty address changes which is "first" for HAPI
+                    }
+                }
+                if (!address.isEmpty()) {
+                    String code = text(address.get(0), "postalCode");
+                    if (code == UNSURE) {
+                        return Optional.empty();
+                    }
+                    postcode = code;
+                }
+            }
+            boolean deceased = false;
+            for (Map.Entry<String, JsonNode> m : members.entrySet()) {
+                if (!m.getKey().startsWith("deceased")) {
+                    continue;
+                }
+                if (m.getKey().equals("deceasedDateTime") && m.getValue().isTextual()) {
+                    deceased = true;
+                } else if (m.getKey().equals("deceasedBoolean") && m.getValue().isBoolean()) {
+                    deceased |= m.getValue().booleanValue();
+                } else {
+                    return Optional.empty();
+                }
+            }
+            boolean restricted = false;
+            boolean bereaved = false;
+            boolean derived = false;
+            JsonNode meta = members.get("meta");
+            if (meta != null) {
+                if (!meta.isObject() || meta.has("tag") && !meta.get("tag").isArray() || meta.has("security") && !meta.get("security").isArray()) {
+                    return Optional.empty();
+                }
+                for (JsonNode tag : elements(meta.get("tag"))) {
+                    String system = text(tag, "system");
+                    String code = text(tag, "code");
+                    if (system == UNSURE || code == UNSURE) {
+                        return Optional.empty();
+                    }
+                    bereaved |= ChildFacts.CIRCUMSTANCE_SYSTEM.equals(system) && ChildFacts.BEREAVED.equals(code);
+                    derived |= DerivedRecords.TAG_SYSTEM.equals(system);
+                }
+                for (JsonNode label : elements(meta.get("security"))) {
+                    String system = text(label, "system");
+                    String code = text(label, "code");
+                    if (system == UNSURE || code == UNSURE || ChildFacts.CONFIDENTIALITY.equals(system) && code == null) {
+                        return Optional.empty();
+                    }
+                    restricted |= ChildFacts.CONFIDENTIALITY.equals(system) && ("R".equals(code) || "V".equals(code));
+                }
+            }
+            return Optional.of(new ChildFactsCache.Known(new ChildFacts(born, postcode, deceased, restricted, bereaved), derived));
         }
 
         /** As {@code PatientReferences}: a Patient is about itself, an AuditEvent about no one, the rest by their patient parameter. */

@@ -225,6 +225,70 @@ class StoredFactsTest {
                 "derived-record", "no-patient", "audit-records", "directory", "own-data");
     }
 
+    static Stream<Arguments> patients() {
+        List<Patient> all = new ArrayList<>();
+        Patient plain = recorded(new Patient(), "f1", "RX9");
+        plain.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("2026-11-01"));
+        plain.addAddress().setPostalCode("NP4 6AB").addLine("1 Heol");
+        plain.addAddress().setPostalCode("CF10 1AA");
+        all.add(plain);
+        Patient partial = recorded(new Patient(), "f2", "RX9");
+        partial.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("2025-03"));
+        partial.addAddress().addLine("no postcode");
+        all.add(partial);
+        Patient year = recorded(new Patient(), "f3", null);
+        year.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("2024"));
+        year.setDeceased(new org.hl7.fhir.r4.model.BooleanType(true));
+        all.add(year);
+        Patient alive = recorded(new Patient(), "f4", "RX9");
+        alive.setDeceased(new org.hl7.fhir.r4.model.BooleanType(false));
+        alive.getMeta().addSecurity(CONFIDENTIALITY, "N", null);
+        all.add(alive);
+        Patient died = recorded(new Patient(), "f5", "RX9");
+        died.setDeceased(new org.hl7.fhir.r4.model.DateTimeType("2026-11-20"));
+        died.getMeta().addTag(ChildFacts.CIRCUMSTANCE_SYSTEM, ChildFacts.BEREAVED, null);
+        all.add(died);
+        Patient refuge = recorded(new Patient(), "f6", "RX9");
+        refuge.getMeta().addSecurity(CONFIDENTIALITY, "V", null);
+        refuge.getMeta().addSecurity("http://terminology.hl7.org/CodeSystem/v3-ActCode", "PSY", null);
+        refuge.getMeta().addTag(ChildFacts.CIRCUMSTANCE_SYSTEM, "other", null);
+        all.add(refuge);
+        Patient adopted = recorded(new Patient(), "f7", "RX9");
+        adopted.getMeta().addSecurity(CONFIDENTIALITY, "R", null);
+        adopted.addAddress().setPostalCode("NP44 1AA");
+        all.add(adopted);
+        Patient record = recorded(new Patient(), "f8", RecordingOrganisation.GATEWAY);
+        record.getMeta().addTag(DerivedRecords.TAG_SYSTEM, DerivedRecords.CHILD_RECORD, null);
+        record.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("2026-10-01"));
+        all.add(record);
+        all.add(recorded(new Patient(), "f9", null));
+        return all.stream().map(p -> Arguments.of(p.getIdElement().getIdPart(), p));
+    }
+
+    /** What a Patient version says of the child (age, postcode, death, restriction, bereavement, derived), as the parse says it. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("patients")
+    void childFactsAsTheParse(String name, Patient patient) {
+        StoredResource stored = stored(patient);
+        Resource parsed = (Resource) CODEC.decode(stored);
+        assertThat(READER.childFacts(stored)).as(name).isPresent().isEqualTo(org.childrensgateway.consent.ChildFactsCache.of(parsed));
+    }
+
+    @Test
+    void declinesChildFactsOnlyTheParseCanSay() {
+        String[] unsure = {
+            "{\"resourceType\":\"Patient\",\"_deceasedBoolean\":{\"extension\":[]}}",
+            "{\"resourceType\":\"Patient\",\"birthDate\":\"01/02/2024\"}",
+            "{\"resourceType\":\"Patient\",\"address\":[{},{\"postalCode\":\"NP4 6AB\"}]}",
+            "{\"resourceType\":\"Patient\",\"meta\":{\"security\":[{\"system\":\"" + CONFIDENTIALITY + "\"}]}}",
+            "{\"resourceType\":\"Patient\",\"deceasedString\":\"yes\"}",
+            "{\"resourceType\":\"Observation\"}",
+        };
+        for (String json : unsure) {
+            assertThat(READER.childFacts(new StoredResource(1L, "Patient", "x", 1L, Instant.now(), false, null, json))).as(json).isEmpty();
+        }
+    }
+
     /** JSON the reader cannot be sure it reads as HAPI does: it declines, so the parse decides. */
     @Test
     void declinesWhatOnlyTheParseCanSay() {
