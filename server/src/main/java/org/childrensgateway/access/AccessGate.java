@@ -43,6 +43,7 @@ public class AccessGate implements ResourceWriteListener {
     private final SearchIndexer indexer;
     private final ConsentDirectiveCache directives;
     private final ChildFactsCache childFacts;
+    private final StoredFacts.Reader storedFacts;
 
     public AccessGate(ResourceStore store, ResourceCodec codec, ConsentDecisionPoint decisions, SearchParamRegistry params,
                       BreakGlassLog breakGlass, GatewayMetrics metrics, DerivedRecordComposer composer, SearchIndexer indexer,
@@ -57,6 +58,7 @@ public class AccessGate implements ResourceWriteListener {
         this.breakGlass = breakGlass;
         this.metrics = metrics;
         this.composer = composer;
+        this.storedFacts = new StoredFacts.Reader(codec.context(), params);
     }
 
     /**
@@ -111,6 +113,11 @@ public class AccessGate implements ResourceWriteListener {
 
     Resource decode(StoredResource stored) {
         return (Resource) codec.decode(stored);
+    }
+
+    /** Decision facts read off stored JSON, so deciding a stored resource need not parse it. */
+    StoredFacts.Reader storedFacts() {
+        return storedFacts;
     }
 
     FhirContext context() {

@@ -20,10 +20,13 @@ import org.childrensgateway.consent.ChildFactsCache;
 import org.childrensgateway.consent.ConsentDecisionPoint;
 import org.childrensgateway.consent.ConsentDirective;
 import org.childrensgateway.consent.Decision;
+import org.childrensgateway.consent.DecisionFacts;
 import org.childrensgateway.consent.PatientOf;
 import org.childrensgateway.consent.RecordingOrganisation;
 import org.childrensgateway.fhir.DerivedRecords;
 import org.childrensgateway.fhir.StoredJsonResponse;
+import org.childrensgateway.fhir.StoredStandIn;
+import ca.uhn.fhir.context.FhirContext;
 import org.childrensgateway.search.IncludeSpec;
 import org.childrensgateway.search.SearchParamDefinition;
 import org.childrensgateway.security.Caller;
@@ -58,13 +61,74 @@ public final class GatedRepository {
      * {@code asStored}: released whole, exactly as stored (no reduction, no composing), so its stored
      * JSON may stand for it.
      */
-    public record Released(StoredResource stored, Resource resource, Decision decision, boolean asStored) {
+    public static final class Released {
+        private final StoredResource stored;
+        private final Decision decision;
+        private final boolean asStored;
+        private final java.util.function.Supplier<Resource> release;
+        /** For a stand-in ({@link StoredStandIn}): the patients the audit names, read with the decision's facts; else null. */
+        private final List<String> auditPatients;
+        private Resource resource;
+        private boolean made;
+
         public Released(StoredResource stored, Resource resource, Decision decision) {
             this(stored, resource, decision, false);
         }
 
+        public Released(StoredResource stored, Resource resource, Decision decision, boolean asStored) {
+            this(stored, decision, asStored, null, null);
+            this.resource = resource;
+            this.made = true;
+        }
+
+        /** Decided from facts: the resource (parsed, and reduced as decided) is made only if something asks for it. */
+        private Released(StoredResource stored, Decision decision, boolean asStored, java.util.function.Supplier<Resource> release,
+                         List<String> auditPatients) {
+            this.stored = stored;
+            this.decision = decision;
+            this.asStored = asStored;
+            this.release = release;
+            this.auditPatients = auditPatients;
+        }
+
+        public StoredResource stored() {
+            return stored;
+        }
+
+        /** The resource as released (null when withheld). */
+        public Resource resource() {
+            if (!made) {
+                resource = release.get();
+                made = true;
+            }
+            return resource;
+        }
+
+        public Decision decision() {
+            return decision;
+        }
+
+        /** Released whole, exactly as stored (no reduction, no composing), so its stored JSON may stand for it. */
+        public boolean asStored() {
+            return asStored;
+        }
+
         public boolean disclosed() {
-            return resource != null && decision.disclosed();
+            return decision.disclosed() && (made ? resource != null : release != null);
+        }
+
+        /**
+         * What a response carries for it: a resource released whole carries its stored JSON, so it is
+         * written without encoding it, and when decided from facts it is not even parsed (a stand-in).
+         */
+        IBaseResource offered(FhirContext context) {
+            if (!asStored) {
+                return resource();
+            }
+            if (auditPatients != null && !made) {
+                return StoredStandIn.of(context, stored, auditPatients, this::resource);
+            }
+            return StoredJsonResponse.offer(resource(), stored.json());
         }
     }
 
@@ -79,12 +143,24 @@ public final class GatedRepository {
      * A by-id read: found (as released), gone (deleted, and the caller could see it before), or missing.
      * {@code storedJson}: the stored version's JSON when the resource is released exactly as stored, else null.
      */
-    public record Lookup(Status status, Resource resource, long version, String storedJson) {
-        public Lookup(Status status, Resource resource, long version) {
-            this(status, resource, version, null);
-        }
+    public record Lookup(Status status, Released released, long version) {
 
         public enum Status { FOUND, GONE, MISSING }
+
+        /** The resource as released, or null. */
+        public Resource resource() {
+            return released == null ? null : released.resource();
+        }
+
+        /** The stored version's JSON when the resource is released exactly as stored, else null. */
+        public String storedJson() {
+            return released != null && released.asStored() ? released.stored().json() : null;
+        }
+
+        /** What the response carries: see {@link Released#offered}. */
+        public IBaseResource forResponse(FhirContext context) {
+            return released == null ? null : released.offered(context);
+        }
     }
 
     private final AccessGate gate;
@@ -174,7 +250,7 @@ public final class GatedRepository {
     }
 
     private static Lookup found(Released r) {
-        return new Lookup(Lookup.Status.FOUND, r.resource(), r.stored().version(), r.asStored() ? r.stored().json() : null);
+        return new Lookup(Lookup.Status.FOUND, r, r.stored().version());
     }
 
     private static Lookup missing() {
@@ -194,7 +270,7 @@ public final class GatedRepository {
         if (audit == null || s == null || s.deleted()) {
             return;
         }
-        String patient = PatientOf.reference(gate.decode(s));
+        String patient = gate.storedFacts().read(s).map(f -> f.decision().patient()).orElseGet(() -> PatientOf.reference(gate.decode(s)));
         audit.patient(patient);
         audit.resource(s.type() + "/" + s.id());
     }
@@ -377,6 +453,18 @@ public final class GatedRepository {
      * caller's view of the resource releases.
      */
     public List<IBaseResource> page(List<Long> pids, List<IncludeSpec> includes, Map<Long, Released> released) {
+        return page(pids, includes, released, false);
+    }
+
+    /**
+     * As {@link #page(List, List, Map)}, for a response written from stored JSON: resources released
+     * whole may be stand-ins, not parsed ({@link StoredStandIn}); only the response may hold them.
+     */
+    public List<IBaseResource> responsePage(List<Long> pids, List<IncludeSpec> includes, Map<Long, Released> released) {
+        return page(pids, includes, released, true);
+    }
+
+    private List<IBaseResource> page(List<Long> pids, List<IncludeSpec> includes, Map<Long, Released> released, boolean standIns) {
         List<Long> toLoad = pids.stream().filter(pid -> !released.containsKey(pid)).toList();
         Map<Long, StoredResource> loadedRows = new HashMap<>();
         gate.store().loadCurrent(toLoad).forEach(m -> loadedRows.put(m.key(), current(m)));
@@ -389,8 +477,7 @@ public final class GatedRepository {
                 continue; // deleted, or no longer visible, since the search ran
             }
             matches.put(pid, r);
-            ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(r.resource(), BundleEntrySearchModeEnum.MATCH);
-            page.add(offered(r));
+            page.add(offered(r, standIns, BundleEntrySearchModeEnum.MATCH));
         }
         Map<String, StoredResource> included = new LinkedHashMap<>();
         for (IncludeSpec include : includes) {
@@ -412,16 +499,18 @@ public final class GatedRepository {
         for (StoredResource inc : included.values()) {
             Released r = decide(inc);
             if (r.disclosed()) {
-                ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(r.resource(), BundleEntrySearchModeEnum.INCLUDE);
-                page.add(offered(r));
+                page.add(offered(r, standIns, BundleEntrySearchModeEnum.INCLUDE));
             }
         }
         return page;
     }
 
     /** A resource released exactly as stored carries its stored JSON, so a Bundle can be written from it without encoding it. */
-    private static IBaseResource offered(Released r) {
-        return r.asStored() ? StoredJsonResponse.offer(r.resource(), r.stored().json()) : r.resource();
+    private IBaseResource offered(Released r, boolean standIns, BundleEntrySearchModeEnum mode) {
+        IBaseResource out = standIns ? r.offered(gate.context())
+                : r.asStored() ? StoredJsonResponse.offer(r.resource(), r.stored().json()) : r.resource();
+        ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put((org.hl7.fhir.instance.model.api.IAnyResource) out, mode);
+        return out;
     }
 
     private boolean referenceReleased(Released r, String sourceType, String param) {
@@ -606,7 +695,7 @@ public final class GatedRepository {
         if (known != null) {
             return known;
         }
-        Released r = decideResource(stored, gate.decode(stored), true);
+        Released r = decideStored(stored, true);
         decided.put(key, r);
         return r;
     }
@@ -614,7 +703,40 @@ public final class GatedRepository {
     /** As {@link #decide} but not counted in the audit record: for checks whose result is not itself returned. */
     private Released decideQuietly(StoredResource stored) {
         Released known = decided.get(key(stored));
-        return known != null ? known : decideResource(stored, gate.decode(stored), false);
+        return known != null ? known : decideStored(stored, false);
+    }
+
+    /**
+     * A stored version decided from the facts its stored JSON gives (no parse), by the same rules as a
+     * parsed one; parsed only when it must be: a derived record (composed), or JSON the facts reader
+     * is not sure of. What is released is made from the parse only when asked for.
+     */
+    private Released decideStored(StoredResource stored, boolean report) {
+        Optional<StoredFacts> read = gate.storedFacts().read(stored);
+        if (read.isEmpty() || read.get().decision().derived()) {
+            return decideResource(stored, gate.decode(stored), report);
+        }
+        DecisionFacts facts = read.get().decision();
+        Released r;
+        if (caller != null && !explaining && !ReturnedTypeScopes.mayReceive(caller.scopes(), facts.type())) {
+            r = new Released(stored, null, Decision.deny("scope", "the token's scopes do not cover " + facts.type()));
+        } else {
+            Decision d = gate.decisions().decide(caller, facts, this::directivesFor, this::factsFor, java.time.LocalDate.now(LONDON));
+            Resource[] parsed = new Resource[1];
+            java.util.function.Supplier<Resource> original = () -> parsed[0] != null ? parsed[0] : (parsed[0] = gate.decode(stored));
+            if (d.rule().startsWith(ConsentDecisionPoint.BREAK_GLASS) && d.disclosed()) {
+                breakGlassUsed(original.get());
+            }
+            r = switch (d.effect()) {
+                case DENY -> new Released(stored, null, d);
+                case PERMIT -> new Released(stored, d, true, original, read.get().auditPatients());
+                case REDUCE -> new Released(stored, d, false, () -> ElementRelease.reduce(gate.context(), original.get(), d), null);
+            };
+        }
+        if (report) {
+            report(facts.type(), facts.id(), r.decision());
+        }
+        return r;
     }
 
     private Released decideResource(StoredResource stored, Resource resource, boolean report) {
@@ -633,7 +755,7 @@ public final class GatedRepository {
             r = new Released(stored, release(resource, d), d, asStored);
         }
         if (report) {
-            report(resource, r.decision());
+            report(resource.fhirType(), resource.getIdElement().getIdPart(), r.decision());
         }
         return r;
     }
@@ -704,8 +826,8 @@ public final class GatedRepository {
         };
     }
 
-    private void report(Resource resource, Decision decision) {
-        explanations.add(resource.fhirType() + "/" + resource.getIdElement().getIdPart() + ": "
+    private void report(String type, String id, Decision decision) {
+        explanations.add(type + "/" + id + ": "
                 + (decision.disclosed() ? "disclosed" : "withheld") + " by rule " + decision.rule() + " (" + decision.detail() + ")");
         if (explaining) {
             return; // an auditor's explanation discloses nothing to the perspective explained
@@ -790,11 +912,12 @@ public final class GatedRepository {
             return Optional.empty();
         }
         StoredResource stored = row.get();
-        return gate.childFacts().of(stored.id(), stored.version(), () -> {
+        // Read off the stored JSON when it can be (no parse); else parsed, and the parse kept for composing.
+        return gate.childFacts().known(stored.id(), stored.version(), () -> gate.storedFacts().childFacts(stored).or(() -> {
             Resource parsed = gate.decode(stored);
             loaded.put(reference, Optional.of(parsed));
-            return parsed;
-        });
+            return ChildFactsCache.of(parsed);
+        }));
     }
 
     private List<ConsentDirective> directivesFor(String patientReference) {

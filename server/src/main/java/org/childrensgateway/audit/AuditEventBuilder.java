@@ -190,7 +190,12 @@ public final class AuditEventBuilder {
     }
 
     static boolean isResourceType(String type) {
-        return type != null && ca.uhn.fhir.context.FhirContext.forR4Cached().getResourceTypes().contains(type);
+        return type != null && ResourceTypes.ALL.contains(type);
+    }
+
+    /** R4's resource type names, read once (HAPI builds the set anew on every call). */
+    private static final class ResourceTypes {
+        static final java.util.Set<String> ALL = java.util.Set.copyOf(ca.uhn.fhir.context.FhirContext.forR4Cached().getResourceTypes());
     }
 
     private static void entities(AuditEvent event, AuditRecord record) {

@@ -51,6 +51,11 @@ public class PatientReferences {
             bundle.getEntry().forEach(e -> collect(e.getResource(), sink));
             return;
         }
+        List<String> known = org.childrensgateway.fhir.StoredStandIn.patients(resource);
+        if (known != null) {
+            known.forEach(sink); // read off its stored JSON with the decision's facts, as below would find them
+            return;
+        }
         String type = resource.fhirType();
         if ("Patient".equals(type)) {
             if (resource.getIdElement().hasIdPart()) {

@@ -38,7 +38,19 @@ public class ChildFactsCache {
      * @param parse reads that version (called only when it is not yet known)
      */
     public Optional<Known> of(String patientId, long version, Supplier<Resource> parse) {
-        return byVersion.get(new Version(patientId, version), v -> parse.get() instanceof Patient p
-                ? Optional.of(new Known(ChildFacts.of(p), DerivedRecords.isDerived(p))) : Optional.empty());
+        return known(patientId, version, () -> of(parse.get()));
+    }
+
+    /**
+     * As {@link #of(String, long, Supplier)}, with what is known of the version read by {@code read}
+     * (e.g. from its stored JSON, without parsing it) when it is not yet known.
+     */
+    public Optional<Known> known(String patientId, long version, Supplier<Optional<Known>> read) {
+        return byVersion.get(new Version(patientId, version), v -> read.get());
+    }
+
+    /** What a parsed resource says; empty when it is no Patient. */
+    public static Optional<Known> of(Resource resource) {
+        return resource instanceof Patient p ? Optional.of(new Known(ChildFacts.of(p), DerivedRecords.isDerived(p))) : Optional.empty();
     }
 }

@@ -6,9 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import org.childrensgateway.fhir.DerivedRecords;
 import org.childrensgateway.security.Caller;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
 
@@ -55,11 +53,20 @@ public class ConsentDecisionPoint {
      */
     public Decision decide(Caller caller, Resource resource, Function<String, List<ConsentDirective>> directives,
                            Function<String, ChildFacts> facts, java.time.LocalDate today) {
+        return decide(caller, DecisionFacts.of(resource), directives, facts, today);
+    }
+
+    /**
+     * The decision from the facts of the resource alone (what a parsed resource gives, or what its
+     * stored JSON says): every rule reads the resource only through them.
+     */
+    public Decision decide(Caller caller, DecisionFacts resource, Function<String, List<ConsentDirective>> directives,
+                           Function<String, ChildFacts> facts, java.time.LocalDate today) {
         if (caller == null || caller.organisation() == null) {
             return Decision.deny("no-caller", "no authenticated caller");
         }
         SharingPolicyProperties.Role role = policy.roles().get(caller.role());
-        String type = resource.fhirType();
+        String type = resource.type();
         if (type.equals("AuditEvent")) {
             return role != null && role.auditor() ? Decision.permit("audit-records", "auditor role")
                     : Decision.deny("audit-records", "audit records are for auditors only");
@@ -67,15 +74,15 @@ public class ConsentDecisionPoint {
         if (type.equals("Organization") || type.equals("Practitioner")) {
             return Decision.permit("directory", "directory data");
         }
-        if (DerivedRecords.isDerived(resource)) {
+        if (resource.derived()) {
             // Composed per caller from the sources they may see, by the access gate; never decided whole.
             return Decision.deny("derived-record", "a derived record is released only as composed from its sources");
         }
-        Optional<String> recorder = RecordingOrganisation.of(resource);
+        Optional<String> recorder = Optional.ofNullable(resource.recorder());
         if (recorder.isPresent() && recorder.get().equals(caller.organisation())) {
             return Decision.permit("own-data", "recorded by the caller's organisation");
         }
-        String patient = PatientOf.reference(resource);
+        String patient = resource.patient();
         if (patient == null) {
             return Decision.deny("no-patient", type + " not about an identifiable child");
         }
@@ -121,7 +128,7 @@ public class ConsentDecisionPoint {
         return role != null && role.auditor();
     }
 
-    private Decision shared(Caller caller, SharingPolicyProperties.Role role, Resource resource, String recorder,
+    private Decision shared(Caller caller, SharingPolicyProperties.Role role, DecisionFacts resource, String recorder,
                             List<ConsentDirective> directives, java.util.function.Supplier<ChildFacts> child, java.time.LocalDate today) {
         List<String> callerScopes = role == null ? List.of() : role.consentScopes();
         Set<String> sensitive = sensitiveLabels(resource);
@@ -152,7 +159,7 @@ public class ConsentDecisionPoint {
         }
         if (sensitive.isEmpty()) {
             for (SharingPolicyProperties.Agreement a : policy.agreements()) {
-                if (agreementApplies(a, caller, recorder, resource.fhirType()) && withinLimits(a, caller, child.get(), today)) {
+                if (agreementApplies(a, caller, recorder, resource.type()) && withinLimits(a, caller, child.get(), today)) {
                     Decision d = a.elements().isEmpty()
                             ? Decision.permit("agreement:" + a.id(), a.name())
                             : Decision.keepOnly("agreement:" + a.id(), a.name() + " releases " + a.elements() + " only", a.elements());
@@ -195,8 +202,8 @@ public class ConsentDecisionPoint {
      * address of their record and their carers' withheld from every organisation but the recorder
      * (break-glass apart), whatever else is shared.
      */
-    private static Decision withoutRestrictedAddress(Decision decision, Resource resource, java.util.function.Supplier<ChildFacts> child) {
-        boolean located = resource.fhirType().equals("Patient") || resource.fhirType().equals("RelatedPerson");
+    private static Decision withoutRestrictedAddress(Decision decision, DecisionFacts resource, java.util.function.Supplier<ChildFacts> child) {
+        boolean located = resource.located();
         if (!located || !decision.disclosed() || !child.get().restricted()) {
             return decision;
         }
@@ -214,9 +221,9 @@ public class ConsentDecisionPoint {
     }
 
     /** Detailed notes are written for a profession: they stay within the sector that wrote them. */
-    private Decision notesWithinSector(Caller caller, SharingPolicyProperties.Role role, String recorder, Resource resource,
+    private Decision notesWithinSector(Caller caller, SharingPolicyProperties.Role role, String recorder, DecisionFacts resource,
                                        Decision decision) {
-        if (!hasNotes(resource) || role == null || role.sector() == null || role.sector().equals(sectorOf(recorder))) {
+        if (!resource.notes() || role == null || role.sector() == null || role.sector().equals(sectorOf(recorder))) {
             return decision;
         }
         if (decision.effect() == Decision.Effect.REDUCE && !decision.removeListed()) {
@@ -226,18 +233,13 @@ public class ConsentDecisionPoint {
                 List.of("note")).withPolicy(decision.policy());
     }
 
-    private static boolean hasNotes(Resource resource) {
-        var property = resource.getNamedProperty("note");
-        return property != null && property.hasValues();
-    }
-
     private String sectorOf(String organisation) {
         SharingPolicyProperties.Organisation org = organisation == null ? null : policy.organisations().get(organisation);
         return org == null ? null : org.sector();
     }
 
-    private Set<String> sensitiveLabels(Resource resource) {
-        return resource.getMeta().getSecurity().stream().map(Coding::getCode).filter(policy.sensitiveLabels()::contains)
+    private Set<String> sensitiveLabels(DecisionFacts resource) {
+        return resource.securityCodes().stream().filter(policy.sensitiveLabels()::contains)
                 .collect(java.util.stream.Collectors.toSet());
     }
 }

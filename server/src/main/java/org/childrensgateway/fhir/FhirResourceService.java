@@ -83,13 +83,23 @@ public class FhirResourceService {
      */
     @Transactional(readOnly = true)
     public IBaseResource read(String type, IdType id) {
+        return read(type, id, false);
+    }
+
+    /** As {@link #read}, for the HTTP response only: a resource released whole may be a stand-in ({@link StoredStandIn}). */
+    @Transactional(readOnly = true)
+    public IBaseResource readForResponse(String type, IdType id) {
+        return read(type, id, true);
+    }
+
+    private IBaseResource read(String type, IdType id, boolean forResponse) {
         GatedRepository repo = gate.forRequest();
         IdType notFound = id.hasVersionIdPart() ? new IdType(type, id.getIdPart(), id.getVersionIdPart()) : new IdType(type, id.getIdPart());
         GatedRepository.Lookup found = id.hasVersionIdPart()
                 ? repo.readVersion(type, id.getIdPart(), parseVersion(id.getVersionIdPart()))
                 : repo.read(type, id.getIdPart());
         return switch (found.status()) {
-            case FOUND -> StoredJsonResponse.offer(found.resource(), found.storedJson());
+            case FOUND -> forResponse ? found.forResponse(codec.context()) : StoredJsonResponse.offer(found.resource(), found.storedJson());
             case GONE -> throw new ResourceGoneException("Resource " + type + "/" + id.getIdPart() + " was deleted at version " + found.version());
             case MISSING -> throw new ResourceNotFoundException(notFound);
         };

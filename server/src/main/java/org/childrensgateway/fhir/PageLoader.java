@@ -31,6 +31,12 @@ public class PageLoader {
         return gate.forRequest().page(pids, includes, released);
     }
 
+    /** As {@link #searchPage}, for the HTTP response only: resources released whole may be stand-ins ({@link StoredStandIn}). */
+    @Transactional(readOnly = true)
+    public List<IBaseResource> responsePage(List<Long> pids, List<IncludeSpec> includes, Map<Long, GatedRepository.Released> released) {
+        return gate.forRequest().responsePage(pids, includes, released);
+    }
+
     @Transactional(readOnly = true)
     public List<IBaseResource> historyPage(List<Long> hids) {
         return gate.forRequest().historyPage(hids);

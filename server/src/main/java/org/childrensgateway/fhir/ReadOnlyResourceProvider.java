@@ -41,7 +41,7 @@ public class ReadOnlyResourceProvider<T extends IBaseResource> implements IResou
 
     @Read(version = true)
     public IBaseResource read(@IdParam IdType id) {
-        return service.read(typeName, id);
+        return service.readForResponse(typeName, id);
     }
 
     @History
@@ -57,7 +57,7 @@ public class ReadOnlyResourceProvider<T extends IBaseResource> implements IResou
     /** Every search goes through one method so that the gateway, not HAPI, decides which parameters are valid. */
     @Search(allowUnknownParams = true)
     public IBundleProvider search(RequestDetails request) {
-        return service.search(typeName, request.getParameters(), lenient(request));
+        return service.search(typeName, request.getParameters(), lenient(request)).forResponse();
     }
 
     static boolean lenient(RequestDetails request) {

@@ -34,10 +34,19 @@ public final class StoredBundleProvider implements IBundleProvider {
     /** Resources the search already loaded, parsed and decided, by key (the first page's, at least). */
     private final Map<Long, GatedRepository.Released> checked;
     private final Date published = new Date();
+    /** Whether its pages go to an HTTP response only, so resources released whole may be stand-ins ({@link StoredStandIn}). */
+    private final boolean forResponse;
 
     private StoredBundleProvider(PageLoader pages, String kind, String resourceType, List<IncludeSpec> includes, int total,
                                  List<Long> keys, BiFunction<Integer, Integer, List<Long>> sessionKeys, String uuid,
                                  Map<Long, GatedRepository.Released> checked) {
+        this(pages, kind, resourceType, includes, total, keys, sessionKeys, uuid, checked, false);
+    }
+
+    private StoredBundleProvider(PageLoader pages, String kind, String resourceType, List<IncludeSpec> includes, int total,
+                                 List<Long> keys, BiFunction<Integer, Integer, List<Long>> sessionKeys, String uuid,
+                                 Map<Long, GatedRepository.Released> checked, boolean forResponse) {
+        this.forResponse = forResponse;
         this.checked = checked;
         this.pages = pages;
         this.kind = kind;
@@ -63,7 +72,16 @@ public final class StoredBundleProvider implements IBundleProvider {
 
     static StoredBundleProvider fromSession(PageLoader pages, UUID id, String kind, String type, List<IncludeSpec> includes,
                                             int total, BiFunction<Integer, Integer, List<Long>> sessionKeys) {
-        return new StoredBundleProvider(pages, kind, type, includes, total, null, sessionKeys, id.toString(), Map.of());
+        // Paging links are followed only over HTTP: the page goes to the response.
+        return new StoredBundleProvider(pages, kind, type, includes, total, null, sessionKeys, id.toString(), Map.of(), true);
+    }
+
+    /**
+     * The same results for an HTTP response (which {@link StoredJsonResponse} writes, putting parsed
+     * resources in place of stand-ins wherever HAPI encodes): not for code that reads the resources.
+     */
+    public StoredBundleProvider forResponse() {
+        return new StoredBundleProvider(pages, kind, resourceType, includes, total, keys, sessionKeys, uuid, checked, true);
     }
 
     @Override
@@ -73,7 +91,8 @@ public final class StoredBundleProvider implements IBundleProvider {
             return List.of();
         }
         List<Long> slice = keys != null ? keys.subList(fromIndex, to) : sessionKeys.apply(fromIndex, to);
-        return HISTORY.equals(kind) ? pages.historyPage(slice) : pages.searchPage(slice, includes, checked);
+        return HISTORY.equals(kind) ? pages.historyPage(slice)
+                : forResponse ? pages.responsePage(slice, includes, checked) : pages.searchPage(slice, includes, checked);
     }
 
     @Override

@@ -62,6 +62,9 @@ public class StoredJsonResponse implements FhirInterceptor {
             return respondBundle(request, response, bundle);
         }
         if (resource == null || !(resource.getUserData(USER_DATA) instanceof String json) || !plainJsonRead(request)) {
+            if (StoredStandIn.is(resource)) {
+                response.setResponseResource(StoredStandIn.full(resource)); // HAPI encodes it: the parsed resource, never the stand-in
+            }
             return true;
         }
         IRestfulResponse out = request.getResponse();
@@ -94,7 +97,7 @@ public class StoredJsonResponse implements FhirInterceptor {
                 && request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION
                 && request.getHeader(Constants.HEADER_PREFER) == null;
         if (!(searchset || transaction) || !plainJsonBundle(request)) {
-            return true;
+            return ordinary(bundle);
         }
         Map<String, StoredJsonBundleWriter.StoredEntry> stored = new HashMap<>();
         Map<Bundle.BundleEntryComponent, Resource> taken = new java.util.IdentityHashMap<>();
@@ -107,19 +110,26 @@ public class StoredJsonResponse implements FhirInterceptor {
             }
         }
         if (stored.isEmpty()) {
-            return true;
+            return ordinary(bundle);
         }
         RestfulServerUtils.ResponseEncoding encoding = encoding(request);
         StringWriter body = new StringWriter(4096);
+        boolean spliced = false;
         try {
             taken.keySet().forEach(e -> e.setResource(null));
+            // Entries the splice does not place (a second entry of the same resource) are encoded: parsed first.
+            bundle.getEntry().stream().filter(e -> StoredStandIn.is(e.getResource())).forEach(e -> e.setResource((Resource) StoredStandIn.full(e.getResource())));
             String envelope = RestfulServerUtils.getNewParser(request.getServer().getFhirContext(), request.getServer().getFhirContext().getVersion().getVersion(), request)
                     .encodeResourceToString(bundle);
             StoredJsonBundleWriter.write(envelope, stored, body);
+            spliced = true;
         } catch (IOException | RuntimeException e) {
-            return true; // the ordinary encoding (resources put back below)
+            // the ordinary encoding (resources put back below)
         } finally {
             taken.forEach(Bundle.BundleEntryComponent::setResource);
+        }
+        if (!spliced) {
+            return ordinary(bundle);
         }
         IRestfulResponse out = request.getResponse();
         if (searchset) {
@@ -136,6 +146,16 @@ public class StoredJsonResponse implements FhirInterceptor {
             throw new InternalErrorException("The response could not be written", e);
         }
         return false;
+    }
+
+    /** HAPI encodes the Bundle: each stand-in's entry gets its parsed resource first. */
+    private static boolean ordinary(Bundle bundle) {
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            if (StoredStandIn.is(entry.getResource())) {
+                entry.setResource((Resource) StoredStandIn.full(entry.getResource()));
+            }
+        }
+        return true;
     }
 
     /** The headers HAPI sets for a resource it answers with (Content-Location where HAPI adds one, ETag, Last-Modified). */

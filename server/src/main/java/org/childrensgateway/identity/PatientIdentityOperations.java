@@ -82,7 +82,7 @@ public class PatientIdentityOperations implements FhirOperationProvider {
         Instant from = since == null || since.getValue() == null ? null : since.getValue().toInstant();
         // Only what the caller may see is listed or counted (the consent decision, as for any search).
         var permitted = gate.forRequest().permitted(query.keys(patients, typeFilter, from), null);
-        return StoredBundleProvider.forSearch(pages, "Patient", permitted, List.of());
+        return StoredBundleProvider.forSearch(pages, "Patient", permitted, List.of()).forResponse();
     }
 
     /**

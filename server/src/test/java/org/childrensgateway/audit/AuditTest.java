@@ -268,7 +268,7 @@ class AuditTest extends GatewayTestBase {
                 AuditRecord.Outcome.SUCCESS, null, caller.breakGlass(),
                 new AuditRecord.ConsentSummary("permit", 1, 0, List.of("Consent/1")), caller.purposeOfUse(), "node-a", "10.0.0.1",
                 Map.of("request-id", "r-1"));
-        String id = auditLog.record(record).getIdElement().getIdPart();
+        String id = auditLog.record(record);
 
         JsonPath event = auditor().get("/AuditEvent/" + id).then().statusCode(200).extract().jsonPath();
         assertThat(event.getList("meta.security.code", String.class)).containsExactly("BTG");
