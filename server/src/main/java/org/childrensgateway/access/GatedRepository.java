@@ -559,23 +559,25 @@ public final class GatedRepository {
      * Checks that the caller may change (update, delete) the stored resource: its own organisation
      * recorded it. A record the caller cannot even see fails as a missing one would (404); one they
      * can see but did not record is 403. Derived records change only as derived records, which only
-     * the person index writes.
+     * the person index writes. Returns the stored resource it parsed to decide (null when
+     * {@code existing} is a deletion), so that the write does not parse it again.
      */
-    public void requireChangeable(StoredResource existing, IBaseResource incoming) {
+    public Resource requireChangeable(StoredResource existing, IBaseResource incoming) {
         StoredResource withData = existing;
         if (existing.deleted()) {
             withData = gate.store().readVersion(existing.type(), existing.id(), existing.version() - 1).orElse(null);
             if (withData == null) {
-                return;
+                return null;
             }
         }
         Resource current = gate.decode(withData);
+        Resource parsed = existing.deleted() ? null : current;
         if (DerivedRecords.isDerived(current)) {
             if (incoming != null && DerivedRecords.isDerived(incoming)) {
-                return; // the person index maintaining its own record
+                return parsed; // the person index maintaining its own record
             }
         } else if (isOwn(current)) {
-            return;
+            return parsed;
         }
         if (existing.deleted() || !decideQuietly(withData).disclosed()) {
             reportByIdDenial(withData);

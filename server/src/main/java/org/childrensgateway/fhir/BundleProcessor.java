@@ -32,6 +32,8 @@ public class BundleProcessor {
 
     /** User-data key on response entries: the {@link WriteOutcome.Kind} of the write (created, updated, unchanged). */
     public static final String WRITE_KIND = "gateway.write-kind";
+    /** The {@link ConditionalMatch} a conditional update entry's id was assigned from. */
+    private static final String CONDITIONAL_MATCH = "gateway.conditional-match";
 
     private final FhirResourceService service;
     private final TransactionTemplate transactions;
@@ -169,7 +171,14 @@ public class BundleProcessor {
             if (request.getMethod() == Bundle.HTTPVerb.POST && request.hasIfNoneExist()) {
                 id = single(type, request.getIfNoneExist());
             } else if (request.getMethod() == Bundle.HTTPVerb.PUT && request.getUrl().contains("?")) {
-                id = single(type, request.getUrl());
+                // Kept for the update itself, which then need not search and parse the match again.
+                ConditionalMatch match = service.matchForUpdate(type, request.getUrl());
+                if (match.matches().size() > 1) {
+                    throw new PreconditionFailedException("Conditional criteria '" + request.getUrl() + "' matched "
+                            + match.matches().size() + " resources");
+                }
+                entry.setUserData(CONDITIONAL_MATCH, match);
+                id = match.matches().isEmpty() ? null : match.matches().get(0).id();
             } else if (request.getMethod() == Bundle.HTTPVerb.PUT) {
                 id = new IdType(request.getUrl()).getIdPart();
             }
@@ -228,7 +237,7 @@ public class BundleProcessor {
                 requireResource(resource, url);
                 String ifMatch = request.hasIfMatch() ? request.getIfMatch().replace("W/", "").replace("\"", "") : null;
                 yield url.contains("?")
-                        ? written(service.conditionalUpdate(resource, url))
+                        ? written(service.conditionalUpdate(resource, url, (ConditionalMatch) entry.getUserData(CONDITIONAL_MATCH)))
                         : written(service.update(resource, new IdType(url), ifMatch));
             }
             case DELETE -> {

@@ -219,20 +219,44 @@ public class FhirResourceService {
             return insert(resource, resourceId); // the person index creating a derived record at its own id
         }
         StoredResource existing = current.get();
-        gate.forRequest().requireChangeable(existing, resource);
+        Resource parsed = gate.forRequest().requireChangeable(existing, resource);
         if (ifMatchVersion != null && parseVersion(ifMatchVersion) != existing.version()) {
             throw new PreconditionFailedException("If-Match version " + ifMatchVersion + " does not match the current version "
                     + existing.version() + " of " + type + "/" + resourceId);
         }
-        return replace(existing, resource);
+        return replace(existing, parsed, resource);
     }
 
     @Transactional
     public WriteOutcome conditionalUpdate(IBaseResource resource, String conditionalUrl) {
-        String type = resource.fhirType();
+        return conditionalUpdate(resource, conditionalUrl, null);
+    }
+
+    /**
+     * Locks a conditional update's criteria and finds what they match, for a transaction that needs
+     * the id before it writes ({@link BundleProcessor}); passed back to {@link #conditionalUpdate},
+     * the update does not search again unless something of the type was written in between.
+     */
+    @Transactional
+    public ConditionalMatch matchForUpdate(String type, String conditionalUrl) {
         String criteria = criteriaOf(conditionalUrl);
         store.lockCriteria(type + "?" + criteria);
-        List<StoredResource> matches = match(type, criteria);
+        long epoch = ConditionalMatch.epoch(type);
+        return new ConditionalMatch(type, criteria, List.copyOf(match(type, criteria)), epoch);
+    }
+
+    /** {@code known}: what {@link #matchForUpdate} found for these criteria earlier in the transaction, or null. */
+    @Transactional
+    public WriteOutcome conditionalUpdate(IBaseResource resource, String conditionalUrl, ConditionalMatch known) {
+        String type = resource.fhirType();
+        String criteria = criteriaOf(conditionalUrl);
+        List<StoredResource> matches;
+        if (known != null && known.current(type, criteria)) {
+            matches = known.matches(); // the criteria lock has been held since
+        } else {
+            store.lockCriteria(type + "?" + criteria);
+            matches = match(type, criteria);
+        }
         if (matches.size() > 1) {
             throw new PreconditionFailedException("Conditional update matched " + matches.size() + " " + type
                     + " resources; the criteria must identify at most one");
@@ -242,11 +266,11 @@ public class FhirResourceService {
             return insert(resource, id);
         }
         StoredResource existing = store.readForUpdate(type, matches.get(0).id()).orElseThrow();
-        gate.forRequest().requireChangeable(existing, resource);
+        Resource parsed = gate.forRequest().requireChangeable(existing, resource);
         if (resource.getIdElement().hasIdPart() && !resource.getIdElement().getIdPart().equals(existing.id())) {
             throw new InvalidRequestException("Resource id does not match the resource found by the conditional URL");
         }
-        return replace(existing, resource);
+        return replace(existing, parsed, resource);
     }
 
     /**
@@ -294,7 +318,7 @@ public class FhirResourceService {
             throw new InvalidRequestException("A patch cannot change the resource id (" + existing.id() + ")");
         }
         DerivedRecords.refuseFromClient(patched);
-        return replace(existing, patched);
+        return replace(existing, null, patched);
     }
 
     @Transactional
@@ -358,9 +382,10 @@ public class FhirResourceService {
         }
     }
 
-    private WriteOutcome replace(StoredResource existing, IBaseResource resource) {
+    /** {@code parsed}: {@code existing} as the gate's check parsed it (null: parse it here), not parsed twice. */
+    private WriteOutcome replace(StoredResource existing, Resource parsed, IBaseResource resource) {
         // The organisation that first recorded the resource stays its recorder, and only it may change it.
-        Resource previous = (Resource) codec.decode(existing);
+        Resource previous = parsed != null ? parsed : (Resource) codec.decode(existing);
         RecordingOrganisation.stamp((Resource) resource, DerivedRecords.isDerived(resource) ? RecordingOrganisation.GATEWAY
                 : RecordingOrganisation.of(previous).orElse(recorderFor(resource)));
         if (!existing.deleted() && sameContent(previous, resource)) {
@@ -393,6 +418,7 @@ public class FhirResourceService {
     }
 
     private WriteOutcome notify(WriteOutcome outcome) {
+        ConditionalMatch.written(outcome.stored().type());
         listeners.forEach(l -> l.written(outcome));
         return outcome;
     }
