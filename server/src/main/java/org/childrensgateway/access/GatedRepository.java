@@ -545,11 +545,20 @@ public final class GatedRepository {
      * never a derived record. A record the caller cannot change never influences a conditional write.
      */
     public List<StoredResource> matchOwn(SearchQuery query) {
-        List<StoredResource> own = new ArrayList<>();
+        return matchOwnParsed(query).stream().map(Parsed::stored).toList();
+    }
+
+    /** A stored resource and the parse of it the gate decided on (not to be changed: it may be handed on). */
+    public record Parsed(StoredResource stored, Resource resource) {
+    }
+
+    /** {@link #matchOwn}, with each match as parsed to decide, so a write can pass it to {@link #requireChangeable} unparsed again. */
+    public List<Parsed> matchOwnParsed(SearchQuery query) {
+        List<Parsed> own = new ArrayList<>();
         for (StoredResource s : gate.store().searchCurrent(query)) {
             Resource r = gate.decode(s);
             if (!DerivedRecords.isDerived(r) && isOwn(r)) {
-                own.add(s);
+                own.add(new Parsed(s, r));
             }
         }
         return own;
@@ -563,6 +572,14 @@ public final class GatedRepository {
      * {@code existing} is a deletion), so that the write does not parse it again.
      */
     public Resource requireChangeable(StoredResource existing, IBaseResource incoming) {
+        return requireChangeable(existing, null, incoming);
+    }
+
+    /**
+     * {@link #requireChangeable(StoredResource, IBaseResource)} with {@code existing} already parsed
+     * ({@code parsed}: the same resource and version, from {@link #matchOwnParsed}; null: parse it here).
+     */
+    public Resource requireChangeable(StoredResource existing, Parsed parsed, IBaseResource incoming) {
         StoredResource withData = existing;
         if (existing.deleted()) {
             withData = gate.store().readVersion(existing.type(), existing.id(), existing.version() - 1).orElse(null);
@@ -570,14 +587,16 @@ public final class GatedRepository {
                 return null;
             }
         }
-        Resource current = gate.decode(withData);
-        Resource parsed = existing.deleted() ? null : current;
+        boolean sameVersion = parsed != null && !existing.deleted() && parsed.stored().key() == existing.key()
+                && parsed.stored().version() == existing.version();
+        Resource current = sameVersion ? parsed.resource() : gate.decode(withData);
+        Resource decoded = existing.deleted() ? null : current;
         if (DerivedRecords.isDerived(current)) {
             if (incoming != null && DerivedRecords.isDerived(incoming)) {
-                return parsed; // the person index maintaining its own record
+                return decoded; // the person index maintaining its own record
             }
         } else if (isOwn(current)) {
-            return parsed;
+            return decoded;
         }
         if (existing.deleted() || !decideQuietly(withData).disclosed()) {
             reportByIdDenial(withData);

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.childrensgateway.fhir.patch.Patches;
@@ -100,9 +101,12 @@ public class BundleProcessor {
         List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
         entries.forEach(BundleProcessor::requireRequest);
         Map<String, IdType> placeholders = assignIds(entries);
+        // Nothing is written while references are rewritten, so a conditional reference (every event
+        // of a feed record names its Patient by identifier) is searched once per transaction, not per entry.
+        Map<String, Optional<String>> resolved = new HashMap<>();
         for (Bundle.BundleEntryComponent entry : entries) {
             if (entry.hasResource()) {
-                rewriteReferences(entry.getResource(), placeholders);
+                rewriteReferences(entry.getResource(), placeholders, resolved);
             }
         }
         // FHIR's processing order; the response keeps the request's order.
@@ -199,7 +203,7 @@ public class BundleProcessor {
         return matches.isEmpty() ? null : matches.get(0).id();
     }
 
-    private void rewriteReferences(Resource resource, Map<String, IdType> placeholders) {
+    private void rewriteReferences(Resource resource, Map<String, IdType> placeholders, Map<String, Optional<String>> resolved) {
         for (Reference ref : context.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
             String value = ref.getReference();
             if (value == null) {
@@ -211,7 +215,7 @@ public class BundleProcessor {
                 throw new InvalidRequestException("Reference '" + value + "' matches no fullUrl in this transaction");
             } else if (value.contains("?")) {
                 String type = value.substring(0, value.indexOf('?'));
-                String id = single(type, value);
+                String id = resolved.computeIfAbsent(value, v -> Optional.ofNullable(single(type, v))).orElse(null);
                 if (id == null) {
                     throw new InvalidRequestException("Conditional reference '" + value + "' matches no resource");
                 }

@@ -3,6 +3,7 @@ package org.childrensgateway.fhir;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.childrensgateway.access.GatedRepository;
 import org.childrensgateway.store.StoredResource;
 
 /**
@@ -13,7 +14,12 @@ import org.childrensgateway.store.StoredResource;
  * meanwhile (they take the same criteria lock); the update still locks and re-reads the row it
  * changes and checks the caller may change it, as before.
  */
-public record ConditionalMatch(String type, String criteria, List<StoredResource> matches, long epoch) {
+public record ConditionalMatch(String type, String criteria, List<GatedRepository.Parsed> parsed, long epoch) {
+
+    /** The matches (the caller's own records only). */
+    public List<StoredResource> matches() {
+        return parsed.stream().map(GatedRepository.Parsed::stored).toList();
+    }
 
     /** Writes per resource type made on this thread; only compared for equality, so never reset. */
     private static final ThreadLocal<Map<String, Long>> WRITES = ThreadLocal.withInitial(HashMap::new);

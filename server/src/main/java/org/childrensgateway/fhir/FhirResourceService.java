@@ -135,12 +135,15 @@ public class FhirResourceService {
      */
     @Transactional(readOnly = true)
     public List<StoredResource> match(String type, String criteria) {
+        return gate.forRequest().matchOwn(criteriaQuery(type, criteria));
+    }
+
+    private SearchQuery criteriaQuery(String type, String criteria) {
         Map<String, String[]> params = queryParameters(criteria);
         if (params.isEmpty()) {
             throw new InvalidRequestException("Conditional criteria for " + type + " must not be empty");
         }
-        ParsedSearch search = parser.parse(type, params, false);
-        return gate.forRequest().matchOwn(search.query());
+        return parser.parse(type, params, false).query();
     }
 
     @Transactional(readOnly = true)
@@ -242,7 +245,7 @@ public class FhirResourceService {
         String criteria = criteriaOf(conditionalUrl);
         store.lockCriteria(type + "?" + criteria);
         long epoch = ConditionalMatch.epoch(type);
-        return new ConditionalMatch(type, criteria, List.copyOf(match(type, criteria)), epoch);
+        return new ConditionalMatch(type, criteria, List.copyOf(gate.forRequest().matchOwnParsed(criteriaQuery(type, criteria))), epoch);
     }
 
     /** {@code known}: what {@link #matchForUpdate} found for these criteria earlier in the transaction, or null. */
@@ -251,8 +254,10 @@ public class FhirResourceService {
         String type = resource.fhirType();
         String criteria = criteriaOf(conditionalUrl);
         List<StoredResource> matches;
+        GatedRepository.Parsed parsedMatch = null;
         if (known != null && known.current(type, criteria)) {
             matches = known.matches(); // the criteria lock has been held since
+            parsedMatch = known.parsed().size() == 1 ? known.parsed().get(0) : null;
         } else {
             store.lockCriteria(type + "?" + criteria);
             matches = match(type, criteria);
@@ -266,7 +271,8 @@ public class FhirResourceService {
             return insert(resource, id);
         }
         StoredResource existing = store.readForUpdate(type, matches.get(0).id()).orElseThrow();
-        Resource parsed = gate.forRequest().requireChangeable(existing, resource);
+        // The match's parse serves if the locked row is still that version (requireChangeable checks).
+        Resource parsed = gate.forRequest().requireChangeable(existing, parsedMatch, resource);
         if (resource.getIdElement().hasIdPart() && !resource.getIdElement().getIdPart().equals(existing.id())) {
             throw new InvalidRequestException("Resource id does not match the resource found by the conditional URL");
         }
