@@ -35,7 +35,7 @@ final class EmbeddedPostgresLaunch {
             "synchronous_commit", "on",
             "full_page_writes", "on");
 
-    /** System property: load pg_stat_statements into the embedded server (docs/benchmarks.md, bench.statements). */
+    /** System property (measurement runs: -Dbench.jvmOpts=-D...=true, docs/benchmarks.md): load pg_stat_statements into the embedded server. */
     static final String STATEMENT_STATISTICS = "gateway.embedded-db.statement-statistics";
 
     private static final Map<Path, CompletableFuture<EmbeddedPostgres>> PENDING = new ConcurrentHashMap<>();
@@ -128,7 +128,7 @@ final class EmbeddedPostgresLaunch {
             // defaults are restored (a -c after -F wins). docs/operations.md, "Durability".
             DURABLE.forEach(builder::setServerConfig);
             if (Boolean.getBoolean(STATEMENT_STATISTICS)) {
-                // Measurement runs only (the benchmark's bench.statements): per-statement counts and times.
+                // Measurement runs only: per-statement counts and times, which the benchmark reports per feed record.
                 builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
                 builder.setServerConfig("pg_stat_statements.track", "all");
             }

@@ -7,7 +7,6 @@ import org.childrensgateway.fhir.DerivedRecords;
 import org.childrensgateway.fhir.FhirResourceService;
 import org.childrensgateway.fhir.ResourceCodec;
 import org.childrensgateway.access.SystemRepository;
-import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
