@@ -58,4 +58,57 @@ final class DatabaseWork {
         }
         return m;
     }
+
+    /** idx_scan of every index now, by name (for a per-phase delta: which index a phase probes). */
+    Map<String, Long> indexScans() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement()) {
+            Thread.sleep(1_100);
+            s.execute("select pg_stat_clear_snapshot()");
+            try (ResultSet rs = s.executeQuery("select indexrelname, coalesce(idx_scan, 0) from pg_stat_user_indexes")) {
+                while (rs.next()) {
+                    m.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("select relname, coalesce(seq_scan, 0) from pg_stat_user_tables")) {
+                while (rs.next()) {
+                    m.put("seq:" + rs.getString(1), rs.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read PostgreSQL statistics", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return m;
+    }
+
+    /** Resets pg_stat_statements when the gateway's PostgreSQL preloads it (a measurement run); false otherwise. */
+    boolean resetStatements() {
+        try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement()) {
+            s.execute("create extension if not exists pg_stat_statements");
+            s.execute("select pg_stat_statements_reset()");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** The statements since {@link #resetStatements}, most calls first, as text lines. */
+    String statements(long units) {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select calls, rows, round(total_exec_time::numeric, 1), shared_blks_hit + shared_blks_read,"
+                     + " regexp_replace(query, '\\s+', ' ', 'g') from pg_stat_statements order by total_exec_time desc limit 60")) {
+            out.append("calls/unit rows/unit ms/unit blocks/unit query (units: ").append(units).append(")\n");
+            while (rs.next()) {
+                double u = Math.max(1, units);
+                out.append(String.format("%.2f %.2f %.3f %.1f %s%n", rs.getLong(1) / u, rs.getLong(2) / u, rs.getDouble(3) / u,
+                        rs.getLong(4) / u, rs.getString(5)));
+            }
+        } catch (SQLException e) {
+            out.append("no pg_stat_statements: ").append(e.getMessage());
+        }
+        return out.toString();
+    }
 }

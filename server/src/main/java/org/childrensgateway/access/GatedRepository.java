@@ -634,11 +634,20 @@ public final class GatedRepository {
      * never a derived record. A record the caller cannot change never influences a conditional write.
      */
     public List<StoredResource> matchOwn(SearchQuery query) {
-        List<StoredResource> own = new ArrayList<>();
+        return matchOwnParsed(query).stream().map(Parsed::stored).toList();
+    }
+
+    /** A stored resource and the parse of it the gate decided on (not to be changed: it may be handed on). */
+    public record Parsed(StoredResource stored, Resource resource) {
+    }
+
+    /** {@link #matchOwn}, with each match as parsed to decide, so a write can pass it to {@link #requireChangeable} unparsed again. */
+    public List<Parsed> matchOwnParsed(SearchQuery query) {
+        List<Parsed> own = new ArrayList<>();
         for (StoredResource s : gate.store().searchCurrent(query)) {
             Resource r = gate.decode(s);
             if (!DerivedRecords.isDerived(r) && isOwn(r)) {
-                own.add(s);
+                own.add(new Parsed(s, r));
             }
         }
         return own;
@@ -648,23 +657,35 @@ public final class GatedRepository {
      * Checks that the caller may change (update, delete) the stored resource: its own organisation
      * recorded it. A record the caller cannot even see fails as a missing one would (404); one they
      * can see but did not record is 403. Derived records change only as derived records, which only
-     * the person index writes.
+     * the person index writes. Returns the stored resource it parsed to decide (null when
+     * {@code existing} is a deletion), so that the write does not parse it again.
      */
-    public void requireChangeable(StoredResource existing, IBaseResource incoming) {
+    public Resource requireChangeable(StoredResource existing, IBaseResource incoming) {
+        return requireChangeable(existing, null, incoming);
+    }
+
+    /**
+     * {@link #requireChangeable(StoredResource, IBaseResource)} with {@code existing} already parsed
+     * ({@code parsed}: the same resource and version, from {@link #matchOwnParsed}; null: parse it here).
+     */
+    public Resource requireChangeable(StoredResource existing, Parsed parsed, IBaseResource incoming) {
         StoredResource withData = existing;
         if (existing.deleted()) {
             withData = gate.store().readVersion(existing.type(), existing.id(), existing.version() - 1).orElse(null);
             if (withData == null) {
-                return;
+                return null;
             }
         }
-        Resource current = gate.decode(withData);
+        boolean sameVersion = parsed != null && !existing.deleted() && parsed.stored().key() == existing.key()
+                && parsed.stored().version() == existing.version();
+        Resource current = sameVersion ? parsed.resource() : gate.decode(withData);
+        Resource decoded = existing.deleted() ? null : current;
         if (DerivedRecords.isDerived(current)) {
             if (incoming != null && DerivedRecords.isDerived(incoming)) {
-                return; // the person index maintaining its own record
+                return decoded; // the person index maintaining its own record
             }
         } else if (isOwn(current)) {
-            return;
+            return decoded;
         }
         if (existing.deleted() || !decideQuietly(withData).disclosed()) {
             reportByIdDenial(withData);

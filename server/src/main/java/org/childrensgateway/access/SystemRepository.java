@@ -33,6 +33,15 @@ public class SystemRepository {
         return store.read(type, id).filter(r -> !r.deleted());
     }
 
+    /** The current, non-deleted versions of the given ids of one type, in one statement (ids not stored are absent). */
+    public List<StoredResource> current(String type, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return store.searchCurrent(new SearchQuery(type, List.of(new SearchQuery.Clause(
+                null, SearchQuery.Special.ID, null, List.copyOf(ids))), List.of()));
+    }
+
     /** The latest version, a deletion marker included (e.g. to find what still points at a deleted record). */
     public Optional<StoredResource> latest(String type, String id) {
         return store.read(type, id);

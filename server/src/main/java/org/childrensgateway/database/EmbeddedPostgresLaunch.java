@@ -35,6 +35,9 @@ final class EmbeddedPostgresLaunch {
             "synchronous_commit", "on",
             "full_page_writes", "on");
 
+    /** System property (measurement runs: -Dbench.jvmOpts=-D...=true, docs/benchmarks.md): load pg_stat_statements into the embedded server. */
+    static final String STATEMENT_STATISTICS = "gateway.embedded-db.statement-statistics";
+
     private static final Map<Path, CompletableFuture<EmbeddedPostgres>> PENDING = new ConcurrentHashMap<>();
 
     private EmbeddedPostgresLaunch() {
@@ -124,6 +127,11 @@ final class EmbeddedPostgresLaunch {
             // throwaway test databases; this is the documented default run, so PostgreSQL's own durable
             // defaults are restored (a -c after -F wins). docs/operations.md, "Durability".
             DURABLE.forEach(builder::setServerConfig);
+            if (Boolean.getBoolean(STATEMENT_STATISTICS)) {
+                // Measurement runs only: per-statement counts and times, which the benchmark reports per feed record.
+                builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+                builder.setServerConfig("pg_stat_statements.track", "all");
+            }
             if (properties.port() > 0) {
                 builder.setPort(properties.port());
             }

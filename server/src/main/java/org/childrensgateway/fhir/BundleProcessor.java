@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.childrensgateway.fhir.patch.Patches;
@@ -32,6 +33,8 @@ public class BundleProcessor {
 
     /** User-data key on response entries: the {@link WriteOutcome.Kind} of the write (created, updated, unchanged). */
     public static final String WRITE_KIND = "gateway.write-kind";
+    /** The {@link ConditionalMatch} a conditional update entry's id was assigned from. */
+    private static final String CONDITIONAL_MATCH = "gateway.conditional-match";
 
     private final FhirResourceService service;
     private final TransactionTemplate transactions;
@@ -98,9 +101,12 @@ public class BundleProcessor {
         List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
         entries.forEach(BundleProcessor::requireRequest);
         Map<String, IdType> placeholders = assignIds(entries);
+        // Nothing is written while references are rewritten, so a conditional reference (every event
+        // of a feed record names its Patient by identifier) is searched once per transaction, not per entry.
+        Map<String, Optional<String>> resolved = new HashMap<>();
         for (Bundle.BundleEntryComponent entry : entries) {
             if (entry.hasResource()) {
-                rewriteReferences(entry.getResource(), placeholders);
+                rewriteReferences(entry.getResource(), placeholders, resolved);
             }
         }
         // FHIR's processing order; the response keeps the request's order.
@@ -169,7 +175,14 @@ public class BundleProcessor {
             if (request.getMethod() == Bundle.HTTPVerb.POST && request.hasIfNoneExist()) {
                 id = single(type, request.getIfNoneExist());
             } else if (request.getMethod() == Bundle.HTTPVerb.PUT && request.getUrl().contains("?")) {
-                id = single(type, request.getUrl());
+                // Kept for the update itself, which then need not search and parse the match again.
+                ConditionalMatch match = service.matchForUpdate(type, request.getUrl());
+                if (match.matches().size() > 1) {
+                    throw new PreconditionFailedException("Conditional criteria '" + request.getUrl() + "' matched "
+                            + match.matches().size() + " resources");
+                }
+                entry.setUserData(CONDITIONAL_MATCH, match);
+                id = match.matches().isEmpty() ? null : match.matches().get(0).id();
             } else if (request.getMethod() == Bundle.HTTPVerb.PUT) {
                 id = new IdType(request.getUrl()).getIdPart();
             }
@@ -190,7 +203,7 @@ public class BundleProcessor {
         return matches.isEmpty() ? null : matches.get(0).id();
     }
 
-    private void rewriteReferences(Resource resource, Map<String, IdType> placeholders) {
+    private void rewriteReferences(Resource resource, Map<String, IdType> placeholders, Map<String, Optional<String>> resolved) {
         for (Reference ref : context.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
             String value = ref.getReference();
             if (value == null) {
@@ -202,7 +215,7 @@ public class BundleProcessor {
                 throw new InvalidRequestException("Reference '" + value + "' matches no fullUrl in this transaction");
             } else if (value.contains("?")) {
                 String type = value.substring(0, value.indexOf('?'));
-                String id = single(type, value);
+                String id = resolved.computeIfAbsent(value, v -> Optional.ofNullable(single(type, v))).orElse(null);
                 if (id == null) {
                     throw new InvalidRequestException("Conditional reference '" + value + "' matches no resource");
                 }
@@ -228,7 +241,7 @@ public class BundleProcessor {
                 requireResource(resource, url);
                 String ifMatch = request.hasIfMatch() ? request.getIfMatch().replace("W/", "").replace("\"", "") : null;
                 yield url.contains("?")
-                        ? written(service.conditionalUpdate(resource, url))
+                        ? written(service.conditionalUpdate(resource, url, (ConditionalMatch) entry.getUserData(CONDITIONAL_MATCH)))
                         : written(service.update(resource, new IdType(url), ifMatch));
             }
             case DELETE -> {

@@ -145,12 +145,15 @@ public class FhirResourceService {
      */
     @Transactional(readOnly = true)
     public List<StoredResource> match(String type, String criteria) {
+        return gate.forRequest().matchOwn(criteriaQuery(type, criteria));
+    }
+
+    private SearchQuery criteriaQuery(String type, String criteria) {
         Map<String, String[]> params = queryParameters(criteria);
         if (params.isEmpty()) {
             throw new InvalidRequestException("Conditional criteria for " + type + " must not be empty");
         }
-        ParsedSearch search = parser.parse(type, params, false);
-        return gate.forRequest().matchOwn(search.query());
+        return parser.parse(type, params, false).query();
     }
 
     @Transactional(readOnly = true)
@@ -229,20 +232,46 @@ public class FhirResourceService {
             return insert(resource, resourceId); // the person index creating a derived record at its own id
         }
         StoredResource existing = current.get();
-        gate.forRequest().requireChangeable(existing, resource);
+        Resource parsed = gate.forRequest().requireChangeable(existing, resource);
         if (ifMatchVersion != null && parseVersion(ifMatchVersion) != existing.version()) {
             throw new PreconditionFailedException("If-Match version " + ifMatchVersion + " does not match the current version "
                     + existing.version() + " of " + type + "/" + resourceId);
         }
-        return replace(existing, resource);
+        return replace(existing, parsed, resource);
     }
 
     @Transactional
     public WriteOutcome conditionalUpdate(IBaseResource resource, String conditionalUrl) {
-        String type = resource.fhirType();
+        return conditionalUpdate(resource, conditionalUrl, null);
+    }
+
+    /**
+     * Locks a conditional update's criteria and finds what they match, for a transaction that needs
+     * the id before it writes ({@link BundleProcessor}); passed back to {@link #conditionalUpdate},
+     * the update does not search again unless something of the type was written in between.
+     */
+    @Transactional
+    public ConditionalMatch matchForUpdate(String type, String conditionalUrl) {
         String criteria = criteriaOf(conditionalUrl);
         store.lockCriteria(type + "?" + criteria);
-        List<StoredResource> matches = match(type, criteria);
+        long epoch = ConditionalMatch.epoch(type);
+        return new ConditionalMatch(type, criteria, List.copyOf(gate.forRequest().matchOwnParsed(criteriaQuery(type, criteria))), epoch);
+    }
+
+    /** {@code known}: what {@link #matchForUpdate} found for these criteria earlier in the transaction, or null. */
+    @Transactional
+    public WriteOutcome conditionalUpdate(IBaseResource resource, String conditionalUrl, ConditionalMatch known) {
+        String type = resource.fhirType();
+        String criteria = criteriaOf(conditionalUrl);
+        List<StoredResource> matches;
+        GatedRepository.Parsed parsedMatch = null;
+        if (known != null && known.current(type, criteria)) {
+            matches = known.matches(); // the criteria lock has been held since
+            parsedMatch = known.parsed().size() == 1 ? known.parsed().get(0) : null;
+        } else {
+            store.lockCriteria(type + "?" + criteria);
+            matches = match(type, criteria);
+        }
         if (matches.size() > 1) {
             throw new PreconditionFailedException("Conditional update matched " + matches.size() + " " + type
                     + " resources; the criteria must identify at most one");
@@ -252,11 +281,12 @@ public class FhirResourceService {
             return insert(resource, id);
         }
         StoredResource existing = store.readForUpdate(type, matches.get(0).id()).orElseThrow();
-        gate.forRequest().requireChangeable(existing, resource);
+        // The match's parse serves if the locked row is still that version (requireChangeable checks).
+        Resource parsed = gate.forRequest().requireChangeable(existing, parsedMatch, resource);
         if (resource.getIdElement().hasIdPart() && !resource.getIdElement().getIdPart().equals(existing.id())) {
             throw new InvalidRequestException("Resource id does not match the resource found by the conditional URL");
         }
-        return replace(existing, resource);
+        return replace(existing, parsed, resource);
     }
 
     /**
@@ -304,7 +334,7 @@ public class FhirResourceService {
             throw new InvalidRequestException("A patch cannot change the resource id (" + existing.id() + ")");
         }
         DerivedRecords.refuseFromClient(patched);
-        return replace(existing, patched);
+        return replace(existing, null, patched);
     }
 
     @Transactional
@@ -368,9 +398,10 @@ public class FhirResourceService {
         }
     }
 
-    private WriteOutcome replace(StoredResource existing, IBaseResource resource) {
+    /** {@code parsed}: {@code existing} as the gate's check parsed it (null: parse it here), not parsed twice. */
+    private WriteOutcome replace(StoredResource existing, Resource parsed, IBaseResource resource) {
         // The organisation that first recorded the resource stays its recorder, and only it may change it.
-        Resource previous = (Resource) codec.decode(existing);
+        Resource previous = parsed != null ? parsed : (Resource) codec.decode(existing);
         RecordingOrganisation.stamp((Resource) resource, DerivedRecords.isDerived(resource) ? RecordingOrganisation.GATEWAY
                 : RecordingOrganisation.of(previous).orElse(recorderFor(resource)));
         if (!existing.deleted() && sameContent(previous, resource)) {
@@ -403,6 +434,7 @@ public class FhirResourceService {
     }
 
     private WriteOutcome notify(WriteOutcome outcome) {
+        ConditionalMatch.written(outcome.stored().type());
         listeners.forEach(l -> l.written(outcome));
         return outcome;
     }

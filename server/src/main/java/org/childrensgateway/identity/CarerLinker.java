@@ -51,16 +51,9 @@ class CarerLinker {
         this.settings = settings;
     }
 
-    void refresh(String childId, List<StoredResource> sourcePatients) {
-        List<RelatedPerson> carers = new ArrayList<>();
-        if (!sourcePatients.isEmpty()) {
-            for (StoredResource s : store.referencing(sourcePatients, "RelatedPerson", "patient")) {
-                RelatedPerson rp = (RelatedPerson) codec.decode(s);
-                if (!DerivedRecords.isDerived(rp)) {
-                    carers.add(rp);
-                }
-            }
-        }
+    /** Regroups the child's carers; {@code sourceCarers} are the source carers of its source records (not changed here). */
+    void refresh(String childId, List<RelatedPerson> sourceCarers) {
+        List<RelatedPerson> carers = new ArrayList<>(sourceCarers);
         carers.sort(Comparator.comparingInt((RelatedPerson r) -> settings.rank(FeatureExtractor.feedOf(r.getIdentifier())))
                 .thenComparing(r -> r.getIdElement().getIdPart()));
         List<List<RelatedPerson>> groups = group(carers);

@@ -7,7 +7,6 @@ import org.childrensgateway.fhir.DerivedRecords;
 import org.childrensgateway.fhir.FhirResourceService;
 import org.childrensgateway.fhir.ResourceCodec;
 import org.childrensgateway.access.SystemRepository;
-import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,26 +42,37 @@ class ChildRecordWriter {
         this.survivorship = new Survivorship(settings);
     }
 
-    void refresh(String childId) {
-        List<StoredResource> stored = new ArrayList<>();
-        List<Survivorship.Source> sources = new ArrayList<>();
-        for (String id : index.members(POOL, childId)) {
-            Optional<StoredResource> s = store.current("Patient", id);
+    /**
+     * Rewrites each child record (in the order given), reading the members of them all in one
+     * statement and their source records through {@code sources}, so each is read and parsed once.
+     */
+    void refreshAll(java.util.Collection<String> childIds, SourceRecords sources) {
+        java.util.Map<String, List<String>> members = index.membersOf(POOL, childIds);
+        sources.load(members.values().stream().flatMap(List::stream).toList());
+        for (String childId : childIds) {
+            refresh(childId, members.getOrDefault(childId, List.of()), sources);
+        }
+    }
+
+    private void refresh(String childId, List<String> memberIds, SourceRecords sources) {
+        List<org.hl7.fhir.r4.model.RelatedPerson> sourceCarers = new ArrayList<>();
+        List<Survivorship.Source> survivors = new ArrayList<>();
+        for (String id : memberIds) {
+            Optional<SourceRecords.Loaded> s = sources.patient(id);
             if (s.isPresent()) {
-                Patient p = (Patient) codec.decode(s.get());
-                stored.add(s.get());
-                sources.add(new Survivorship.Source(id, p, FeatureExtractor.feedOf(p.getIdentifier()), p.getMeta().getLastUpdated()));
+                Patient p = s.get().patient();
+                sourceCarers.addAll(sources.carersOf(id));
+                survivors.add(new Survivorship.Source(id, p, FeatureExtractor.feedOf(p.getIdentifier()), p.getMeta().getLastUpdated()));
             }
         }
-        Optional<StoredResource> existing = store.current("Patient", childId);
-        if (sources.isEmpty()) {
-            if (existing.isPresent()) {
+        if (survivors.isEmpty()) {
+            if (store.current("Patient", childId).isPresent()) {
                 fhir.deleteDerived("Patient", childId);
             }
             carers.refresh(childId, List.of());
             return;
         }
-        Patient child = survivorship.childRecord(childId, sources);
+        Patient child = survivorship.childRecord(childId, survivors);
         if (!child.hasName() || !child.hasBirthDate()) {
             // Identity-only source records (no demographics yet): the child record waits for them.
             return;
@@ -73,7 +83,7 @@ class ChildRecordWriter {
             LOG.warn("Child record {} does not pass validation; left as it was", childId);
             return;
         }
-        carers.refresh(childId, stored);
+        carers.refresh(childId, sourceCarers);
     }
 
     static boolean isChildRecord(Patient p) {

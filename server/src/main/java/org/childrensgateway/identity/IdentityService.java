@@ -9,12 +9,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.childrensgateway.fhir.DerivedRecords;
 import org.childrensgateway.fhir.ResourceCodec;
+import org.childrensgateway.store.StoredResource;
 import org.childrensgateway.operations.GatewayMetrics;
 import org.childrensgateway.access.SystemRepository;
-import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.RelatedPerson;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -55,20 +54,22 @@ public class IdentityService {
         for (String id : deleted) {
             affected.addAll(linker.remove(POOL, id));
         }
+        // The transaction's source records and their carers, read and parsed once for matching and
+        // for rewriting the child records (two statements, not two per record).
+        SourceRecords sources = sources();
+        sources.load(touched);
         List<PersonFeatures> records = new ArrayList<>();
         for (String id : touched) {
-            Optional<StoredResource> stored = store.current("Patient", id);
-            if (stored.isEmpty()) {
+            Optional<SourceRecords.Loaded> loaded = sources.patient(id);
+            if (loaded.isEmpty()) {
                 affected.addAll(linker.remove(POOL, id));
                 continue;
             }
-            Patient p = (Patient) codec.decode(stored.get());
+            Patient p = loaded.get().patient();
             if (DerivedRecords.isDerived(p)) {
                 continue;
             }
-            List<RelatedPerson> carers = store.referencing(List.of(stored.get()), "RelatedPerson", "patient").stream()
-                    .map(s -> (RelatedPerson) codec.decode(s)).filter(r -> !DerivedRecords.isDerived(r)).toList();
-            records.add(FeatureExtractor.ofPatient(id, p, carers));
+            records.add(FeatureExtractor.ofPatient(id, p, sources.carersOf(id)));
         }
         // Every blocking key of the transaction is locked first, in one sorted statement. Locked record
         // by record, two concurrent bundles whose children share keys took them in opposite orders and
@@ -83,8 +84,12 @@ public class IdentityService {
             affected.addAll(linker.match(POOL, f));
         }
         // Child records are rewritten in one order everywhere, so their row locks cannot deadlock either.
-        new TreeSet<>(affected).forEach(writer::refresh);
+        writer.refreshAll(new TreeSet<>(affected), sources);
         metrics.linkageTime(System.nanoTime() - start, touched.size() + deleted.size());
+    }
+
+    private SourceRecords sources() {
+        return new SourceRecords(store, codec);
     }
 
     // ---- data-quality operations (the place for the data-quality role check, see IdentityController) ----
@@ -92,13 +97,13 @@ public class IdentityService {
     @Transactional
     public void link(String sourceId, String childId, String by) {
         index.lockPool(POOL, false); // never beside a batch re-match
-        linker.link(POOL, sourceId, childId, by, "manual").forEach(writer::refresh);
+        writer.refreshAll(linker.link(POOL, sourceId, childId, by, "manual"), sources());
     }
 
     @Transactional
     public void unlink(String sourceId, String childId, String by) {
         index.lockPool(POOL, false); // never beside a batch re-match
-        linker.unlink(POOL, sourceId, childId, by).forEach(writer::refresh);
+        writer.refreshAll(linker.unlink(POOL, sourceId, childId, by), sources());
     }
 
     /**
@@ -119,14 +124,14 @@ public class IdentityService {
                 changed.add(child);
             }
         }
-        changed.forEach(writer::refresh);
+        writer.refreshAll(changed, sources());
         return changed;
     }
 
     @Transactional
     public void acceptReview(long reviewId, String by) {
         index.lockPool(POOL, false); // never beside a batch re-match
-        linker.acceptReview(reviewId, by).forEach(writer::refresh);
+        writer.refreshAll(linker.acceptReview(reviewId, by), sources());
     }
 
     @Transactional
