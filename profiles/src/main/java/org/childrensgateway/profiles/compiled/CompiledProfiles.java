@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.childrensgateway.profiles.ProfileValidatorFactory;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CanonicalType;
@@ -37,6 +39,8 @@ public final class CompiledProfiles {
   private final ProfileValidatorFactory factory;
   private final FhirContext context;
   private volatile boolean ready;
+  /** Counted down once, when {@link #ready} becomes true: what {@link #awaitReady} waits on. */
+  private final CountDownLatch readyLatch = new CountDownLatch(1);
   private final IValidationSupport support;
   private final Terminology terminology;
   private final ProfileCompiler compiler;
@@ -74,6 +78,28 @@ public final class CompiledProfiles {
     }
     compiler.stopGeneratingSnapshots();
     ready = true;
+    readyLatch.countDown();
+  }
+
+  /** True once {@link #warmUp()} has finished: from then on {@link #check} decides. */
+  public boolean isReady() {
+    return ready;
+  }
+
+  /**
+   * Waits at most {@code millis} for {@link #warmUp()} to finish (it runs on another thread).
+   * Returns whether the checks are ready; false when the time ran out or the thread was interrupted.
+   */
+  public boolean awaitReady(long millis) {
+    if (ready) {
+      return true;
+    }
+    try {
+      return readyLatch.await(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /**
