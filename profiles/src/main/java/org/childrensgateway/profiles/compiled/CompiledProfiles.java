@@ -69,16 +69,20 @@ public final class CompiledProfiles {
     if (ready) {
       return;
     }
-    factory.warmUp();
-    for (StructureDefinition sd : factory.getConformancePackage().getStructureDefinitions()) {
-      profile(sd.getUrl());
+    try {
+      factory.warmUp();
+      for (StructureDefinition sd : factory.getConformancePackage().getStructureDefinitions()) {
+        profile(sd.getUrl());
+      }
+      for (String url : ProfileValidatorFactory.defaultProfiles().values()) {
+        profile(url);
+      }
+      compiler.stopGeneratingSnapshots();
+      ready = true;
+    } finally {
+      // Also when the warm-up failed: nobody waits for checks that will not come (check stays UNSURE).
+      readyLatch.countDown();
     }
-    for (String url : ProfileValidatorFactory.defaultProfiles().values()) {
-      profile(url);
-    }
-    compiler.stopGeneratingSnapshots();
-    ready = true;
-    readyLatch.countDown();
   }
 
   /** True once {@link #warmUp()} has finished: from then on {@link #check} decides. */
@@ -88,14 +92,15 @@ public final class CompiledProfiles {
 
   /**
    * Waits at most {@code millis} for {@link #warmUp()} to finish (it runs on another thread).
-   * Returns whether the checks are ready; false when the time ran out or the thread was interrupted.
+   * Returns whether the checks are ready; false when the time ran out, the warm-up failed or the
+   * thread was interrupted.
    */
   public boolean awaitReady(long millis) {
     if (ready) {
       return true;
     }
     try {
-      return readyLatch.await(Math.max(0, millis), TimeUnit.MILLISECONDS);
+      return readyLatch.await(Math.max(0, millis), TimeUnit.MILLISECONDS) && ready;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
