@@ -50,6 +50,42 @@ final class DatabaseWork {
         }
     }
 
+    /**
+     * Cumulative scans per index (sequential scans as "table (seq)") and rows inserted per table,
+     * keyed by name: which index and table the per-unit totals come from.
+     */
+    Map<String, Long> byRelation() {
+        try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement()) {
+            s.execute("select pg_stat_clear_snapshot()");
+            Map<String, Long> out = new LinkedHashMap<>();
+            try (ResultSet rs = s.executeQuery("select indexrelname, idx_scan from pg_stat_user_indexes")) {
+                while (rs.next()) {
+                    out.put("scans " + rs.getString(1), rs.getLong(2));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("select relname, coalesce(seq_scan, 0), n_tup_ins from pg_stat_user_tables")) {
+                while (rs.next()) {
+                    out.put("scans " + rs.getString(1) + " (seq)", rs.getLong(2));
+                    out.put("inserted " + rs.getString(1), rs.getLong(3));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read PostgreSQL statistics", e);
+        }
+    }
+
+    /** Growth per unit of each relation's counter between two {@link #byRelation()} snapshots, largest first, zeros left out. */
+    static Map<String, Object> perUnitByRelation(Map<String, Long> before, Map<String, Long> after, long units) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0 && units > 0)
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .forEach(e -> m.put(e.getKey(), Math.round(e.getValue() * 1000.0 / units) / 1000.0));
+        return m;
+    }
+
     /** Each counter's growth between two snapshots, per unit. */
     static Map<String, Object> perUnit(long[] before, long[] after, long units) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -175,6 +175,7 @@ public final class GatewayBench {
         linkage.put("start", linkageTimer());
         gateway.token("rio-hv", "demo-rio-hv"); // fetched before the clock starts, as a client holding a token would
         long[] db0 = database.snapshot();
+        Map<String, Long> rel0 = database.byRelation();
         double[] cpu0 = gateway.cpuSeconds();
         long start = System.nanoTime();
         runThreads(() -> {
@@ -212,6 +213,7 @@ public final class GatewayBench {
         long end = System.nanoTime();
         double[] cpu1 = gateway.cpuSeconds();
         long[] db1 = database.snapshot();
+        Map<String, Long> rel1 = database.byRelation();
         linkage.put("end", linkageTimer());
         stopJfr("ingest");
         int stored = done.get();
@@ -241,6 +243,7 @@ public final class GatewayBench {
             tx.put("warmCpuMsPerResource", cpu(cpuAfterCold.get(), cpu1, resources - coldResources));
         }
         tx.put("databasePerResource", DatabaseWork.perUnit(db0, db1, resources));
+        tx.put("databasePerResourceByRelation", DatabaseWork.perUnitByRelation(rel0, rel1, resources));
         result.put("transactionIngest", tx);
         result.put("linkageDuringIngest", linkageWindows(linkage));
         log("transaction ingest: " + tx);

@@ -37,12 +37,23 @@ public final class DefinedExtensionsRule {
   public List<ValidationIssue> check(IBaseResource resource) {
     List<ValidationIssue> out = new ArrayList<>();
     if (resource instanceof Base b) {
-      walk(b, b.fhirType(), null, out);
+      walk(b, new At(null, b.fhirType(), -1), null, out);
     }
     return out;
   }
 
-  private void walk(Base element, String path, StructureDefinition parentExtension, List<ValidationIssue> out) {
+  /**
+   * Where an element is, rendered only for a finding: the walk visits every element of every
+   * written resource, and building each one's path string was most of this rule's cost.
+   */
+  private record At(At parent, String name, int index) {
+    String render() {
+      String here = index >= 0 ? name + "[" + index + "]" : name;
+      return parent == null ? here : parent.render() + "." + here;
+    }
+  }
+
+  private void walk(Base element, At path, StructureDefinition parentExtension, List<ValidationIssue> out) {
     for (Property p : element.children()) {
       if (!p.hasValues()) {
         continue;
@@ -51,7 +62,7 @@ public final class DefinedExtensionsRule {
       List<Base> values = p.getValues();
       for (int i = 0; i < values.size(); i++) {
         Base v = values.get(i);
-        String at = path + "." + p.getName() + (values.size() > 1 || extensions ? "[" + i + "]" : "");
+        At at = new At(path, p.getName(), values.size() > 1 || extensions ? i : -1);
         if (extensions && v instanceof Extension e) {
           StructureDefinition definition = check(e, at, parentExtension, out);
           walk(e, at, definition, out);
@@ -63,7 +74,7 @@ public final class DefinedExtensionsRule {
   }
 
   /** Reports the extension if undefined; returns its definition (for nested ones) or null. */
-  private StructureDefinition check(Extension e, String at, StructureDefinition parent, List<ValidationIssue> out) {
+  private StructureDefinition check(Extension e, At at, StructureDefinition parent, List<ValidationIssue> out) {
     String url = e.getUrl();
     if (url == null || url.isBlank()) {
       out.add(issue(at, "An extension has no url", "extension-no-url"));
@@ -101,7 +112,7 @@ public final class DefinedExtensionsRule {
     return url.contains("://") || url.startsWith("urn:");
   }
 
-  private static ValidationIssue issue(String location, String message, String id) {
-    return new ValidationIssue("error", location, message, id);
+  private static ValidationIssue issue(At location, String message, String id) {
+    return new ValidationIssue("error", location.render(), message, id);
   }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.childrensgateway.fhir.patch.Patches;
+import org.childrensgateway.fhir.validation.ResourceValidator;
 import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -39,11 +40,14 @@ public class BundleProcessor {
     private final FhirResourceService service;
     private final TransactionTemplate transactions;
     private final FhirContext context;
+    private final ResourceValidator validator;
 
-    public BundleProcessor(FhirResourceService service, TransactionTemplate transactions, FhirContext context) {
+    public BundleProcessor(FhirResourceService service, TransactionTemplate transactions, FhirContext context,
+                           ResourceValidator validator) {
         this.service = service;
         this.transactions = transactions;
         this.context = context;
+        this.validator = validator;
     }
 
     public Bundle process(Bundle bundle) {
@@ -75,6 +79,11 @@ public class BundleProcessor {
     }
 
     private Bundle processWithoutBase(Bundle bundle) {
+        if (bundle.hasEntry()) {
+            // Just after a start: wait (bounded) for the compiled profile checks before the
+            // transaction takes a connection, instead of validating every entry with HAPI in it.
+            validator.awaitWriteChecks();
+        }
         if (bundle.getType() == Bundle.BundleType.TRANSACTION) {
             return transactions.execute(status -> transaction(bundle));
         }

@@ -5,6 +5,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.fhirpath.IFhirPath;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.childrensgateway.store.IndexRows;
 import org.hl7.fhir.instance.model.api.IBase;
@@ -22,16 +23,29 @@ import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Reference;
 
-/** Extracts the index rows for every supported search parameter of a resource, by FHIRPath. */
+/**
+ * Extracts the index rows for every supported search parameter of a resource: by walking the
+ * model for expressions that are plain paths ({@link PlainPath}, nearly all of them), by FHIRPath
+ * for the rest (unions). The FHIRPath engine was about 2% of the transaction ingest's CPU.
+ */
 public final class SearchIndexer {
 
     private final SearchParamRegistry registry;
     private final IFhirPath fhirPath;
     private final Map<String, IFhirPath.IParsedExpression> parsed = new ConcurrentHashMap<>();
+    /** Plain-path form of each expression that has one; an expression mapped to empty goes to FHIRPath. */
+    private final Map<String, Optional<PlainPath>> plain = new ConcurrentHashMap<>();
+    private final boolean plainPaths;
 
     public SearchIndexer(FhirContext context, SearchParamRegistry registry) {
+        this(context, registry, true);
+    }
+
+    /** {@code plainPaths} false: every expression by FHIRPath (the oracle of PlainPathTest). */
+    SearchIndexer(FhirContext context, SearchParamRegistry registry, boolean plainPaths) {
         this.registry = registry;
         this.fhirPath = new LazyFhirPath(context); // not on the start-up path
+        this.plainPaths = plainPaths;
     }
 
     public IndexRows index(IBaseResource resource) {
@@ -55,6 +69,12 @@ public final class SearchIndexer {
     }
 
     private List<IBase> evaluate(IBaseResource resource, String expression) {
+        if (plainPaths) {
+            Optional<PlainPath> path = plain.computeIfAbsent(expression, PlainPath::of);
+            if (path.isPresent()) {
+                return path.get().evaluate(resource);
+            }
+        }
         IFhirPath.IParsedExpression expr = parsed.computeIfAbsent(expression, e -> {
             try {
                 return fhirPath.parse(e);

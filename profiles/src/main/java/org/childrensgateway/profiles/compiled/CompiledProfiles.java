@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.childrensgateway.profiles.ProfileValidatorFactory;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CanonicalType;
@@ -37,6 +39,8 @@ public final class CompiledProfiles {
   private final ProfileValidatorFactory factory;
   private final FhirContext context;
   private volatile boolean ready;
+  /** Counted down once, when {@link #ready} becomes true: what {@link #awaitReady} waits on. */
+  private final CountDownLatch readyLatch = new CountDownLatch(1);
   private final IValidationSupport support;
   private final Terminology terminology;
   private final ProfileCompiler compiler;
@@ -65,15 +69,42 @@ public final class CompiledProfiles {
     if (ready) {
       return;
     }
-    factory.warmUp();
-    for (StructureDefinition sd : factory.getConformancePackage().getStructureDefinitions()) {
-      profile(sd.getUrl());
+    try {
+      factory.warmUp();
+      for (StructureDefinition sd : factory.getConformancePackage().getStructureDefinitions()) {
+        profile(sd.getUrl());
+      }
+      for (String url : ProfileValidatorFactory.defaultProfiles().values()) {
+        profile(url);
+      }
+      compiler.stopGeneratingSnapshots();
+      ready = true;
+    } finally {
+      // Also when the warm-up failed: nobody waits for checks that will not come (check stays UNSURE).
+      readyLatch.countDown();
     }
-    for (String url : ProfileValidatorFactory.defaultProfiles().values()) {
-      profile(url);
+  }
+
+  /** True once {@link #warmUp()} has finished: from then on {@link #check} decides. */
+  public boolean isReady() {
+    return ready;
+  }
+
+  /**
+   * Waits at most {@code millis} for {@link #warmUp()} to finish (it runs on another thread).
+   * Returns whether the checks are ready; false when the time ran out, the warm-up failed or the
+   * thread was interrupted.
+   */
+  public boolean awaitReady(long millis) {
+    if (ready) {
+      return true;
     }
-    compiler.stopGeneratingSnapshots();
-    ready = true;
+    try {
+      return readyLatch.await(Math.max(0, millis), TimeUnit.MILLISECONDS) && ready;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /**

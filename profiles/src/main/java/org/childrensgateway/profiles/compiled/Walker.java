@@ -183,13 +183,18 @@ final class Walker {
 
   private void children(Base value, ElementRule container, Loc at) {
     int required = 0;
-    for (Property p : value.children()) {
-      ElementRule rule = container.children.get(p.getName());
-      List<Base> values = present(p.getValues());
+    Children.Slot[] slots = Children.slots(value);
+    List<Base>[] byName = Children.values(value, slots);
+    List<Property> properties = byName == null ? value.children() : null;
+    for (int k = 0; k < slots.length; k++) {
+      String childName = slots[k].name();
+      boolean isList = slots[k].list();
+      ElementRule rule = container.children.get(childName);
+      List<Base> values = present(byName != null ? byName[k] : properties.get(k).getValues());
       if (rule != null && rule.min > 0) {
         required++;
       }
-      String name = p.getName().endsWith("[x]") ? p.getName().substring(0, p.getName().length() - 3) : p.getName();
+      String name = childName.endsWith("[x]") ? childName.substring(0, childName.length() - 3) : childName;
       if (rule == null) {
         if (!values.isEmpty()) {
           unsure(at.child(name), "element not in the snapshot");
@@ -206,20 +211,20 @@ final class Walker {
       if (rule.max >= 0 && values.size() > rule.max) {
         reject(path, "more " + name + " than the maximum " + rule.max);
       }
-      if (p.getName().equals("contained") && resource == root) {
+      if (childName.equals("contained") && resource == root) {
         for (Base v : values) {
           contained(v, path);
         }
         continue;
       }
-      if (p.getName().equals("contained") || p.getName().equals("modifierExtension")) {
-        unsure(path, p.getName());
+      if (childName.equals("contained") || childName.equals("modifierExtension")) {
+        unsure(path, childName);
         continue;
       }
-      if (value instanceof Meta && (p.getName().equals("security") || p.getName().equals("tag")) && hasDuplicates(values)) {
+      if (value instanceof Meta && (childName.equals("security") || childName.equals("tag")) && hasDuplicates(values)) {
         unsure(path, "repeated label"); // HAPI refuses duplicate security labels, at a location of its own
       }
-      if (p.getName().equals("extension")) {
+      if (childName.equals("extension")) {
         for (Base v : values) {
           if (v instanceof Extension e && e.getUrl() != null && e.getUrl().contains(":")
               && !Contexts.allows(profiles.definition(e.getUrl()), value, at.plain())) {
@@ -230,10 +235,10 @@ final class Walker {
       // HAPI reports an extension's wrong value type at the extension.
       Loc typeErrorsAt = value instanceof Extension ? at : null;
       if (rule.slicing != null) {
-        Slices.check(this, values, rule, path, p.isList(), typeErrorsAt);
+        Slices.check(this, values, rule, path, isList, typeErrorsAt);
       } else {
         for (int i = 0; i < values.size(); i++) {
-          Loc itemAt = p.isList() ? path.item(i) : path;
+          Loc itemAt = isList ? path.item(i) : path;
           typed(values.get(i), rule, itemAt, typeErrorsAt == null ? itemAt : typeErrorsAt);
         }
       }

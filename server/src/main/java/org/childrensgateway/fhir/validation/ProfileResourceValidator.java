@@ -48,16 +48,43 @@ public class ProfileResourceValidator implements ResourceValidator {
     private final FastPathCrossCheck crossCheck;
     private final Counter byCompiledChecks;
     private final Counter byHapi;
+    /** The longest a write waits for the compiled checks before it goes to HAPI. */
+    private final long holdWritesMs;
+    /** Set when a wait ran out: the checks are slow to come, and no write is held any more. */
+    private volatile boolean stopHolding;
 
     public ProfileResourceValidator(ProfileValidatorFactory profiles, CompiledProfiles compiled, MeterRegistry registry,
                                     @Value("${gateway.validation.compiled-checks:true}") boolean fastPath,
-                                    @Value("${gateway.validation.cross-check-every:100}") int crossCheckEvery) {
+                                    @Value("${gateway.validation.cross-check-every:100}") int crossCheckEvery,
+                                    @Value("${gateway.validation.hold-writes-ms:60000}") long holdWritesMs) {
         this.profiles = profiles;
         this.compiled = compiled;
         this.fastPath = fastPath;
         this.crossCheck = new FastPathCrossCheck(registry, crossCheckEvery);
         this.byCompiledChecks = writes(registry, "compiled");
         this.byHapi = writes(registry, "hapi");
+        this.holdWritesMs = Math.max(0, holdWritesMs);
+    }
+
+    /**
+     * Until the compiled checks are built (seconds after start, by ValidatorWarmUp), a write would
+     * be validated by HAPI, one resource at a time (ProfileValidatorFactory), on the same cores the
+     * warm-up needs: the first bundles after a start took 28 s at the 95th percentile at 100,000
+     * children, up to 70 s on a busy machine. Waiting for the checks is cheaper, so a write waits
+     * for them, at most {@code gateway.validation.hold-writes-ms} (a warm-up on a busy machine can
+     * take longer than a fixed time after start); if they are still not ready, or their warm-up
+     * failed, it goes to HAPI as before, and so does every later write until they are ready (one
+     * wait that runs out ends holding, so a transaction's entries never wait one after another).
+     * A wait changes only when a write is validated, never how.
+     */
+    @Override
+    public void awaitWriteChecks() {
+        if (!fastPath || holdWritesMs == 0 || stopHolding || compiled.isReady()) {
+            return;
+        }
+        if (!compiled.awaitReady(holdWritesMs)) {
+            stopHolding = true;
+        }
     }
 
     private static Counter writes(MeterRegistry registry, String path) {
@@ -89,6 +116,7 @@ public class ProfileResourceValidator implements ResourceValidator {
         String[] profile = namesProfile ? new String[0]
                 : ProfileValidatorFactory.defaultProfileUrl(resource.fhirType()).stream().toArray(String[]::new);
         if (write && fastPath && outcome.getIssue().isEmpty()) {
+            awaitWriteChecks(); // writes not held before their transaction (single creates, feeds) wait here
             Verdict verdict = compiled.check(resource, profile);
             if (verdict.isAccept()) {
                 byCompiledChecks.increment();

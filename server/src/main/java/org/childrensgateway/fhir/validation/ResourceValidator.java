@@ -13,4 +13,12 @@ public interface ResourceValidator {
     default OperationOutcome validate(IBaseResource resource, String json) {
         return validate(resource);
     }
+
+    /**
+     * Called before a write's database transaction begins: a validator that is not yet at full
+     * speed may hold the write here, for a bounded time, rather than validate it slowly inside the
+     * transaction. Never fails; what it waited for not being ready only means slower validation.
+     */
+    default void awaitWriteChecks() {
+    }
 }
