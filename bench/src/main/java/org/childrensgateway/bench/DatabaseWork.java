@@ -55,6 +55,11 @@ final class DatabaseWork {
      * keyed by name: which index and table the per-unit totals come from.
      */
     Map<String, Long> byRelation() {
+        try {
+            Thread.sleep(1_100); // as snapshot(): let the backends flush their statistics
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement()) {
             s.execute("select pg_stat_clear_snapshot()");
             Map<String, Long> out = new LinkedHashMap<>();
@@ -91,30 +96,6 @@ final class DatabaseWork {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < NAMES.length; i++) {
             m.put(NAMES[i], units == 0 ? 0 : Math.round((after[i] - before[i]) * 1000.0 / units) / 1000.0);
-        }
-        return m;
-    }
-
-    /** idx_scan of every index now, by name (for a per-phase delta: which index a phase probes). */
-    Map<String, Long> indexScans() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement()) {
-            Thread.sleep(1_100);
-            s.execute("select pg_stat_clear_snapshot()");
-            try (ResultSet rs = s.executeQuery("select indexrelname, coalesce(idx_scan, 0) from pg_stat_user_indexes")) {
-                while (rs.next()) {
-                    m.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-            try (ResultSet rs = s.executeQuery("select relname, coalesce(seq_scan, 0) from pg_stat_user_tables")) {
-                while (rs.next()) {
-                    m.put("seq:" + rs.getString(1), rs.getLong(2));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read PostgreSQL statistics", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         return m;
     }

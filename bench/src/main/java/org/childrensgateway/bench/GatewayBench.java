@@ -262,7 +262,7 @@ public final class GatewayBench {
         gateway.token("systmone-gp", "demo-systmone-gp");
         gateway.token("estart-centre", "demo-estart-centre");
         double[] before = linkageTimer();
-        Map<String, Long> scans0 = database.indexScans();
+        Map<String, Long> rel0 = database.byRelation();
         boolean statements = database.resetStatements();
         long[] db0 = database.snapshot();
         double[] cpu0 = gateway.cpuSeconds();
@@ -327,13 +327,7 @@ public final class GatewayBench {
         feeds.put("allRecordsPerSecond", round(records / seconds));
         feeds.put("cpuMsPerRecord", cpu(cpu0, cpu1, records));
         feeds.put("databasePerRecord", DatabaseWork.perUnit(db0, db1, records));
-        Map<String, Long> scans1 = database.indexScans();
-        Map<String, Object> perIndex = new LinkedHashMap<>();
-        long units = Math.max(1, records);
-        scans1.entrySet().stream().filter(e -> e.getValue() - scans0.getOrDefault(e.getKey(), 0L) > 0)
-                .sorted((a, b) -> Long.compare(b.getValue() - scans0.getOrDefault(b.getKey(), 0L), a.getValue() - scans0.getOrDefault(a.getKey(), 0L)))
-                .forEach(e -> perIndex.put(e.getKey(), round((e.getValue() - scans0.getOrDefault(e.getKey(), 0L)) / (double) units)));
-        feeds.put("scansPerRecordByIndex", perIndex);
+        feeds.put("databasePerRecordByRelation", DatabaseWork.perUnitByRelation(rel0, database.byRelation(), records));
         if (statements) {
             Files.writeString(out.resolve(label + "-feeds-statements.txt"), database.statements(records));
         }
