@@ -116,6 +116,19 @@ public record StoredFacts(DecisionFacts decision, List<String> auditPatients) {
                 return Optional.empty();
             }
             Shape shape = known.get();
+            Optional<Map<String, JsonNode>> members = members(stored, name -> false,
+                    name -> name.equals("resourceType") || name.equals("meta") || name.equals("note") || shape.about().contains(name)
+                            || name.equals(shape.auditElement()));
+            return members.flatMap(m -> facts(stored, shape, m));
+        }
+
+        /**
+         * The top-level members {@code keep} names of a stored version's JSON, in one token pass (the
+         * rest skipped); empty if it is not one object of the stored type, names a member twice (what
+         * HAPI keeps then is its business) or names one {@code refuse} names.
+         */
+        private static Optional<Map<String, JsonNode>> members(StoredResource stored, java.util.function.Predicate<String> refuse,
+                                                               java.util.function.Predicate<String> keep) {
             Map<String, JsonNode> members = new HashMap<>();
             try (JsonParser p = MAPPER.getFactory().createParser(stored.json())) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -125,11 +138,10 @@ public record StoredFacts(DecisionFacts decision, List<String> auditPatients) {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String name = p.currentName();
                     p.nextToken();
-                    if (!seen.add(name)) {
-                        return Optional.empty(); // a duplicate member: what HAPI keeps is its business
+                    if (!seen.add(name) || refuse.test(name)) {
+                        return Optional.empty();
                     }
-                    if (name.equals("resourceType") || name.equals("meta") || name.equals("note") || shape.about().contains(name)
-                            || name.equals(shape.auditElement())) {
+                    if (name.equals("resourceType") || keep.test(name)) {
                         members.put(name, p.readValueAsTree());
                     } else {
                         p.skipChildren();
@@ -142,7 +154,7 @@ public record StoredFacts(DecisionFacts decision, List<String> auditPatients) {
             if (type == null || !type.isTextual() || !type.asText().equals(stored.type())) {
                 return Optional.empty();
             }
-            return facts(stored, shape, members);
+            return Optional.of(members);
         }
 
         private Optional<StoredFacts> facts(StoredResource stored, Shape shape, Map<String, JsonNode> members) {
@@ -229,32 +241,14 @@ public record StoredFacts(DecisionFacts decision, List<String> auditPatients) {
             if (stored.deleted() || stored.json() == null || !stored.type().equals("Patient")) {
                 return Optional.empty();
             }
-            Map<String, JsonNode> members = new HashMap<>();
-            try (JsonParser p = MAPPER.getFactory().createParser(stored.json())) {
-                if (p.nextToken() != JsonToken.START_OBJECT) {
-                    return Optional.empty();
-                }
-                Set<String> seen = new java.util.HashSet<>();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    p.nextToken();
-                    if (!seen.add(name) || name.startsWith("_deceased") || name.equals("_birthDate")) {
-                        return Optional.empty(); // duplicates, and primitives carried by extensions only: HAPI's business
-                    }
-                    if (name.equals("resourceType") || name.equals("meta") || name.equals("birthDate") || name.equals("address")
-                            || name.startsWith("deceased")) {
-                        members.put(name, p.readValueAsTree());
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
+            // Primitives carried by extensions only (_deceased..., _birthDate) are HAPI's business.
+            Optional<Map<String, JsonNode>> read = members(stored, name -> name.startsWith("_deceased") || name.equals("_birthDate"),
+                    name -> name.equals("resourceType") || name.equals("meta") || name.equals("birthDate") || name.equals("address")
+                            || name.startsWith("deceased"));
+            if (read.isEmpty()) {
                 return Optional.empty();
             }
-            JsonNode type = members.get("resourceType");
-            if (type == null || !type.isTextual() || !type.asText().equals("Patient")) {
-                return Optional.empty();
-            }
+            Map<String, JsonNode> members = read.get();
             LocalDate born = null;
             JsonNode birthDate = members.get("birthDate");
             if (birthDate != null) {
