@@ -47,8 +47,12 @@ class ChildDataQuery {
                 + "     join sp_reference f on f.res_type = p.res_type and f.name = p.name"
                 + "     where f.target_type = 'Patient' and f.target_id = any(?::text[])),"
                 + " prov as ("
-                + "   select f.pid from sp_reference f join resource t on t.pid in (select pid from direct)"
-                + "     and f.target_type = t.res_type and f.target_id = t.res_id where f.res_type = 'Provenance' and f.name = 'target')"
+                // From each direct match to its Provenance, never the other way round: joined freely,
+                // the planner drove it from every Provenance row (11,000 at 100,000 children: 90-190 ms
+                // per $everything). "offset 0" keeps the lateral subquery from being pulled up.
+                + "   select f.pid from direct d join resource t on t.pid = d.pid cross join lateral"
+                + "     (select f.pid from sp_reference f where f.res_type = 'Provenance' and f.name = 'target'"
+                + "       and f.target_id = t.res_id and f.target_type = t.res_type offset 0) f)"
                 + " select r.pid from resource r where r.pid in (select pid from direct union select pid from prov) and not r.deleted");
         List<Object> args = new java.util.ArrayList<>();
         args.add(patientIds.toArray(String[]::new));
