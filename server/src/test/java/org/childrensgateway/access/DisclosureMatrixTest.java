@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.childrensgateway.GatewayTestBase;
+import org.childrensgateway.audit.StoredAudit;
 import org.childrensgateway.fhir.FhirFixtures;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -396,7 +397,7 @@ class DisclosureMatrixTest extends GatewayTestBase {
 
         String attempt = fhirAs("estart-centre").header("X-Break-Glass-Reason", "curious").get("/Observation/" + a)
                 .then().statusCode(404).extract().header("X-Request-ID");
-        String audit = auditOf(attempt);
+        String audit = StoredAudit.ofRequest(jdbc, attempt);
         assertThat(audit).contains("refused: the role childrens-centre-worker may not break the glass");
         assertThat(audit).doesNotContain("BTG");
     }
@@ -453,13 +454,13 @@ class DisclosureMatrixTest extends GatewayTestBase {
     @Test
     void everyNonFhirRouteThatTouchesAChildIsAudited() {
         String notifications = asClient("systmone-gp").get("/notifications/break-glass").then().statusCode(200).extract().header("X-Request-ID");
-        assertThat(auditOf(notifications)).contains("/notifications/break-glass");
+        assertThat(StoredAudit.ofRequest(jdbc, notifications)).contains("/notifications/break-glass");
         String identity = asClient("data-quality").get("/identity/children/" + scene.childRecord).then().statusCode(200)
                 .extract().header("X-Request-ID");
-        assertThat(auditOf(identity)).contains("Patient/" + scene.childRecord);
+        assertThat(StoredAudit.ofRequest(jdbc, identity)).contains("Patient/" + scene.childRecord);
         String refused = asClient("integration").get("/identity/children/" + scene.childRecord).then().statusCode(403)
                 .extract().header("X-Request-ID");
-        assertThat(auditOf(refused)).contains("http-status").contains("403");
+        assertThat(StoredAudit.ofRequest(jdbc, refused)).contains("http-status").contains("403");
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "an unlink's disclosure report as {0}")
@@ -470,7 +471,7 @@ class DisclosureMatrixTest extends GatewayTestBase {
         String path = "/identity/unlinks/" + unlink[0] + "/disclosures";
         int expected = "ig-auditor".equals(client) ? 200 : 403;
         String request = asClient(client).get(path).then().statusCode(expected).extract().header("X-Request-ID");
-        String audit = auditOf(request);
+        String audit = StoredAudit.ofRequest(jdbc, request);
         assertThat(audit).contains("http-status");
         if (expected == 200) {
             assertThat(audit).as("the report names both children").contains("Patient/" + unlink[1]).contains("Patient/" + unlink[2]);
@@ -515,7 +516,7 @@ class DisclosureMatrixTest extends GatewayTestBase {
     @Test
     void aComposedChildRecordsAuditNamesTheLinksItReliedOn() {
         String request = fhirAs("systmone-gp").get("/Patient/" + scene.childRecord).then().statusCode(200).extract().header("X-Request-ID");
-        String audit = auditOf(request);
+        String audit = StoredAudit.ofRequest(jdbc, request);
         assertThat(audit).contains("linked-sources:Patient/" + scene.childRecord).contains(scene.gpChild).contains(scene.rioChild);
     }
 
@@ -523,7 +524,7 @@ class DisclosureMatrixTest extends GatewayTestBase {
     void auditRecordsNameTheRulesThatDecided() {
         String request = fhirAs("systmone-gp").get("/Observation?subject=Patient/" + scene.rioChild).then().statusCode(200)
                 .extract().header("X-Request-ID");
-        String audit = auditOf(request);
+        String audit = StoredAudit.ofRequest(jdbc, request);
         assertThat(audit).contains("released:consent").contains("withheld:sensitive");
     }
 
@@ -537,7 +538,7 @@ class DisclosureMatrixTest extends GatewayTestBase {
         String request = fhirAs(client).get("/StructureDefinition/ChildPatient").then().statusCode(scopedRead(client))
                 .extract().header("X-Request-ID");
         if (scopedRead(client) == 200) {
-            assertThat(auditOf(request)).contains("StructureDefinition/ChildPatient");
+            assertThat(StoredAudit.ofRequest(jdbc, request)).contains("StructureDefinition/ChildPatient");
             assertThat(fhirAs(client).get("/StructureDefinition?url=https://fhir.childrens-gateway.uk/StructureDefinition/ChildPatient")
                     .then().statusCode(200).extract().jsonPath().getInt("total")).isEqualTo(1);
         }
@@ -556,7 +557,7 @@ class DisclosureMatrixTest extends GatewayTestBase {
         // The OpenAPI document of the non-FHIR routes: public, the same for everyone, describes no one, read-only.
         io.restassured.response.Response described = asClient(client).get("/openapi.yaml").then().statusCode(200).extract().response();
         String openapi = described.asString();
-        assertThat(auditOf(described.header("X-Request-ID"))).as("even a public document's fetch is accountable").contains("/openapi.yaml");
+        assertThat(StoredAudit.ofRequest(jdbc, described.header("X-Request-ID"))).as("even a public document's fetch is accountable").contains("/openapi.yaml");
         assertThat(openapi).isEqualTo(io.restassured.RestAssured.given().header("Authorization", "").get("/openapi.yaml").asString());
         assertThat(asClient(client).body("openapi: 3.0.0").post("/openapi.yaml").statusCode()).isIn(403, 404, 405);
         assertThat(asClient(client).body("openapi: 3.0.0").put("/openapi.yaml").statusCode()).isIn(403, 404, 405);
@@ -569,7 +570,7 @@ class DisclosureMatrixTest extends GatewayTestBase {
         // A write to every child record: refused to every other kind of caller, and the refusal audited. The desk's
         // own run (200, audited, people's decisions kept) is BatchRematchTest.
         String request = asClient(client).post("/identity/rematch").then().statusCode(403).extract().header("X-Request-ID");
-        assertThat(auditOf(request)).contains("/identity/rematch").contains("403");
+        assertThat(StoredAudit.ofRequest(jdbc, request)).contains("/identity/rematch").contains("403");
         assertThat(asClient(client).get("/identity/rematch").statusCode()).isIn(403, 404, 405);
         io.restassured.RestAssured.given().header("Authorization", "").post("/identity/rematch").then().statusCode(401);
     }
@@ -615,14 +616,6 @@ class DisclosureMatrixTest extends GatewayTestBase {
         return child;
     }
 
-    /** The stored AuditEvent of the request with this X-Request-ID, as JSON text. */
-    private String auditOf(String requestId) {
-        assertThat(requestId).isNotNull();
-        List<String> found = jdbc.sql("select content::text from resource where res_type = 'AuditEvent' and content::text like ?")
-                .param("%" + requestId + "%").query(String.class).list();
-        assertThat(found).as("one AuditEvent for request " + requestId).hasSize(1);
-        return found.get(0);
-    }
 
     private static String withIdentifier(String observation, String value) {
         return observation.replace("{\"resourceType\": \"Observation\",",

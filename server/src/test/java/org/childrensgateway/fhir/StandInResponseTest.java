@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.childrensgateway.GatewayTestBase;
+import org.childrensgateway.audit.StoredAudit;
 import org.childrensgateway.operations.RequestIdFilter;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -66,10 +67,10 @@ class StandInResponseTest extends GatewayTestBase {
         for (String path : List.of("/Observation?_id=" + a, "/Observation/" + a)) {
             Response fast = fhirAs("rio-hv").get(path);
             fast.then().statusCode(200);
-            String audit = auditOf(fast.header(RequestIdFilter.HEADER));
+            String audit = StoredAudit.ofRequest(jdbc, fast.header(RequestIdFilter.HEADER));
             assertThat(audit).as(path).contains("Patient/" + child).contains("Observation/" + a);
             Response encoded = fhirAs("rio-hv").queryParam("_pretty", "true").get(path);
-            assertThat(patientsNamed(auditOf(encoded.header(RequestIdFilter.HEADER))))
+            assertThat(patientsNamed(StoredAudit.ofRequest(jdbc, encoded.header(RequestIdFilter.HEADER))))
                     .as("the same children as when the resource is parsed: " + path).isEqualTo(patientsNamed(audit));
         }
     }
@@ -85,11 +86,4 @@ class StandInResponseTest extends GatewayTestBase {
         return out;
     }
 
-    private String auditOf(String requestId) {
-        assertThat(requestId).isNotNull();
-        List<String> found = jdbc.sql("select content::text from resource where res_type = 'AuditEvent' and content::text like ?")
-                .param("%" + requestId + "%").query(String.class).list();
-        assertThat(found).as("one AuditEvent for request " + requestId).hasSize(1);
-        return found.get(0);
-    }
 }

@@ -8,6 +8,7 @@ import io.restassured.response.Response;
 import java.time.LocalDate;
 import java.util.List;
 import org.childrensgateway.GatewayTestBase;
+import org.childrensgateway.audit.StoredAudit;
 import org.childrensgateway.operations.RequestIdFilter;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,9 +23,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 class StoredJsonReadTest extends GatewayTestBase {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
+    private static final ObjectMapper JSON = StoredJsonLayout.JSON;
     private static final List<String> HEADERS = List.of("ETag", "Last-Modified", "Content-Location", "Content-Type");
 
     @Autowired
@@ -80,7 +79,7 @@ class StoredJsonReadTest extends GatewayTestBase {
         Response encoded = fhirAs(caller).queryParam("_pretty", "true").get(path);
         assertThat(fast.statusCode()).as(path).isEqualTo(200);
         assertThat(encoded.statusCode()).as(path).isEqualTo(200);
-        assertThat(fast.asString()).as("the stored version's JSON, resourceType first: " + path).isEqualTo(laidOut(stored));
+        assertThat(fast.asString()).as("the stored version's JSON, resourceType first: " + path).isEqualTo(StoredJsonLayout.laidOut(stored));
         JsonNode served = JSON.readTree(fast.asString());
         assertThat(served).as("every member as stored").isEqualTo(JSON.readTree(stored));
         assertThat(served).as("the same resource as encoded").isEqualTo(JSON.readTree(encoded.asString()));
@@ -89,34 +88,15 @@ class StoredJsonReadTest extends GatewayTestBase {
             assertThat(fast.header(header)).as(header + " of " + path).isNotNull().isEqualTo(encoded.header(header));
         }
         assertThat(fast.header("ETag")).isEqualTo("W/\"" + version + "\"");
-        String audit = auditOf(fast.header(RequestIdFilter.HEADER));
+        String audit = StoredAudit.ofRequest(jdbc, fast.header(RequestIdFilter.HEADER));
         String[] parts = path.split("/");
         assertThat(audit).as("the read is audited").contains(parts[1] + "/" + parts[2]).contains(path.contains("_history") ? "vread" : "read");
     }
 
-    /** The stored text as the gateway lays it out: compact, resourceType first, the rest in stored order. */
-    private static String laidOut(String stored) throws Exception {
-        com.fasterxml.jackson.databind.node.ObjectNode in = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(stored);
-        com.fasterxml.jackson.databind.node.ObjectNode out = JSON.createObjectNode();
-        out.set("resourceType", in.get("resourceType"));
-        in.fields().forEachRemaining(f -> {
-            if (!f.getKey().equals("resourceType")) {
-                out.set(f.getKey(), f.getValue());
-            }
-        });
-        return JSON.writeValueAsString(out);
-    }
 
     private String stored(String type, String id, long version) {
         return jdbc.sql("select content::text from resource_history where res_type = ? and res_id = ? and version_id = ?")
                 .params(type, id, version).query(String.class).single();
     }
 
-    private String auditOf(String requestId) {
-        assertThat(requestId).isNotNull();
-        List<String> found = jdbc.sql("select content::text from resource where res_type = 'AuditEvent' and content::text like ?")
-                .param("%" + requestId + "%").query(String.class).list();
-        assertThat(found).as("one AuditEvent for request " + requestId).hasSize(1);
-        return found.get(0);
-    }
 }

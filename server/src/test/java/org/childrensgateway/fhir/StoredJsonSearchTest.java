@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.childrensgateway.GatewayTestBase;
+import org.childrensgateway.audit.StoredAudit;
 import org.childrensgateway.operations.RequestIdFilter;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,9 +25,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 class StoredJsonSearchTest extends GatewayTestBase {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
+    private static final ObjectMapper JSON = StoredJsonLayout.JSON;
 
     @Autowired
     private JdbcClient jdbc;
@@ -83,7 +82,7 @@ class StoredJsonSearchTest extends GatewayTestBase {
             Response glass = fhirAs("systmone-gp").header("X-Break-Glass-Reason", "child at risk").get(path);
             glass.then().statusCode(200).header("X-Break-Glass", org.hamcrest.Matchers.notNullValue());
             assertThat(glass.asString()).contains("NP4 6AB");
-            assertThat(auditOf(glass.header(RequestIdFilter.HEADER))).contains("child at risk");
+            assertThat(StoredAudit.ofRequest(jdbc, glass.header(RequestIdFilter.HEADER))).contains("child at risk");
         }
 
         // Hidden (no consent for another organisation): not in the Bundle, which is that of a search matching nothing.
@@ -113,7 +112,7 @@ class StoredJsonSearchTest extends GatewayTestBase {
         // The Bundle's own id differs between two responses; where HAPI sets a Content-Location, it names that id.
         assertThat(fast.header("Content-Location")).isEqualTo(encoded.header("Content-Location") == null ? null
                 : encoded.header("Content-Location").replace(reference.path("id").asText(), served.path("id").asText()));
-        assertThat(auditOf(fast.header(RequestIdFilter.HEADER))).as("audited").isNotEmpty();
+        assertThat(StoredAudit.ofRequest(jdbc, fast.header(RequestIdFilter.HEADER))).as("audited").isNotEmpty();
         return served;
     }
 
@@ -126,7 +125,7 @@ class StoredJsonSearchTest extends GatewayTestBase {
             String id = r.path("id").asText();
             String text = JSON.writeValueAsString(r);
             String version = stored(type, id);
-            if (version != null && text.equals(laidOut(version))) {
+            if (version != null && text.equals(StoredJsonLayout.laidOut(version))) {
                 stored++;
             }
         }
@@ -146,28 +145,10 @@ class StoredJsonSearchTest extends GatewayTestBase {
         return copy;
     }
 
-    private static String laidOut(String stored) throws Exception {
-        ObjectNode in = (ObjectNode) JSON.readTree(stored);
-        ObjectNode out = JSON.createObjectNode();
-        out.set("resourceType", in.get("resourceType"));
-        in.fields().forEachRemaining(f -> {
-            if (!f.getKey().equals("resourceType")) {
-                out.set(f.getKey(), f.getValue());
-            }
-        });
-        return JSON.writeValueAsString(out);
-    }
 
     private String stored(String type, String id) {
         return jdbc.sql("select content::text from resource where res_type = ? and res_id = ?").params(type, id)
                 .query(String.class).optional().orElse(null);
     }
 
-    private String auditOf(String requestId) {
-        assertThat(requestId).isNotNull();
-        List<String> found = jdbc.sql("select content::text from resource where res_type = 'AuditEvent' and content::text like ?")
-                .param("%" + requestId + "%").query(String.class).list();
-        assertThat(found).as("one AuditEvent for request " + requestId).hasSize(1);
-        return found.get(0);
-    }
 }

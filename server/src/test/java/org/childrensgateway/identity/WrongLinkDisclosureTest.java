@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.childrensgateway.GatewayTestBase;
+import org.childrensgateway.audit.StoredAudit;
 import org.childrensgateway.fhir.FhirFixtures;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -155,7 +156,7 @@ class WrongLinkDisclosureTest extends GatewayTestBase {
 
         // The report request is itself audited, naming both children.
         String own = response.header("X-Request-ID");
-        assertThat(auditOf(own)).contains("Patient/" + s).contains("Patient/" + c1);
+        assertThat(StoredAudit.ofRequest(jdbc, own)).contains("Patient/" + s).contains("Patient/" + c1);
     }
 
     private static String request(io.restassured.response.Response r) {
@@ -175,10 +176,4 @@ class WrongLinkDisclosureTest extends GatewayTestBase {
         return json.getString("entity.find { it.what?.identifier?.system == 'https://fhir.childrens-gateway.uk/Id/request-id' }.what.identifier.value");
     }
 
-    private String auditOf(String requestId) {
-        List<String> found = jdbc.sql("select content::text from resource where res_type = 'AuditEvent' and content::text like ?")
-                .param("%" + requestId + "%").query(String.class).list();
-        assertThat(found).hasSize(1);
-        return found.get(0);
-    }
 }
