@@ -87,6 +87,10 @@ class ActuatorAndMetricsTest extends GatewayTestBase {
         assertThat(metrics).containsPattern("gateway_consent_decisions_total\\{[^}]*outcome=\"deny\"\\} [1-9]");
         assertThat(metrics).containsPattern("gateway_linkage_outcomes_total\\{[^}]*outcome=\"(linked|new_record)\"\\} [1-9]");
         assertThat(metrics).containsPattern("gateway_linkage_outcomes_total\\{[^}]*outcome=\"other\"\\} [1-9]");
+        // whether writes are waiting for the compiled profile checks (readiness does not say)
+        assertThat(metrics).containsPattern("gateway_validation_writes_held\\{[^}]*\\} \\d")
+                .containsPattern("gateway_validation_compiled_checks_ready\\{[^}]*\\} [01]")
+                .containsPattern("gateway_validation_writes_total\\{[^}]*path=\"compiled\"");
         assertThat(metrics).doesNotContain("9434765919").doesNotContain(id);
         // Spring's own HTTP metrics and the JVM's are there too.
         assertThat(metrics).contains("http_server_requests_seconds_count").contains("jvm_memory_used_bytes")

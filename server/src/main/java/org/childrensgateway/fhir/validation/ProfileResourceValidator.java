@@ -15,7 +15,9 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -41,6 +43,8 @@ public class ProfileResourceValidator implements ResourceValidator {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProfileResourceValidator.class);
 
     static final String WRITES = "gateway.validation.writes";
+    static final String HELD = "gateway.validation.writes.held";
+    static final String READY = "gateway.validation.compiled.checks.ready";
 
     private final ProfileValidatorFactory profiles;
     private final CompiledProfiles compiled;
@@ -52,6 +56,8 @@ public class ProfileResourceValidator implements ResourceValidator {
     private final long holdWritesMs;
     /** Set when a wait ran out: the checks are slow to come, and no write is held any more. */
     private volatile boolean stopHolding;
+    /** Writes waiting for the compiled checks now: readiness says UP meanwhile, so this says why writes are slow. */
+    private final AtomicInteger held = new AtomicInteger();
 
     public ProfileResourceValidator(ProfileValidatorFactory profiles, CompiledProfiles compiled, MeterRegistry registry,
                                     @Value("${gateway.validation.compiled-checks:true}") boolean fastPath,
@@ -64,6 +70,10 @@ public class ProfileResourceValidator implements ResourceValidator {
         this.byCompiledChecks = writes(registry, "compiled");
         this.byHapi = writes(registry, "hapi");
         this.holdWritesMs = Math.max(0, holdWritesMs);
+        Gauge.builder(HELD, held, AtomicInteger::get).description("Writes waiting now for the compiled profile checks to be built")
+                .register(registry);
+        Gauge.builder(READY, compiled, c -> c.isReady() ? 1 : 0)
+                .description("1 once the compiled profile checks are built; before that, writes wait or go to HAPI").register(registry);
     }
 
     /**
@@ -82,8 +92,13 @@ public class ProfileResourceValidator implements ResourceValidator {
         if (!fastPath || holdWritesMs == 0 || stopHolding || compiled.isReady()) {
             return;
         }
-        if (!compiled.awaitReady(holdWritesMs)) {
-            stopHolding = true;
+        held.incrementAndGet();
+        try {
+            if (!compiled.awaitReady(holdWritesMs)) {
+                stopHolding = true;
+            }
+        } finally {
+            held.decrementAndGet();
         }
     }
 

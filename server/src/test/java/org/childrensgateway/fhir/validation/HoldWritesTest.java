@@ -15,7 +15,11 @@ import org.junit.jupiter.api.Test;
 class HoldWritesTest {
 
     private static ProfileResourceValidator validator(CompiledProfiles compiled, long holdMs) {
-        return new ProfileResourceValidator(ProfileValidatorFactory.shared(), compiled, new SimpleMeterRegistry(), true, 0, holdMs);
+        return validator(compiled, holdMs, new SimpleMeterRegistry());
+    }
+
+    private static ProfileResourceValidator validator(CompiledProfiles compiled, long holdMs, SimpleMeterRegistry registry) {
+        return new ProfileResourceValidator(ProfileValidatorFactory.shared(), compiled, registry, true, 0, holdMs);
     }
 
     private static long millis(Runnable r) {
@@ -41,13 +45,38 @@ class HoldWritesTest {
     @Test
     void aHeldWriteGoesOnOnceTheChecksAreReady() throws InterruptedException {
         CompiledProfiles compiled = new CompiledProfiles(ProfileValidatorFactory.shared());
-        ProfileResourceValidator held = validator(compiled, 300_000);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ProfileResourceValidator held = validator(compiled, 300_000, registry);
         Thread warmUp = new Thread(compiled::warmUp, "test-warm-up");
         warmUp.start();
         long waited = millis(held::awaitWriteChecks);
         assertThat(compiled.isReady()).isTrue();
+        assertThat(gauge(registry, ProfileResourceValidator.READY)).as("the metric says the checks are ready").isEqualTo(1);
         assertThat(waited).isLessThan(300_000L);
         assertThat(millis(held::awaitWriteChecks)).isLessThan(100L);
         warmUp.join();
+    }
+
+    @Test
+    void theMetricsSayWhileWritesAreHeld() throws InterruptedException {
+        // Readiness says UP while writes wait, so the metrics are where an operator sees why they are slow.
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CompiledProfiles neverReady = new CompiledProfiles(ProfileValidatorFactory.shared());
+        ProfileResourceValidator held = validator(neverReady, 5_000, registry);
+        assertThat(gauge(registry, ProfileResourceValidator.READY)).isZero();
+        assertThat(gauge(registry, ProfileResourceValidator.HELD)).isZero();
+        Thread writer = new Thread(held::awaitWriteChecks, "test-held-write");
+        writer.start();
+        long deadline = System.nanoTime() + 4_000_000_000L;
+        while (gauge(registry, ProfileResourceValidator.HELD) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(gauge(registry, ProfileResourceValidator.HELD)).as("one write waiting").isEqualTo(1);
+        writer.join();
+        assertThat(gauge(registry, ProfileResourceValidator.HELD)).as("the wait ran out").isZero();
+    }
+
+    private static double gauge(SimpleMeterRegistry registry, String name) {
+        return registry.get(name).gauge().value();
     }
 }
