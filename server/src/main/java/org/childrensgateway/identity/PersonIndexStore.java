@@ -269,6 +269,8 @@ public class PersonIndexStore {
         if (links.isEmpty()) {
             return;
         }
+        // A run's carer links carry one of two evidences: each serialised once, not once per link.
+        Map<List<Evidence>, String> evidence = new HashMap<>();
         jdbc.sql("insert into person_link (pool, source_id, child_id, status, method, score, evidence, created_by)"
                         + " select ?, u.s, u.c, 'linked', u.m, u.sc::numeric, u.ev::jsonb, ?"
                         + " from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) with ordinality as u(s, c, m, sc, ev, n) order by u.n")
@@ -276,7 +278,8 @@ public class PersonIndexStore {
                         links.stream().map(NewLink::childId).toArray(String[]::new),
                         links.stream().map(NewLink::method).toArray(String[]::new),
                         links.stream().map(l -> l.result() == null ? null : BigDecimal.valueOf(l.result().score()).toString()).toArray(String[]::new),
-                        links.stream().map(l -> l.result() == null ? null : write(l.result().evidence())).toArray(String[]::new))
+                        links.stream().map(l -> l.result() == null ? null : evidence.computeIfAbsent(l.result().evidence(), this::write))
+                                .toArray(String[]::new))
                 .update();
     }
 
