@@ -114,9 +114,18 @@ final class DatabaseWork {
     /** The statements since {@link #resetStatements}, most calls first, as text lines. */
     String statements(long units) {
         StringBuilder out = new StringBuilder();
+        try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement()) {
+            try (ResultSet total = s.executeQuery("select coalesce(sum(calls), 0), count(*) from pg_stat_statements")) {
+                total.next();
+                out.append(String.format("all statements: %.2f calls/unit, %d distinct%n", total.getLong(1) / (double) Math.max(1, units),
+                        total.getLong(2)));
+            }
+        } catch (SQLException e) {
+            return "no pg_stat_statements: " + e.getMessage();
+        }
         try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select calls, rows, round(total_exec_time::numeric, 1), shared_blks_hit + shared_blks_read,"
-                     + " regexp_replace(query, '\\s+', ' ', 'g') from pg_stat_statements order by total_exec_time desc limit 60")) {
+                     + " regexp_replace(query, '\\s+', ' ', 'g') from pg_stat_statements order by calls desc, total_exec_time desc limit 80")) {
             out.append("calls/unit rows/unit ms/unit blocks/unit query (units: ").append(units).append(")\n");
             while (rs.next()) {
                 double u = Math.max(1, units);

@@ -174,6 +174,7 @@ public final class GatewayBench {
         startJfr("ingest");
         linkage.put("start", linkageTimer());
         gateway.token("rio-hv", "demo-rio-hv"); // fetched before the clock starts, as a client holding a token would
+        boolean statements = database.resetStatements();
         long[] db0 = database.snapshot();
         Map<String, Long> rel0 = database.byRelation();
         double[] cpu0 = gateway.cpuSeconds();
@@ -224,6 +225,9 @@ public final class GatewayBench {
         }
         int storedChildren = patientIds.size();
         long resources = (long) storedChildren * Population.RESOURCES_PER_CHILD;
+        if (statements) {
+            Files.writeString(out.resolve(label + "-ingest-statements.txt"), database.statements(resources));
+        }
         double seconds = (end - start) / 1e9;
         double coldSeconds = (coldEnd.get() - start) / 1e9;
         long coldResources = (long) Math.min(coldBundles, stored) * BUNDLE_CHILDREN * Population.RESOURCES_PER_CHILD;

@@ -696,6 +696,22 @@ public final class GatedRepository {
                 : "This resource was recorded by another organisation; only that organisation may change or delete it");
     }
 
+    /**
+     * {@link #requireChangeable(StoredResource, IBaseResource)} for the person index writing one of
+     * its derived records: when the stored version's JSON says it is a derived record too (read off
+     * the text, {@link StoredFacts}), that is all the check needs and nothing is parsed (answers
+     * null); otherwise the full check, which parses it (and answers the parse).
+     */
+    public Resource requireChangeableDerived(StoredResource existing, IBaseResource incoming) {
+        if (DerivedRecords.isDerived(incoming)) {
+            Optional<StoredFacts> facts = gate.storedFacts().read(existing);
+            if (facts.isPresent() && facts.get().decision().derived()) {
+                return null;
+            }
+        }
+        return requireChangeable(existing, incoming);
+    }
+
     private boolean isOwn(Resource r) {
         String recorder = RecordingOrganisation.of(r).orElse(null);
         return caller != null && recorder != null && recorder.equals(caller.organisation());

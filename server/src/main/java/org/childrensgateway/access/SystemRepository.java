@@ -69,6 +69,15 @@ public class SystemRepository {
         return store.loadRevIncludes(targets, sourceType, param);
     }
 
+    /**
+     * Resources of {@code sourceType} whose reference parameter {@code param} points at the
+     * {@code targetType} resources with these ids, by target id, in one statement.
+     */
+    public java.util.Map<String, List<StoredResource>> referencing(String targetType, Collection<String> targetIds, String sourceType,
+                                                                  String param) {
+        return store.loadRevIncludesByTarget(targetType, targetIds, sourceType, param);
+    }
+
     /** Every stored version of a resource with data, newest first (deletions left out). */
     public List<Resource> versions(String type, String id) {
         return store.loadHistory(store.historyKeys(type, id, null, 1_000)).stream().filter(r -> !r.deleted()).map(this::decode).toList();

@@ -196,20 +196,53 @@ public class FhirResourceService {
     }
 
     /**
-     * For records the gateway derives itself (the person index's child records): an update that
-     * answers empty, having written nothing, when the resource does not pass validation, instead of
-     * failing. A failure thrown out of this transactional method would mark the caller's transaction
-     * (the source record's write) for rollback; caught here, inside the proxy, it does not. The
-     * resource is validated once, as part of the write (it used to be validated first by the caller
-     * and then again by the update), and not at all when it is unchanged.
+     * For the person index: the current rows of its derived records of one type, locked until the
+     * transaction ends, in one statement and in id order (so two runs locking overlapping sets
+     * cannot deadlock); ids never stored are absent. Pass each to {@link #writeDerived}.
      */
     @Transactional
-    public Optional<WriteOutcome> updateIfValid(IBaseResource resource, IdType id) {
-        try {
-            return Optional.of(doUpdate(resource, id, null));
-        } catch (UnprocessableEntityException e) {
-            return Optional.empty(); // thrown by validation, before anything was written
+    public Map<String, StoredResource> lockDerived(String type, java.util.Collection<String> ids) {
+        Map<String, StoredResource> out = new java.util.HashMap<>();
+        store.readForUpdate(type, ids).forEach(r -> out.put(r.id(), r));
+        return out;
+    }
+
+    /**
+     * For the person index: writes one of its derived records at {@code id}, over {@code locked}
+     * (that id's row as {@link #lockDerived} locked it; null: none stored). It is created, written
+     * as the next version, or left as it is when it would say what the stored version says; the
+     * gate's check and the version rules are those of an update. The comparison is of the JSON
+     * text, so the stored version is not parsed (nor is it for the gate's check when its stored
+     * JSON says it is a derived record); derived records skip the profile validator (see
+     * {@link #validateOrThrow}).
+     */
+    @Transactional
+    public WriteOutcome writeDerived(Resource derived, String id, StoredResource locked) {
+        if (!DerivedRecords.isDerived(derived) || (derived.getIdElement().hasIdPart() && !derived.getIdElement().getIdPart().equals(id))
+                || !FHIR_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("Not a derived record for " + derived.fhirType() + "/" + id);
         }
+        if (locked == null) {
+            return insert(derived, id);
+        }
+        Resource parsed = gate.forRequest().requireChangeableDerived(locked, derived);
+        RecordingOrganisation.stamp(derived, RecordingOrganisation.GATEWAY);
+        Instant now = now();
+        String json = prepare(derived, id, locked.version() + 1, now);
+        if (!locked.deleted()) {
+            Boolean same = VersionFreeJson.same(locked.json(), json);
+            if (same == null) {
+                same = sameContent(parsed != null ? parsed : (Resource) codec.decode(locked), derived);
+            }
+            if (same) {
+                // As the stored version says (this is the content that was compared).
+                derived.setId(new IdType(locked.type(), id, Long.toString(locked.version())));
+                derived.getMeta().setVersionId(Long.toString(locked.version()));
+                derived.getMeta().setLastUpdated(java.util.Date.from(locked.lastUpdated()));
+                return new WriteOutcome(WriteOutcome.Kind.UNCHANGED, locked, derived);
+            }
+        }
+        return writeVersion(locked, derived, now, json);
     }
 
     private WriteOutcome doUpdate(IBaseResource resource, IdType id, String ifMatchVersion) {
@@ -408,10 +441,13 @@ public class FhirResourceService {
             return new WriteOutcome(WriteOutcome.Kind.UNCHANGED, existing, previous);
         }
         Instant now = now();
-        long version = existing.version() + 1;
-        String json = prepare(resource, existing.id(), version, now);
+        return writeVersion(existing, resource, now, prepare(resource, existing.id(), existing.version() + 1, now));
+    }
+
+    /** Stores {@code json} (prepared for {@code now}) as the version after {@code existing}. */
+    private WriteOutcome writeVersion(StoredResource existing, IBaseResource resource, Instant now, String json) {
         try {
-            StoredResource stored = store.write(existing.type(), existing.id(), version, now, json, indexer.index(resource), "PUT");
+            StoredResource stored = store.write(existing.type(), existing.id(), existing.version() + 1, now, json, indexer.index(resource), "PUT");
             return notify(new WriteOutcome(WriteOutcome.Kind.UPDATED, stored, resource));
         } catch (ConcurrentVersionException e) {
             throw new ResourceVersionConflictException(e.getMessage());

@@ -18,7 +18,6 @@ import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.Extension;
-import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.RelatedPerson;
@@ -51,39 +50,100 @@ class CarerLinker {
         this.settings = settings;
     }
 
-    /** Regroups the child's carers; {@code sourceCarers} are the source carers of its source records (not changed here). */
-    void refresh(String childId, List<RelatedPerson> sourceCarers) {
-        List<RelatedPerson> carers = new ArrayList<>(sourceCarers);
-        carers.sort(Comparator.comparingInt((RelatedPerson r) -> settings.rank(FeatureExtractor.feedOf(r.getIdentifier())))
-                .thenComparing(r -> r.getIdElement().getIdPart()));
-        List<List<RelatedPerson>> groups = group(carers);
-        Map<String, String> current = index.childrenOf(POOL, carers.stream().map(r -> r.getIdElement().getIdPart()).toList());
-        Set<String> kept = new TreeSet<>();
-        for (List<RelatedPerson> g : groups) {
-            String recordId = recordId(g);
-            kept.add(recordId);
-            for (RelatedPerson member : g) {
-                String id = member.getIdElement().getIdPart();
-                if (!recordId.equals(current.get(id))) {
-                    index.currentLink(POOL, id).ifPresent(l -> index.endLink(l.id(), PersonLinker.SYSTEM_USER, "carer regrouped"));
-                    MatchResult evidence = new MatchResult(g.size() > 1 ? MatchScorer.CARER_AGREE : 0,
-                            List.of(new Evidence("carers", g.size() > 1 ? "agree" : "single", g.size() > 1 ? MatchScorer.CARER_AGREE : 0)));
-                    index.insertLink(POOL, id, recordId, "linked", "auto", evidence, PersonLinker.SYSTEM_USER);
-                }
-            }
-            RelatedPerson record = carerRecord(childId, recordId, g);
-            if (record != null) {
-                fhir.update(record, new IdType("RelatedPerson", recordId), null);
-            }
-        }
-        // Carer records of this child whose group has gone (moved with a source record, or merged).
-        store.latest("Patient", childId).ifPresent(child -> {
-            for (StoredResource s : store.referencing(List.of(child), "RelatedPerson", "patient")) {
-                if (!kept.contains(s.id()) && DerivedRecords.isDerived(codec.decode(s))) {
-                    fhir.deleteDerived("RelatedPerson", s.id());
+    /** A carer record to be: its id, its source carers (in rank order) and the record (null: none can be made). */
+    private record Group(String recordId, List<RelatedPerson> members, RelatedPerson record) {
+    }
+
+    /**
+     * Prepares the carer work of one run of the person index: the carers of each child record
+     * ({@code sourceCarers}: the source carers of its source records, in the order the run rewrites
+     * the children; not changed here) grouped and their carer records composed, the carers' current
+     * links read and the carer records locked, each in one statement for the whole run.
+     */
+    Run prepare(Map<String, List<RelatedPerson>> sourceCarers) {
+        Map<String, List<Group>> groups = new LinkedHashMap<>();
+        List<String> carerIds = new ArrayList<>();
+        Set<String> recordIds = new TreeSet<>();
+        sourceCarers.forEach((childId, of) -> {
+            List<Group> g = groups(childId, of);
+            groups.put(childId, g);
+            for (Group group : g) {
+                group.members().forEach(m -> carerIds.add(m.getIdElement().getIdPart()));
+                if (group.record() != null) {
+                    recordIds.add(group.recordId());
                 }
             }
         });
+        return new Run(groups, index.currentLinksOf(POOL, carerIds), fhir.lockDerived(POOL, recordIds));
+    }
+
+    private List<Group> groups(String childId, List<RelatedPerson> sourceCarers) {
+        List<RelatedPerson> carers = new ArrayList<>(sourceCarers);
+        carers.sort(Comparator.comparingInt((RelatedPerson r) -> settings.rank(FeatureExtractor.feedOf(r.getIdentifier())))
+                .thenComparing(r -> r.getIdElement().getIdPart()));
+        List<Group> out = new ArrayList<>();
+        for (List<RelatedPerson> g : group(carers)) {
+            String recordId = recordId(g);
+            out.add(new Group(recordId, g, carerRecord(childId, recordId, g)));
+        }
+        return out;
+    }
+
+    /** The carer work of one run, written child by child ({@link #refresh}) and finished once ({@link #finish}). */
+    final class Run {
+
+        private final Map<String, List<Group>> groups;
+        private final Map<String, PersonIndexStore.Link> links;
+        private final Map<String, StoredResource> locked;
+        private final List<PersonIndexStore.NewLink> newLinks = new ArrayList<>();
+        /** The carer record ids each refreshed child keeps. */
+        private final Map<String, Set<String>> kept = new LinkedHashMap<>();
+
+        private Run(Map<String, List<Group>> groups, Map<String, PersonIndexStore.Link> links, Map<String, StoredResource> locked) {
+            this.groups = groups;
+            this.links = links;
+            this.locked = locked;
+        }
+
+        /** Regroups the child's carers: links each source carer to its group's record and writes the record. */
+        void refresh(String childId) {
+            Set<String> keep = kept.computeIfAbsent(childId, k -> new TreeSet<>());
+            for (Group g : groups.getOrDefault(childId, List.of())) {
+                keep.add(g.recordId());
+                for (RelatedPerson member : g.members()) {
+                    String id = member.getIdElement().getIdPart();
+                    PersonIndexStore.Link current = links.get(id);
+                    if (current == null || !g.recordId().equals(current.childId())) {
+                        if (current != null) {
+                            index.endLink(current.id(), PersonLinker.SYSTEM_USER, "carer regrouped");
+                        }
+                        int size = g.members().size();
+                        MatchResult evidence = new MatchResult(size > 1 ? MatchScorer.CARER_AGREE : 0,
+                                List.of(new Evidence("carers", size > 1 ? "agree" : "single", size > 1 ? MatchScorer.CARER_AGREE : 0)));
+                        newLinks.add(new PersonIndexStore.NewLink(id, g.recordId(), "auto", evidence));
+                    }
+                }
+                if (g.record() != null) {
+                    fhir.writeDerived(g.record(), g.recordId(), locked.get(g.recordId()));
+                }
+            }
+        }
+
+        /**
+         * The new links, in one statement; then the carer records of the refreshed children whose
+         * group has gone (moved with a source record, or merged) are deleted, found in one statement.
+         */
+        void finish() {
+            index.insertLinks(POOL, newLinks, PersonLinker.SYSTEM_USER);
+            Map<String, List<StoredResource>> referencing = store.referencing("Patient", kept.keySet(), "RelatedPerson", "patient");
+            kept.forEach((childId, keep) -> {
+                for (StoredResource s : referencing.getOrDefault(childId, List.of())) {
+                    if (!keep.contains(s.id()) && DerivedRecords.isDerived(codec.decode(s))) {
+                        fhir.deleteDerived("RelatedPerson", s.id());
+                    }
+                }
+            });
+        }
     }
 
     private static List<List<RelatedPerson>> group(List<RelatedPerson> carers) {

@@ -1,89 +1,89 @@
 package org.childrensgateway.identity;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.childrensgateway.fhir.DerivedRecords;
 import org.childrensgateway.fhir.FhirResourceService;
-import org.childrensgateway.fhir.ResourceCodec;
-import org.childrensgateway.access.SystemRepository;
-import org.hl7.fhir.r4.model.IdType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.RelatedPerson;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes a child record (Patient) from the person index through {@link FhirResourceService}, so it
- * is validated, versioned, indexed and searchable like any resource; deletes it when no source is
- * left (history keeps it, and it comes back with the same id if its source returns). Then brings the
+ * Writes child records (Patient) from the person index through {@link FhirResourceService}, so they
+ * are versioned, indexed and searchable like any resource; deletes one when no source is left
+ * (history keeps it, and it comes back with the same id if its source returns). Then brings each
  * child's carer records in step.
  */
 @Component
 class ChildRecordWriter {
 
     static final String POOL = "Patient";
-    private static final Logger LOG = LoggerFactory.getLogger(ChildRecordWriter.class);
 
     private final PersonIndexStore index;
-    private final SystemRepository store;
-    private final ResourceCodec codec;
     private final FhirResourceService fhir;
     private final Survivorship survivorship;
     private final CarerLinker carers;
 
-    ChildRecordWriter(PersonIndexStore index, SystemRepository store, ResourceCodec codec, FhirResourceService fhir,
-                      LinkageSettings settings, CarerLinker carers) {
+    ChildRecordWriter(PersonIndexStore index, FhirResourceService fhir, LinkageSettings settings, CarerLinker carers) {
         this.index = index;
-        this.store = store;
-        this.codec = codec;
         this.fhir = fhir;
         this.carers = carers;
         this.survivorship = new Survivorship(settings);
     }
 
     /**
-     * Rewrites each child record (in the order given), reading the members of them all in one
-     * statement and their source records through {@code sources}, so each is read and parsed once.
+     * Rewrites each child record (in the order given) and its carer records. The members of them
+     * all are read in one statement and their source records through {@code sources}, so each is
+     * read and parsed once; every record is composed before anything is written, so that the rows
+     * the run writes are locked up front, in one statement per type and in id order (the child
+     * records, then the carer records). A record that would not change is not written.
      */
-    void refreshAll(java.util.Collection<String> childIds, SourceRecords sources) {
-        java.util.Map<String, List<String>> members = index.membersOf(POOL, childIds);
+    void refreshAll(Collection<String> childIds, SourceRecords sources) {
+        Map<String, List<String>> members = index.membersOf(POOL, childIds);
         sources.load(members.values().stream().flatMap(List::stream).toList());
+        // Child id -> its new record, or empty when no source is left (it is deleted).
+        Map<String, Optional<Patient>> composed = new LinkedHashMap<>();
+        Map<String, List<RelatedPerson>> sourceCarers = new LinkedHashMap<>();
         for (String childId : childIds) {
-            refresh(childId, members.getOrDefault(childId, List.of()), sources);
-        }
-    }
-
-    private void refresh(String childId, List<String> memberIds, SourceRecords sources) {
-        List<org.hl7.fhir.r4.model.RelatedPerson> sourceCarers = new ArrayList<>();
-        List<Survivorship.Source> survivors = new ArrayList<>();
-        for (String id : memberIds) {
-            Optional<SourceRecords.Loaded> s = sources.patient(id);
-            if (s.isPresent()) {
-                Patient p = s.get().patient();
-                sourceCarers.addAll(sources.carersOf(id));
-                survivors.add(new Survivorship.Source(id, p, FeatureExtractor.feedOf(p.getIdentifier()), p.getMeta().getLastUpdated()));
+            List<RelatedPerson> carersOfChild = new ArrayList<>();
+            List<Survivorship.Source> survivors = new ArrayList<>();
+            for (String id : members.getOrDefault(childId, List.of())) {
+                Optional<SourceRecords.Loaded> s = sources.patient(id);
+                if (s.isPresent()) {
+                    Patient p = s.get().patient();
+                    carersOfChild.addAll(sources.carersOf(id));
+                    survivors.add(new Survivorship.Source(id, p, FeatureExtractor.feedOf(p.getIdentifier()), p.getMeta().getLastUpdated()));
+                }
             }
-        }
-        if (survivors.isEmpty()) {
-            if (store.current("Patient", childId).isPresent()) {
-                fhir.deleteDerived("Patient", childId);
+            if (survivors.isEmpty()) {
+                composed.put(childId, Optional.empty());
+                sourceCarers.put(childId, List.of());
+                continue;
             }
-            carers.refresh(childId, List.of());
-            return;
+            Patient child = survivorship.childRecord(childId, survivors);
+            if (!child.hasName() || !child.hasBirthDate()) {
+                continue; // identity-only source records (no demographics yet): the child record waits for them
+            }
+            composed.put(childId, Optional.of(child));
+            sourceCarers.put(childId, carersOfChild);
         }
-        Patient child = survivorship.childRecord(childId, survivors);
-        if (!child.hasName() || !child.hasBirthDate()) {
-            // Identity-only source records (no demographics yet): the child record waits for them.
-            return;
-        }
-        // Never fail the source's write for a derived record: an invalid child record is not written
-        // (updateIfValid does not mark the source's transaction for rollback); the id is not personal data.
-        if (fhir.updateIfValid(child, new IdType("Patient", childId)).isEmpty()) {
-            LOG.warn("Child record {} does not pass validation; left as it was", childId);
-            return;
-        }
-        carers.refresh(childId, sourceCarers);
+        Map<String, StoredResource> stored = fhir.lockDerived(POOL, composed.keySet());
+        CarerLinker.Run carerRun = carers.prepare(sourceCarers);
+        composed.forEach((childId, child) -> {
+            StoredResource current = stored.get(childId);
+            if (child.isPresent()) {
+                fhir.writeDerived(child.get(), childId, current);
+            } else if (current != null && !current.deleted()) {
+                fhir.deleteDerived(POOL, childId);
+            }
+            carerRun.refresh(childId);
+        });
+        carerRun.finish();
     }
 
     static boolean isChildRecord(Patient p) {

@@ -217,6 +217,18 @@ public class PersonIndexStore {
         return out;
     }
 
+    /** The current link of each given source id that has one (one query). */
+    Map<String, Link> currentLinksOf(String pool, Collection<String> sourceIds) {
+        Map<String, Link> out = new HashMap<>();
+        if (sourceIds.isEmpty()) {
+            return out;
+        }
+        jdbc.sql("select " + LINK_COLUMNS + " from person_link where pool = ? and source_id = any(?) and status = 'linked' and ended is null")
+                .params(pool, sourceIds.toArray(String[]::new)).query((org.springframework.jdbc.core.RowMapper<Link>) this::link).list()
+                .forEach(l -> out.put(l.sourceId(), l));
+        return out;
+    }
+
     /** Current members of each given child id (one query); ids that are not child records are absent. */
     public Map<String, List<String>> membersOf(String pool, Collection<String> childIds) {
         Map<String, List<String>> out = new java.util.LinkedHashMap<>();
@@ -246,6 +258,29 @@ public class PersonIndexStore {
                 .params(pool, sourceId, childId, status, method, result == null ? null : BigDecimal.valueOf(result.score()),
                         result == null ? null : write(result.evidence()), by)
                 .query(Long.class).single();
+    }
+
+    /** A link {@link #insertLinks} makes: status linked. */
+    record NewLink(String sourceId, String childId, String method, MatchResult result) {
+    }
+
+    /** {@link #insertLink} for several links of one pool and creator, in one statement, in the order given. */
+    void insertLinks(String pool, List<NewLink> links, String by) {
+        if (links.isEmpty()) {
+            return;
+        }
+        // A run's carer links carry one of two evidences: each serialised once, not once per link.
+        Map<List<Evidence>, String> evidence = new HashMap<>();
+        jdbc.sql("insert into person_link (pool, source_id, child_id, status, method, score, evidence, created_by)"
+                        + " select ?, u.s, u.c, 'linked', u.m, u.sc::numeric, u.ev::jsonb, ?"
+                        + " from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) with ordinality as u(s, c, m, sc, ev, n) order by u.n")
+                .params(pool, by, links.stream().map(NewLink::sourceId).toArray(String[]::new),
+                        links.stream().map(NewLink::childId).toArray(String[]::new),
+                        links.stream().map(NewLink::method).toArray(String[]::new),
+                        links.stream().map(l -> l.result() == null ? null : BigDecimal.valueOf(l.result().score()).toString()).toArray(String[]::new),
+                        links.stream().map(l -> l.result() == null ? null : evidence.computeIfAbsent(l.result().evidence(), this::write))
+                                .toArray(String[]::new))
+                .update();
     }
 
     long insertLink(String pool, String sourceId, String childId, String method, Double score, List<Evidence> evidence, String by) {

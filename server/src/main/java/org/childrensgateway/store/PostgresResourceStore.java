@@ -41,8 +41,13 @@ public class PostgresResourceStore implements ResourceStore {
     }
 
     private static StoredResource map(ResultSet rs, int row) throws SQLException {
-        return new StoredResource(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                rs.getTimestamp(5).toInstant(), rs.getBoolean(6), rs.getString(7), rs.getString(8));
+        return map(rs, row, 1);
+    }
+
+    /** The row's resource columns, starting at column {@code first}. */
+    private static StoredResource map(ResultSet rs, int row, int first) throws SQLException {
+        return new StoredResource(rs.getLong(first), rs.getString(first + 1), rs.getString(first + 2), rs.getLong(first + 3),
+                rs.getTimestamp(first + 4).toInstant(), rs.getBoolean(first + 5), rs.getString(first + 6), rs.getString(first + 7));
     }
 
     @Override
@@ -55,6 +60,16 @@ public class PostgresResourceStore implements ResourceStore {
     public Optional<StoredResource> readForUpdate(String type, String id) {
         return jdbc.sql("select " + CURRENT_COLUMNS + " from resource where res_type = ? and res_id = ? for update")
                 .params(type, id).query(ROW).optional();
+    }
+
+    @Override
+    public List<StoredResource> readForUpdate(String type, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        // Rows are locked as the sort emits them: in id order.
+        return jdbc.sql("select " + CURRENT_COLUMNS + " from resource where res_type = ? and res_id = any(?) order by res_id for update")
+                .params(type, ids.toArray(String[]::new)).query(ROW).list();
     }
 
     @Override
@@ -325,6 +340,23 @@ public class PostgresResourceStore implements ResourceStore {
                         + " join resource s on s.pid = f.pid and not s.deleted"
                         + " where f.res_type = ? and f.name = ?",
                 types.toArray(String[]::new), ids.toArray(String[]::new), sourceType, param);
+    }
+
+    @Override
+    public Map<String, List<StoredResource>> loadRevIncludesByTarget(String targetType, Collection<String> targetIds, String sourceType,
+                                                                    String param) {
+        Map<String, List<StoredResource>> out = new java.util.LinkedHashMap<>();
+        if (targetIds.isEmpty()) {
+            return out;
+        }
+        jdbc.sql("select distinct on (f.target_id, s.pid) f.target_id, " + prefixed("s") + " from sp_reference f"
+                        + " join resource s on s.pid = f.pid and not s.deleted"
+                        + " where f.res_type = ? and f.name = ? and f.target_type = ? and f.target_id = any(?)"
+                        + " order by f.target_id, s.pid")
+                .params(sourceType, param, targetType, targetIds.toArray(String[]::new))
+                .query((rs, n) -> out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(map(rs, n, 2)))
+                .list();
+        return out;
     }
 
     private static String prefixed(String alias) {

@@ -43,4 +43,11 @@ public interface ResourceStore extends ResourceWrites {
 
     /** Resources of {@code sourceType} whose reference parameter {@code param} points at one of {@code targets}. */
     List<StoredResource> loadRevIncludes(Collection<StoredResource> targets, String sourceType, String param);
+
+    /**
+     * As {@link #loadRevIncludes} for targets of one type named by id, grouped by the target each
+     * resource points at (ids nothing points at are absent): one statement for many targets.
+     */
+    java.util.Map<String, List<StoredResource>> loadRevIncludesByTarget(String targetType, Collection<String> targetIds, String sourceType,
+                                                                     String param);
 }

@@ -14,6 +14,13 @@ public interface ResourceWrites {
     /** As a read of the current version (possibly a deletion marker), locking the row until the surrounding transaction ends (for version checks). */
     Optional<StoredResource> readForUpdate(String type, String id);
 
+    /**
+     * As {@link #readForUpdate(String, String)} for several resources of one type in one statement,
+     * locked in id order (so that writers locking overlapping sets cannot deadlock); ids not stored
+     * are absent.
+     */
+    java.util.List<StoredResource> readForUpdate(String type, java.util.Collection<String> ids);
+
     /** Stores a new version: version 1 creates the resource, later versions replace the current one. */
     StoredResource write(String type, String id, long version, Instant lastUpdated, String json, IndexRows rows, String method);
 

@@ -4,16 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.childrensgateway.ingest.SampleFiles;
-import org.childrensgateway.mappers.MappedRecord;
-import org.childrensgateway.mappers.MappingRegistry;
-import org.childrensgateway.mappers.RecordStream;
 import org.childrensgateway.store.IndexRows;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
@@ -27,12 +19,6 @@ import org.junit.jupiter.api.Test;
 class PlainPathTest {
 
     private static final FhirContext CONTEXT = FhirContext.forR4Cached();
-    private static final String[][] SAMPLE_FILES = {
-            {"rio", "clients", "rio-clients.csv"}, {"rio", "assessments", "rio-assessments.csv"},
-            {"rio", "careplans", "rio-careplans.csv"}, {"systmone", "extract", "systmone-extract.xml"},
-            {"childrens-centre", "registrations", "cc-registrations.csv"},
-            {"childrens-centre", "progress-checks", "cc-progress-checks.csv"},
-            {"childrens-centre", "attendance", "cc-attendance.csv"}};
 
     private final SearchParamRegistry registry = new SearchParamRegistry();
     private final SearchIndexer plain = new SearchIndexer(CONTEXT, registry, true);
@@ -114,17 +100,6 @@ class PlainPathTest {
     }
 
     private static List<Resource> samples() {
-        MappingRegistry mappings = MappingRegistry.builtIn();
-        List<Resource> out = new ArrayList<>();
-        for (String[] f : SAMPLE_FILES) {
-            try (InputStream in = new ByteArrayInputStream(SampleFiles.bytes(f[2])); RecordStream s = mappings.reader(f[0], f[1]).open(in)) {
-                for (MappedRecord record : s) {
-                    out.addAll(record.resources());
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return out;
+        return org.childrensgateway.ingest.MappedSamples.resources();
     }
 }
