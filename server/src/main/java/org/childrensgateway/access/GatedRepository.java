@@ -950,9 +950,10 @@ public final class GatedRepository {
                 null, null, List.of(patientReference))), List.of());
         List<ConsentDirective> out = new ArrayList<>();
         // Which Consents apply comes from the database every time (a withdrawal counts at once);
-        // what each version says is read once per version.
+        // what each version says is read once per version: off its stored JSON, or parsed when the reader is unsure.
         for (StoredResource stored : gate.store().searchCurrent(query)) {
-            out.addAll(gate.directives().of(stored.id(), stored.version(), () -> (Consent) gate.decode(stored)));
+            out.addAll(gate.directives().of(stored.id(), stored.version(), () -> StoredConsentDirectives.read(stored)
+                    .orElseGet(() -> ConsentDirective.from((Consent) gate.decode(stored)))));
         }
         return out;
     }
