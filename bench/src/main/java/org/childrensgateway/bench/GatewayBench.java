@@ -353,6 +353,10 @@ public final class GatewayBench {
         log("read mix: 10 s warm-up, then " + readSeconds + " s");
         mix(kinds, new LinkedHashMap<>(Map.of("read", new Latencies(), "search-identifier", new Latencies(),
                 "observation-by-subject", new Latencies(), "everything", new Latencies())), 10, 7);
+        // The same work counts per request as the write phases (and every statement, in a measurement run).
+        Map<String, Long> rel0 = database.byRelation();
+        boolean statements = database.resetStatements();
+        long[] db0 = database.snapshot();
         startJfr("reads");
         double[] cpu0 = gateway.cpuSeconds();
         long start = System.nanoTime();
@@ -360,6 +364,8 @@ public final class GatewayBench {
         double s = (System.nanoTime() - start) / 1e9;
         double[] cpu1 = gateway.cpuSeconds();
         stopJfr("reads");
+        long[] db1 = database.snapshot();
+        Map<String, Long> rel1 = database.byRelation();
         Map<String, Object> mix = new LinkedHashMap<>();
         int total = 0;
         int errors = 0;
@@ -377,6 +383,11 @@ public final class GatewayBench {
         mix.put("seconds", round(s));
         mix.put("storeChildren", patientIds.size());
         mix.put("cpuMsPerRequest", cpu(cpu0, cpu1, total));
+        mix.put("databasePerRequest", DatabaseWork.perUnit(db0, db1, total));
+        mix.put("databasePerRequestByRelation", DatabaseWork.perUnitByRelation(rel0, rel1, total));
+        if (statements) {
+            Files.writeString(out.resolve(label + "-reads-statements.txt"), database.statements(total));
+        }
         result.put("readMix", mix);
         log("read mix: " + mix);
     }

@@ -1,6 +1,8 @@
 package org.childrensgateway.access;
 
 import java.util.List;
+import java.util.Optional;
+import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -23,6 +25,9 @@ public interface DerivedRecordComposer {
      */
     Resource compose(Resource derived, List<Resource> released, List<Resource> originals);
 
-    /** The reference of the child record a source Patient is linked into, or null. */
-    String childRecordOf(String patientReference);
+    /**
+     * The current row of the child record a source Patient is linked into (read with the link, in
+     * one statement), or empty. For the child's facts only: the row is not released by this.
+     */
+    Optional<StoredResource> childRecordOf(String patientReference);
 }

@@ -920,7 +920,7 @@ public final class GatedRepository {
         if (!patient.get().derived()) {
             // What one source says of the child (died, restricted, bereaved) holds in every source's record:
             // the child record carries it from whichever source says it.
-            Optional<ChildFactsCache.Known> child = patientFacts(gate.composer().childRecordOf(patientReference));
+            Optional<ChildFactsCache.Known> child = childRecordFacts(patientReference);
             if (child.isPresent()) {
                 facts = facts.with(child.get().facts());
             }
@@ -937,13 +937,31 @@ public final class GatedRepository {
         if (reference == null || !reference.contains("/")) {
             return Optional.empty();
         }
+        String[] parts = reference.split("/");
+        return patientFacts(reference, () -> currentRow(parts[parts.length - 2], parts[parts.length - 1]));
+    }
+
+    /**
+     * The facts of the child record a source Patient is linked into. The link and the record's row
+     * come in one statement; a row this request already read stands, as for any other read.
+     */
+    private Optional<ChildFactsCache.Known> childRecordFacts(String patientReference) {
+        Optional<StoredResource> linked = gate.composer().childRecordOf(patientReference);
+        if (linked.isEmpty()) {
+            return Optional.empty();
+        }
+        String reference = linked.get().type() + "/" + linked.get().id();
+        return patientFacts(reference, () -> Optional.of(currentRows.containsKey(reference) ? currentRows.get(reference) : current(linked.get())));
+    }
+
+    /** As {@link #patientFacts(String)}, the current row read by {@code currentRow} unless the request already parsed it. */
+    private Optional<ChildFactsCache.Known> patientFacts(String reference, java.util.function.Supplier<Optional<StoredResource>> currentRow) {
         Optional<Resource> already = loaded.get(reference);
         if (already != null) {
             return already.filter(r -> r instanceof org.hl7.fhir.r4.model.Patient && r.getMeta().hasVersionId())
                     .flatMap(r -> gate.childFacts().of(r.getIdElement().getIdPart(), Long.parseLong(r.getMeta().getVersionId()), () -> r));
         }
-        String[] parts = reference.split("/");
-        Optional<StoredResource> row = currentRow(parts[parts.length - 2], parts[parts.length - 1]).filter(r -> !r.deleted());
+        Optional<StoredResource> row = currentRow.get().filter(r -> !r.deleted());
         if (row.isEmpty()) {
             loaded.put(reference, Optional.empty());
             return Optional.empty();
@@ -966,9 +984,10 @@ public final class GatedRepository {
                 null, null, List.of(patientReference))), List.of());
         List<ConsentDirective> out = new ArrayList<>();
         // Which Consents apply comes from the database every time (a withdrawal counts at once);
-        // what each version says is read once per version.
+        // what each version says is read once per version: off its stored JSON, or parsed when the reader is unsure.
         for (StoredResource stored : gate.store().searchCurrent(query)) {
-            out.addAll(gate.directives().of(stored.id(), stored.version(), () -> (Consent) gate.decode(stored)));
+            out.addAll(gate.directives().of(stored.id(), stored.version(), () -> StoredConsentDirectives.read(stored)
+                    .orElseGet(() -> ConsentDirective.from((Consent) gate.decode(stored)))));
         }
         return out;
     }

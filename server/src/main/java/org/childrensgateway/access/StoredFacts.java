@@ -1,17 +1,18 @@
 package org.childrensgateway.access;
 
+import static org.childrensgateway.access.StoredJson.UNSURE;
+import static org.childrensgateway.access.StoredJson.elements;
+import static org.childrensgateway.access.StoredJson.members;
+import static org.childrensgateway.access.StoredJson.recorder;
+import static org.childrensgateway.access.StoredJson.text;
+
 import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeChildChoiceDefinition;
 import ca.uhn.fhir.context.RuntimeChildResourceDefinition;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,6 @@ import java.time.LocalDate;
 import org.childrensgateway.consent.ChildFacts;
 import org.childrensgateway.consent.ChildFactsCache;
 import org.childrensgateway.consent.DecisionFacts;
-import org.childrensgateway.consent.RecordingOrganisation;
 import org.childrensgateway.fhir.DerivedRecords;
 import org.childrensgateway.search.SearchParamRegistry;
 import org.childrensgateway.store.StoredResource;
@@ -46,12 +46,10 @@ public record StoredFacts(DecisionFacts decision, List<String> auditPatients) {
     /** Reads stored JSON; one per gate, sharing what it learnt of each type's shape. */
     static final class Reader {
 
-        private static final ObjectMapper MAPPER = new ObjectMapper();
         /** A reference HAPI reads as {@code Patient/id} (optionally versioned); anything else naming Patient is left to HAPI. */
         private static final Pattern PATIENT = Pattern.compile("Patient/([A-Za-z0-9\\-.]{1,64})(/_history/[A-Za-z0-9\\-.]{1,64})?");
         /** As {@code PatientOf}: the elements that say which child a resource is about, in its order. */
         private static final List<String> ABOUT = List.of("subject", "patient", "beneficiary", "target");
-        private static final String UNSURE = "\u0000";
 
         private final FhirContext context;
         private final SearchParamRegistry params;
@@ -122,41 +120,6 @@ public record StoredFacts(DecisionFacts decision, List<String> auditPatients) {
             return members.flatMap(m -> facts(stored, shape, m));
         }
 
-        /**
-         * The top-level members {@code keep} names of a stored version's JSON, in one token pass (the
-         * rest skipped); empty if it is not one object of the stored type, names a member twice (what
-         * HAPI keeps then is its business) or names one {@code refuse} names.
-         */
-        private static Optional<Map<String, JsonNode>> members(StoredResource stored, java.util.function.Predicate<String> refuse,
-                                                               java.util.function.Predicate<String> keep) {
-            Map<String, JsonNode> members = new HashMap<>();
-            try (JsonParser p = MAPPER.getFactory().createParser(stored.json())) {
-                if (p.nextToken() != JsonToken.START_OBJECT) {
-                    return Optional.empty();
-                }
-                Set<String> seen = new java.util.HashSet<>();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    p.nextToken();
-                    if (!seen.add(name) || refuse.test(name)) {
-                        return Optional.empty();
-                    }
-                    if (name.equals("resourceType") || keep.test(name)) {
-                        members.put(name, p.readValueAsTree());
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                return Optional.empty();
-            }
-            JsonNode type = members.get("resourceType");
-            if (type == null || !type.isTextual() || !type.asText().equals(stored.type())) {
-                return Optional.empty();
-            }
-            return Optional.of(members);
-        }
-
         private Optional<StoredFacts> facts(StoredResource stored, Shape shape, Map<String, JsonNode> members) {
             JsonNode meta = members.get("meta");
             String recorder = null;
@@ -166,21 +129,12 @@ public record StoredFacts(DecisionFacts decision, List<String> auditPatients) {
                 if (!meta.isObject()) {
                     return Optional.empty();
                 }
-                boolean recorderFound = false;
+                recorder = recorder(meta);
+                if (recorder == UNSURE) {
+                    return Optional.empty();
+                }
                 for (JsonNode tag : elements(meta.get("tag"))) {
-                    String system = text(tag, "system");
-                    String code = text(tag, "code");
-                    if (system == UNSURE || code == UNSURE) {
-                        return Optional.empty();
-                    }
-                    if (RecordingOrganisation.SYSTEM.equals(system) && !recorderFound) {
-                        if (code == null) {
-                            return Optional.empty();
-                        }
-                        recorder = code;
-                        recorderFound = true;
-                    }
-                    derived |= DerivedRecords.TAG_SYSTEM.equals(system);
+                    derived |= DerivedRecords.TAG_SYSTEM.equals(text(tag, "system"));
                 }
                 for (JsonNode label : elements(meta.get("security"))) {
                     String code = text(label, "code");
@@ -373,29 +327,6 @@ public record StoredFacts(DecisionFacts decision, List<String> auditPatients) {
         private static String patientId(String reference) {
             Matcher m = PATIENT.matcher(reference);
             return m.matches() ? m.group(1) : null;
-        }
-
-        /** The values of a member that may be one value or an array (an object each); anything else yields nothing and is caught by the caller's checks. */
-        private static Iterable<JsonNode> elements(JsonNode node) {
-            if (node == null) {
-                return List.of();
-            }
-            if (node.isArray()) {
-                return node;
-            }
-            return List.of(node);
-        }
-
-        /** A string member: its text, null if absent, {@link #UNSURE} if not a non-empty string or its holder is no object. */
-        private static String text(JsonNode holder, String name) {
-            if (holder == null || !holder.isObject()) {
-                return UNSURE;
-            }
-            JsonNode value = holder.get(name);
-            if (value == null) {
-                return null;
-            }
-            return value.isTextual() && !value.asText().isEmpty() ? value.asText() : UNSURE;
         }
     }
 }

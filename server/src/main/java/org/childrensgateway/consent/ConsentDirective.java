@@ -30,12 +30,12 @@ public record ConsentDirective(String custodian, Instant effective, Kind kind, S
     }
 
     /** Identifier systems of an Organization actor that name it by its ODS or local-authority code. */
-    static final Set<String> ORGANISATION_SYSTEMS = Set.of("https://fhir.nhs.uk/Id/ods-organization-code",
+    public static final Set<String> ORGANISATION_SYSTEMS = Set.of("https://fhir.nhs.uk/Id/ods-organization-code",
             "https://fhir.childrens-gateway.uk/Id/organisation");
 
     public enum Kind { GRANT, REFUSAL, WITHDRAWAL }
 
-    static final String SCOPE_SYSTEM = "https://fhir.childrens-gateway.uk/CodeSystem/consent-scope";
+    public static final String SCOPE_SYSTEM = "https://fhir.childrens-gateway.uk/CodeSystem/consent-scope";
 
     /** Reads a Consent; proposed, draft and entered-in-error ones decide nothing. */
     public static List<ConsentDirective> from(Consent consent) {

@@ -4,12 +4,11 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.List;
 import java.util.function.Supplier;
-import org.hl7.fhir.r4.model.Consent;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * The directives read from each Consent version, so a child's Consents are parsed once, not on every
+ * The directives read from each Consent version, so a child's Consents are read once, not on every
  * request. Keyed by (Consent id, versionId): a stored version never changes, so an entry is never
  * stale and the cache is safe on every node without invalidation. Which versions apply to a child
  * (a new Consent, a withdrawal) is still asked of the database on every request; only the reading of
@@ -31,10 +30,11 @@ public class ConsentDirectiveCache {
     /**
      * The directives of one stored Consent version.
      *
-     * @param parse reads that version (called only when it is not yet known)
+     * @param read reads that version's directives (called only when they are not yet known): off its
+     *             stored JSON, or {@link ConsentDirective#from} its parse
      */
-    public List<ConsentDirective> of(String consentId, long version, Supplier<Consent> parse) {
-        return byVersion.get(new Version(consentId, version), v -> List.copyOf(ConsentDirective.from(parse.get())));
+    public List<ConsentDirective> of(String consentId, long version, Supplier<List<ConsentDirective>> read) {
+        return byVersion.get(new Version(consentId, version), v -> List.copyOf(read.get()));
     }
 
     /** Versions held (for tests). */

@@ -2,7 +2,9 @@ package org.childrensgateway.identity;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.childrensgateway.access.DerivedRecordComposer;
+import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.RelatedPerson;
 import org.hl7.fhir.r4.model.Resource;
@@ -35,10 +37,9 @@ class DerivedRecordComposition implements DerivedRecordComposer {
     }
 
     @Override
-    public String childRecordOf(String patientReference) {
+    public Optional<StoredResource> childRecordOf(String patientReference) {
         String id = patientReference.substring(patientReference.lastIndexOf('/') + 1);
-        String child = index.childrenOf(ChildRecordWriter.POOL, List.of(id)).get(id);
-        return child == null ? null : "Patient/" + child;
+        return index.linkedRecordRow(ChildRecordWriter.POOL, "Patient", id);
     }
 
     @Override

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.childrensgateway.store.PostgresResourceStore;
+import org.childrensgateway.store.StoredResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -227,6 +229,17 @@ public class PersonIndexStore {
                 .params(pool, sourceIds.toArray(String[]::new)).query((org.springframework.jdbc.core.RowMapper<Link>) this::link).list()
                 .forEach(l -> out.put(l.sourceId(), l));
         return out;
+    }
+
+    /**
+     * The current row of the derived record (of type {@code recordType}) a source record is linked
+     * into, or empty when it is linked into none: the link and the row in one statement.
+     */
+    Optional<StoredResource> linkedRecordRow(String pool, String recordType, String sourceId) {
+        return jdbc.sql("select " + PostgresResourceStore.currentColumns("r") + " from person_link l"
+                        + " join resource r on r.res_type = ? and r.res_id = l.child_id"
+                        + " where l.pool = ? and l.source_id = ? and l.status = 'linked' and l.ended is null")
+                .params(recordType, pool, sourceId).query(PostgresResourceStore.ROW).optional();
     }
 
     /** Current members of each given child id (one query); ids that are not child records are absent. */

@@ -29,7 +29,8 @@ public class PostgresResourceStore implements ResourceStore {
             "hid, res_type, res_id, version_id, last_updated, deleted, method, content::text as content";
     static final String READ_VERSION =
             "select " + HISTORY_COLUMNS + " from resource_history where res_type = ? and res_id = ? and version_id = ?";
-    private static final RowMapper<StoredResource> ROW = PostgresResourceStore::map;
+    /** Maps a row of {@link #currentColumns} (or of the history columns). */
+    public static final RowMapper<StoredResource> ROW = PostgresResourceStore::map;
 
     private final JdbcClient jdbc;
 
@@ -208,12 +209,12 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public List<StoredResource> searchCurrent(SearchQuery query) {
-        return planned(query, SearchSqlBuilder.rows(prefixed("r"), query), ROW);
+        return planned(query, SearchSqlBuilder.rows(currentColumns("r"), query), ROW);
     }
 
     @Override
     public List<StoredResource> searchCurrent(SearchQuery query, int limit) {
-        return planned(query, SearchSqlBuilder.rows(prefixed("r"), query).append(" limit ?", limit), ROW);
+        return planned(query, SearchSqlBuilder.rows(currentColumns("r"), query).append(" limit ?", limit), ROW);
     }
 
     @Override
@@ -308,7 +309,7 @@ public class PostgresResourceStore implements ResourceStore {
 
     /** {@code _include} for one page: one statement per include parameter. */
     static SqlFragment includesQuery(Collection<Long> pids, String sourceType, String param, String targetType) {
-        SqlFragment sql = new SqlFragment().append("select distinct " + prefixed("t") + " from sp_reference f"
+        SqlFragment sql = new SqlFragment().append("select distinct " + currentColumns("t") + " from sp_reference f"
                         + " join resource t on t.res_type = f.target_type and t.res_id = f.target_id and not t.deleted"
                         + " where f.pid = any(?) and f.res_type = ? and f.name = ?",
                 pids.toArray(Long[]::new), sourceType, param);
@@ -335,7 +336,7 @@ public class PostgresResourceStore implements ResourceStore {
             types.add(t.type());
             ids.add(t.id());
         });
-        return new SqlFragment().append("select distinct " + prefixed("s") + " from sp_reference f"
+        return new SqlFragment().append("select distinct " + currentColumns("s") + " from sp_reference f"
                         + " join unnest(?::text[], ?::text[]) as k(t, i) on f.target_type = k.t and f.target_id = k.i"
                         + " join resource s on s.pid = f.pid and not s.deleted"
                         + " where f.res_type = ? and f.name = ?",
@@ -349,7 +350,7 @@ public class PostgresResourceStore implements ResourceStore {
         if (targetIds.isEmpty()) {
             return out;
         }
-        jdbc.sql("select distinct on (f.target_id, s.pid) f.target_id, " + prefixed("s") + " from sp_reference f"
+        jdbc.sql("select distinct on (f.target_id, s.pid) f.target_id, " + currentColumns("s") + " from sp_reference f"
                         + " join resource s on s.pid = f.pid and not s.deleted"
                         + " where f.res_type = ? and f.name = ? and f.target_type = ? and f.target_id = any(?)"
                         + " order by f.target_id, s.pid")
@@ -359,7 +360,8 @@ public class PostgresResourceStore implements ResourceStore {
         return out;
     }
 
-    private static String prefixed(String alias) {
+    /** A current row's columns under a table alias, for a statement that joins {@code resource} (mapped by {@link #ROW}). */
+    public static String currentColumns(String alias) {
         return alias + ".pid, " + alias + ".res_type, " + alias + ".res_id, " + alias + ".version_id, " + alias
                 + ".last_updated, " + alias + ".deleted, null as method, " + alias + ".content::text as content";
     }

@@ -302,6 +302,7 @@ class StoredFactsTest {
             "{\"resourceType\":\"Observation\",\"note\":[{}]}",
             "{\"resourceType\":\"Observation\",\"note\":{\"text\":\"x\"}}",
             "{\"resourceType\":\"Observation\",\"subject\":{\"reference\":\"Patient/p1\"},\"subject\":{\"reference\":\"Patient/p2\"}}",
+            "{\"resourceType\":\"Observation\",\"subject\":{\"reference\":\"Patient/p1\",\"reference\":\"Patient/p2\"}}",
             "{\"resourceType\":\"Patient\"}",
             "{\"resourceType\":\"Observation\",\"subject\":{\"reference\":\"http://elsewhere/fhir/Patient/p1\"}}",
             "not json",
