@@ -116,10 +116,26 @@ public record StoredFacts(DecisionFacts decision, List<String> auditPatients) {
                 return Optional.empty();
             }
             Shape shape = known.get();
-            Optional<Map<String, JsonNode>> members = members(stored, name -> false,
-                    name -> name.equals("resourceType") || name.equals("meta") || name.equals("note") || shape.about().contains(name)
-                            || name.equals(shape.auditElement()));
-            return members.flatMap(m -> facts(stored, shape, m));
+            Set<String> read = members(shape);
+            return members(stored, name -> false, read::contains).flatMap(m -> facts(stored, shape, m));
+        }
+
+        /**
+         * The top-level members {@link #read} reads of a type's JSON (and no other), so that a
+         * projection of just these, made in SQL, gives it what the whole JSON gives; empty when it
+         * declines every resource of the type (then only the whole stored JSON will do).
+         */
+        Optional<Set<String>> members(String type) {
+            return shape(type).map(Reader::members);
+        }
+
+        private static Set<String> members(Shape shape) {
+            Set<String> names = new LinkedHashSet<>(List.of("resourceType", "meta", "note"));
+            names.addAll(shape.about());
+            if (shape.auditElement() != null) {
+                names.add(shape.auditElement());
+            }
+            return names;
         }
 
         /**
