@@ -51,6 +51,28 @@ final class DatabaseWork {
     }
 
     /**
+     * Cumulative reading work now: scans (index and sequential) and tuples they returned (fetched by
+     * index, read sequentially), over the user tables. For a search, the tuples are the matches read.
+     */
+    long[] readWork() {
+        try {
+            Thread.sleep(1_100); // as snapshot(): let the backends flush their statistics
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement()) {
+            s.execute("select pg_stat_clear_snapshot()");
+            try (ResultSet rs = s.executeQuery("select coalesce(sum(coalesce(idx_scan, 0) + coalesce(seq_scan, 0)), 0),"
+                    + " coalesce(sum(coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0)), 0) from pg_stat_user_tables")) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read PostgreSQL statistics", e);
+        }
+    }
+
+    /**
      * Cumulative scans per index (sequential scans as "table (seq)") and rows inserted per table,
      * keyed by name: which index and table the per-unit totals come from.
      */

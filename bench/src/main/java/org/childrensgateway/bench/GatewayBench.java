@@ -120,6 +120,9 @@ public final class GatewayBench {
             transactionIngest();
             feedIngest();
             readMix();
+            if (!patientIds.isEmpty()) {
+                result.put("broadSearch", new BroadSearches(gateway, database).run());
+            }
             rawPostgres();
             result.put("peakRssMb", gateway.peakRssKb() / 1024);
             result.put("rssAtEndMb", gateway.status("VmRSS") / 1024);

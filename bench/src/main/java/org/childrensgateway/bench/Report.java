@@ -81,6 +81,9 @@ final class Report {
                 .append(at(r, "feedIngest", "cpuMsPerRecord", "postgres")).append(" / ")
                 .append(at(r, "readMix", "cpuMsPerRequest", "gatewayJvm")).append(" + ")
                 .append(at(r, "readMix", "cpuMsPerRequest", "postgres")).append(" | | |\n");
+        b.append("| broad search first page, `_total=accurate` / `none` / `_summary=count` p50 (ms) | ")
+                .append(num(at(r, "broadSearch", "accurate", "p50Ms"))).append(" / ").append(num(at(r, "broadSearch", "none", "p50Ms")))
+                .append(" / ").append(num(at(r, "broadSearch", "count", "p50Ms"))).append(" | | |\n");
         b.append("| start-up to ready (ms) | ").append(num(r.getOrDefault("readyMs", "n/a"))).append(" | < 10,000 | 39,000 |\n");
         b.append("| start-up to ready with a class-data-sharing archive (ms) | ").append(num(r.getOrDefault("readyWithCdsMs", "n/a"))).append(" | < 10,000 | |\n");
         b.append("| gateway peak resident memory (MB) | ").append(num(r.getOrDefault("peakRssMb", "n/a")))

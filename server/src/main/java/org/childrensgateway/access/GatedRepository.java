@@ -30,6 +30,7 @@ import ca.uhn.fhir.context.FhirContext;
 import org.childrensgateway.search.IncludeSpec;
 import org.childrensgateway.search.SearchParamDefinition;
 import org.childrensgateway.security.Caller;
+import org.childrensgateway.store.SearchPosition;
 import org.childrensgateway.store.SearchQuery;
 import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -132,11 +133,27 @@ public final class GatedRepository {
         }
     }
 
-    /** What a search may return: all permitted keys in order, and the released resources for the first of them. */
-    public record Permitted(List<Long> keys, Map<Long, Released> released) {
+    /**
+     * What a search may return: all permitted keys in order, and the released resources for the first
+     * of them; or, for a broad search in an order keyset paging serves, only how many there are
+     * ({@code keys} null: its pages are found by {@link #keysetPage}).
+     */
+    public record Permitted(List<Long> keys, Map<Long, Released> released, int total) {
+        public Permitted(List<Long> keys, Map<Long, Released> released) {
+            this(keys, released, keys.size());
+        }
+
         public static Permitted of(List<Long> keys) {
             return new Permitted(keys, Map.of());
         }
+
+        static Permitted counted(int total) {
+            return new Permitted(null, Map.of(), total);
+        }
+    }
+
+    /** One keyset page: what it returns (matches, then includes), the last match it lists, and whether matches follow it. */
+    public record KeysetPage(List<IBaseResource> resources, SearchPosition last, boolean more) {
     }
 
     /**
@@ -178,6 +195,12 @@ public final class GatedRepository {
     private final Map<String, Released> decidedSources = new HashMap<>();
     /** For each derived record released: the ids of the source records it was composed from. */
     private final Map<String, List<String>> composedFrom = new HashMap<>();
+    /**
+     * Versions decided from a projection of their JSON (the members the facts reader reads), by key:
+     * reported to the audit when decided, so deciding the whole version later (to return it) is not
+     * reported again. A projection is never released, parsed or remembered as a row.
+     */
+    private final Set<String> decidedFromMembers = new HashSet<>();
     /** Break-glass notifications of this request, by owning organisation: one each. */
     private final Map<String, Long> notified = new HashMap<>();
     private final List<String> explanations = new ArrayList<>();
@@ -279,15 +302,169 @@ public final class GatedRepository {
 
     /** Runs a search and keeps what the caller may see, matching and sorting only on what their view releases. */
     public Permitted search(SearchQuery query) {
-        // Most searches match a few resources: found and loaded in one statement. Only a larger result
-        // is listed by key first and loaded in chunks, so memory stays bounded whatever it matches.
+        return search(query, false);
+    }
+
+    /**
+     * As {@link #search(SearchQuery)}. Most searches match a few resources: found and loaded in one
+     * statement. A broader one has its first chunk decided whole (its first page comes from it) and
+     * every other match decided from a projection of its JSON ({@link #eachMatch}); with
+     * {@code keysetOrder} (its order is one {@link SearchPosition#supports}) it is only counted, and
+     * its pages are found by {@link #keysetPage}, so no list of its keys is kept.
+     */
+    public Permitted search(SearchQuery query, boolean keysetOrder) {
         List<StoredResource> few = gate.store().searchCurrent(query, CHUNK + 1);
         if (few.size() > CHUNK) {
-            return permitted(gate.store().search(query), query, few.subList(0, CHUNK));
+            few.subList(0, CHUNK).forEach(stored -> decide(current(stored)));
+            if (keysetOrder) {
+                return Permitted.counted(count(query));
+            }
+            Admitted admitted = new Admitted();
+            eachMatch(query, (stored, standing) -> admitted.add(stored.key(), standing, decided.get(key(stored))));
+            return admitted.permitted();
         }
         Admitted admitted = new Admitted();
         few.forEach(stored -> admit(stored, query, admitted));
         return admitted.permitted();
+    }
+
+    /** The count a search would list, decided in the same way: from projections, never loading a match's whole JSON unless it must. */
+    public int count(SearchQuery query) {
+        int[] visible = {0};
+        eachMatch(query, (stored, standing) -> visible[0] += standing == Standing.HIDDEN ? 0 : 1);
+        return visible[0];
+    }
+
+    /**
+     * One page of a search in keyset order: the first {@code size} matches after {@code after} (null:
+     * from the start) that the caller may see, read a page at a time and decided whole (they are
+     * returned), with their includes. {@code more}: a match the caller may see follows the page, or
+     * the page filled before the matches ran out.
+     */
+    public KeysetPage keysetPage(SearchQuery query, SearchPosition after, int size, List<IncludeSpec> includes, boolean standIns) {
+        Map<Long, Released> listed = new LinkedHashMap<>();
+        SearchPosition read = after;
+        SearchPosition last = after;
+        boolean more = false;
+        int batch = Math.min(CHUNK, size + 1);
+        reading:
+        while (true) {
+            List<StoredResource> rows = gate.store().searchAfter(query, read, batch);
+            for (StoredResource row : rows) {
+                read = SearchPosition.of(row);
+                Released r = decide(current(row));
+                if (!r.disclosed() || !matchesVisibly(r, query)) {
+                    continue; // hidden: not listed, and answered as if it did not exist
+                }
+                if (listed.size() == size) {
+                    more = true;
+                    break reading;
+                }
+                listed.put(row.key(), r);
+                last = read;
+            }
+            if (rows.size() < batch) {
+                break;
+            }
+            if (listed.size() == size) {
+                more = true;
+                break;
+            }
+            batch = Math.min(CHUNK, batch * 2); // hidden matches left the page short: read on in larger steps
+        }
+        return new KeysetPage(page(List.copyOf(listed.keySet()), includes, listed, standIns), last, more);
+    }
+
+    /** How a match stands for the caller: listed (sorted on released elements, or after them), hidden, or only its whole stored JSON can say. */
+    private enum Standing { HEAD, TAIL, HIDDEN, WHOLE }
+
+    /**
+     * Each match of a search in order, with how it stands for the caller. Each is decided from a
+     * projection of its JSON: only the members the facts reader reads, built in SQL and streamed, so a
+     * match costs a small row and a token pass, not its whole content. Where the reader is not sure
+     * (or the match is a derived record, or break-glass applies) the whole stored version is loaded
+     * and decided; the projection is never parsed. A match deleted meanwhile is neither counted nor
+     * listed. A chained search is decided from whole resources (the chain's check reads references
+     * the projection does not hold).
+     */
+    private void eachMatch(SearchQuery query, java.util.function.BiConsumer<StoredResource, Standing> each) {
+        Optional<Set<String>> members = gate.storedFacts().members(query.resourceType());
+        if (members.isEmpty() || query.clauses().stream().anyMatch(SearchQuery.Clause::isChain)) {
+            List<Long> pids = gate.store().search(query);
+            for (int from = 0; from < pids.size(); from += CHUNK) {
+                for (StoredResource stored : gate.store().loadCurrent(pids.subList(from, Math.min(pids.size(), from + CHUNK)))) {
+                    each.accept(stored, standing(decide(current(stored)), query));
+                }
+            }
+            return;
+        }
+        List<StoredResource> run = new ArrayList<>();
+        gate.store().searchMembers(query, members.get(), projected -> {
+            run.add(projected);
+            if (run.size() == CHUNK) {
+                resolve(run, query, each);
+                run.clear();
+            }
+        });
+        resolve(run, query, each);
+    }
+
+    /** A run of projected matches, in order: decided from their projections, or (in one statement for the run) from their whole JSON. */
+    private void resolve(List<StoredResource> run, SearchQuery query, java.util.function.BiConsumer<StoredResource, Standing> each) {
+        Standing[] standings = new Standing[run.size()];
+        List<Long> whole = new ArrayList<>();
+        for (int i = 0; i < run.size(); i++) {
+            standings[i] = standingFromMembers(run.get(i), query);
+            if (standings[i] == Standing.WHOLE) {
+                whole.add(run.get(i).key());
+            }
+        }
+        Map<Long, StoredResource> rows = new HashMap<>();
+        gate.store().loadCurrent(whole).forEach(row -> rows.put(row.key(), current(row)));
+        for (int i = 0; i < run.size(); i++) {
+            if (standings[i] != Standing.WHOLE) {
+                each.accept(run.get(i), standings[i]);
+                continue;
+            }
+            StoredResource row = rows.get(run.get(i).key());
+            if (row != null) {
+                each.accept(row, standing(decide(row), query));
+            }
+        }
+    }
+
+    /**
+     * A match decided from a projection of its JSON, as {@link #decideStored} decides the whole
+     * version (the same facts, the same rules), and reported; WHOLE when only the whole version can
+     * say. Nothing is made from the projection but the decision.
+     */
+    private Standing standingFromMembers(StoredResource projected, SearchQuery query) {
+        Released known = decided.get(key(projected));
+        if (known != null) {
+            return standing(known, query);
+        }
+        Optional<StoredFacts> read = gate.storedFacts().read(projected);
+        if (read.isEmpty() || read.get().decision().derived()) {
+            return Standing.WHOLE;
+        }
+        DecisionFacts facts = read.get().decision();
+        Decision d = decision(facts);
+        if (d.rule().startsWith(ConsentDecisionPoint.BREAK_GLASS) && d.disclosed()) {
+            return Standing.WHOLE; // the owner's notification names the resource itself
+        }
+        report(facts.type(), facts.id(), d);
+        decidedFromMembers.add(key(projected));
+        if (!d.disclosed() || !SearchVisibility.criteriaReleased(d, query)) {
+            return Standing.HIDDEN;
+        }
+        return SearchVisibility.sortReleased(d, query) ? Standing.HEAD : Standing.TAIL;
+    }
+
+    private Standing standing(Released r, SearchQuery query) {
+        if (!r.disclosed() || !matchesVisibly(r, query)) {
+            return Standing.HIDDEN;
+        }
+        return SearchVisibility.sortReleased(r.decision(), query) ? Standing.HEAD : Standing.TAIL;
     }
 
     /**
@@ -298,21 +475,9 @@ public final class GatedRepository {
      * @param query the search that found them, or null for a list of keys (e.g. {@code $everything})
      */
     public Permitted permitted(List<Long> pids, SearchQuery query) {
-        return permitted(pids, query, List.of());
-    }
-
-    /**
-     * As {@link #permitted(List, SearchQuery)}, with the rows of the first chunk already loaded by the
-     * search (used when they are exactly that chunk's keys in order; a write between the two
-     * statements can change them, and then the chunk is loaded again).
-     */
-    private Permitted permitted(List<Long> pids, SearchQuery query, List<StoredResource> firstChunk) {
         Admitted admitted = new Admitted();
         for (int from = 0; from < pids.size(); from += CHUNK) {
-            List<Long> chunk = pids.subList(from, Math.min(pids.size(), from + CHUNK));
-            List<StoredResource> rows = from == 0 && chunk.equals(firstChunk.stream().map(StoredResource::key).toList())
-                    ? firstChunk : gate.store().loadCurrent(chunk);
-            for (StoredResource stored : rows) {
+            for (StoredResource stored : gate.store().loadCurrent(pids.subList(from, Math.min(pids.size(), from + CHUNK)))) {
                 admit(stored, query, admitted);
             }
         }
@@ -325,6 +490,17 @@ public final class GatedRepository {
         final List<Long> tail = new ArrayList<>();
         final Map<Long, Released> kept = new HashMap<>();
 
+        /** {@code released}: the match as released, when it was decided whole (else its page decides it again). */
+        void add(long key, Standing standing, Released released) {
+            if (standing == Standing.HIDDEN) {
+                return;
+            }
+            (standing == Standing.HEAD ? head : tail).add(key);
+            if (released != null && kept.size() < 2 * KEPT) {
+                kept.put(key, released);
+            }
+        }
+
         Permitted permitted() {
             head.addAll(tail);
             return new Permitted(head, kept);
@@ -332,16 +508,8 @@ public final class GatedRepository {
     }
 
     private void admit(StoredResource row, SearchQuery query, Admitted admitted) {
-        StoredResource stored = current(row);
-        Released r = decide(stored);
-        if (!r.disclosed() || !matchesVisibly(r, query)) {
-            return;
-        }
-        List<Long> into = SearchVisibility.sortReleased(r.decision(), query) ? admitted.head : admitted.tail;
-        into.add(stored.key());
-        if (admitted.kept.size() < 2 * KEPT) {
-            admitted.kept.put(stored.key(), r);
-        }
+        Released r = decide(current(row));
+        admitted.add(row.key(), standing(r, query), r);
     }
 
     /** The stored resources of these keys as released to the caller, in order (withheld ones left out), with their decisions. */
@@ -356,11 +524,6 @@ public final class GatedRepository {
             }
         }
         return out;
-    }
-
-    /** The count a search would list, decided in the same way. */
-    public int count(SearchQuery query) {
-        return search(query).keys().size();
     }
 
     private boolean matchesVisibly(Released r, SearchQuery query) {
@@ -732,7 +895,7 @@ public final class GatedRepository {
         if (known != null) {
             return known;
         }
-        Released r = decideStored(stored, true);
+        Released r = decideStored(stored, !decidedFromMembers.contains(key));
         decided.put(key, r);
         return r;
     }
@@ -754,26 +917,31 @@ public final class GatedRepository {
             return decideResource(stored, gate.decode(stored), report);
         }
         DecisionFacts facts = read.get().decision();
+        Decision d = decision(facts);
         Released r;
-        if (caller != null && !explaining && !ReturnedTypeScopes.mayReceive(caller.scopes(), facts.type())) {
-            r = new Released(stored, null, Decision.deny("scope", "the token's scopes do not cover " + facts.type()));
+        if (d.effect() == Decision.Effect.DENY) {
+            r = new Released(stored, null, d);
         } else {
-            Decision d = gate.decisions().decide(caller, facts, this::directivesFor, this::factsFor, java.time.LocalDate.now(LONDON));
             Resource[] parsed = new Resource[1];
             java.util.function.Supplier<Resource> original = () -> parsed[0] != null ? parsed[0] : (parsed[0] = gate.decode(stored));
             if (d.rule().startsWith(ConsentDecisionPoint.BREAK_GLASS) && d.disclosed()) {
                 breakGlassUsed(original.get());
             }
-            r = switch (d.effect()) {
-                case DENY -> new Released(stored, null, d);
-                case PERMIT -> new Released(stored, d, true, original, read.get().auditPatients());
-                case REDUCE -> new Released(stored, d, false, () -> ElementRelease.reduce(gate.context(), original.get(), d), null);
-            };
+            r = d.effect() == Decision.Effect.PERMIT ? new Released(stored, d, true, original, read.get().auditPatients())
+                    : new Released(stored, d, false, () -> ElementRelease.reduce(gate.context(), original.get(), d), null);
         }
         if (report) {
             report(facts.type(), facts.id(), r.decision());
         }
         return r;
+    }
+
+    /** The decision for a resource's facts: the token's scopes first, then the decision point's rules. */
+    private Decision decision(DecisionFacts facts) {
+        if (caller != null && !explaining && !ReturnedTypeScopes.mayReceive(caller.scopes(), facts.type())) {
+            return Decision.deny("scope", "the token's scopes do not cover " + facts.type());
+        }
+        return gate.decisions().decide(caller, facts, this::directivesFor, this::factsFor, java.time.LocalDate.now(LONDON));
     }
 
     private Released decideResource(StoredResource stored, Resource resource, boolean report) {

@@ -2,7 +2,6 @@ package org.childrensgateway.access;
 
 import static org.childrensgateway.access.StoredJson.UNSURE;
 import static org.childrensgateway.access.StoredJson.elements;
-import static org.childrensgateway.access.StoredJson.members;
 import static org.childrensgateway.access.StoredJson.recorder;
 import static org.childrensgateway.access.StoredJson.text;
 
@@ -114,10 +113,26 @@ public record StoredFacts(DecisionFacts decision, List<String> auditPatients) {
                 return Optional.empty();
             }
             Shape shape = known.get();
-            Optional<Map<String, JsonNode>> members = members(stored, name -> false,
-                    name -> name.equals("resourceType") || name.equals("meta") || name.equals("note") || shape.about().contains(name)
-                            || name.equals(shape.auditElement()));
-            return members.flatMap(m -> facts(stored, shape, m));
+            Set<String> read = members(shape);
+            return StoredJson.members(stored, name -> false, read::contains).flatMap(m -> facts(stored, shape, m));
+        }
+
+        /**
+         * The top-level members {@link #read} reads of a type's JSON (and no other), so that a
+         * projection of just these, made in SQL, gives it what the whole JSON gives; empty when it
+         * declines every resource of the type (then only the whole stored JSON will do).
+         */
+        Optional<Set<String>> members(String type) {
+            return shape(type).map(Reader::members);
+        }
+
+        private static Set<String> members(Shape shape) {
+            Set<String> names = new LinkedHashSet<>(List.of("resourceType", "meta", "note"));
+            names.addAll(shape.about());
+            if (shape.auditElement() != null) {
+                names.add(shape.auditElement());
+            }
+            return names;
         }
 
         private Optional<StoredFacts> facts(StoredResource stored, Shape shape, Map<String, JsonNode> members) {
@@ -196,7 +211,7 @@ public record StoredFacts(DecisionFacts decision, List<String> auditPatients) {
                 return Optional.empty();
             }
             // Primitives carried by extensions only (_deceased..., _birthDate) are HAPI's business.
-            Optional<Map<String, JsonNode>> read = members(stored, name -> name.startsWith("_deceased") || name.equals("_birthDate"),
+            Optional<Map<String, JsonNode>> read = StoredJson.members(stored, name -> name.startsWith("_deceased") || name.equals("_birthDate"),
                     name -> name.equals("resourceType") || name.equals("meta") || name.equals("birthDate") || name.equals("address")
                             || name.startsWith("deceased"));
             if (read.isEmpty()) {

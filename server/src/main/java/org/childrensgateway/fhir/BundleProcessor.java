@@ -293,10 +293,14 @@ public class BundleProcessor {
     private Bundle.BundleEntryComponent read(String url) {
         if (url.contains("?")) {
             String type = url.substring(0, url.indexOf('?'));
-            StoredBundleProvider results = service.search(type, FhirResourceService.queryParameters(url.substring(url.indexOf('?') + 1)), false);
-            Bundle searchset = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(results.size());
+            SearchResults results = service.searchPages(type, FhirResourceService.queryParameters(url.substring(url.indexOf('?') + 1)), false);
+            Integer total = results.size(); // null: _total=none asked for no count
+            Bundle searchset = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+            if (total != null) {
+                searchset.setTotal(total);
+            }
             // A searchset's entries need a fullUrl (made absolute with the others in process) and their search mode.
-            results.getResources(0, Math.min(results.size(), 100)).forEach(r -> searchset.addEntry()
+            results.getResources(0, total == null ? 100 : Math.min(total, 100)).forEach(r -> searchset.addEntry()
                     .setFullUrl(r.getIdElement().toUnqualifiedVersionless().getValue()).setResource((Resource) r)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH));
             Bundle.BundleEntryComponent entry = status("200 OK");

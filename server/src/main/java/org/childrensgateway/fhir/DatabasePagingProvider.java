@@ -24,16 +24,18 @@ public class DatabasePagingProvider implements IPagingProvider {
 
     private final SearchSessionStore sessions;
     private final PageLoader pages;
+    private final FhirResourceService service;
     private final int defaultPageSize;
     private final int maxPageSize;
     private final Duration ttl;
 
-    public DatabasePagingProvider(SearchSessionStore sessions, PageLoader pages,
+    public DatabasePagingProvider(SearchSessionStore sessions, PageLoader pages, @org.springframework.context.annotation.Lazy FhirResourceService service,
                                   @Value("${gateway.fhir.default-page-size:20}") int defaultPageSize,
                                   @Value("${gateway.fhir.max-page-size:500}") int maxPageSize,
                                   @Value("${gateway.fhir.search-session-ttl:PT1H}") Duration ttl) {
         this.sessions = sessions;
         this.pages = pages;
+        this.service = service;
         this.defaultPageSize = defaultPageSize;
         this.maxPageSize = maxPageSize;
         this.ttl = ttl;
@@ -51,6 +53,19 @@ public class DatabasePagingProvider implements IPagingProvider {
 
     @Override
     public String storeResultList(RequestDetails request, IBundleProvider results) {
+        if (results instanceof KeysetBundleProvider keyset) {
+            // No keys: the criteria, and a key of its own to sign the page tokens with. Only if a next page exists.
+            if (!keyset.hasMore() || keyset.criteria() == null) {
+                return null;
+            }
+            byte[] key = PageToken.newKey();
+            String includes = String.join("&", keyset.includes().stream().map(IncludeSpec::asParameter).toList());
+            Integer total = keyset.size();
+            String id = sessions.saveKeyset(keyset.resourceType(), keyset.criteria(), includes, owner(request), total == null ? -1 : total, key)
+                    .toString();
+            keyset.bind(id, key);
+            return id;
+        }
         if (!(results instanceof StoredBundleProvider stored) || stored.keys() == null) {
             return null;
         }
@@ -60,17 +75,53 @@ public class DatabasePagingProvider implements IPagingProvider {
 
     @Override
     public IBundleProvider retrieveResultList(RequestDetails request, String searchId) {
+        SearchSessionStore.Session session = session(request, searchId);
+        if (SearchSessionStore.KEYSET.equals(session.kind())) {
+            throw unknown(searchId); // a keyset search's pages are named by their page tokens only
+        }
+        UUID id = session.id();
+        return StoredBundleProvider.fromSession(pages, id, session.kind(), session.resourceType(), includes(session.includes()),
+                session.total(), (from, to) -> sessions.keys(id, from, to));
+    }
+
+    /**
+     * A keyset page: its token must verify against the session's own key (so it was issued for this
+     * session, unaltered), and the session must be the caller's; anything else is an unknown page.
+     */
+    @Override
+    public IBundleProvider retrieveResultList(RequestDetails request, String searchId, String pageId) {
+        if (pageId == null || pageId.isBlank()) {
+            return retrieveResultList(request, searchId);
+        }
+        SearchSessionStore.Session session = session(request, searchId);
+        if (!SearchSessionStore.KEYSET.equals(session.kind())) {
+            throw unknown(searchId);
+        }
+        PageToken.Page page = PageToken.read(session.pageKey(), session.id().toString(), pageId, maxPageSize)
+                .orElseThrow(() -> unknown(searchId));
+        var query = service.keysetQuery(session.resourceType(), session.criteria());
+        if (!org.childrensgateway.store.SearchPosition.supports(query)) {
+            throw unknown(searchId);
+        }
+        return KeysetBundleProvider.later(pages, session.id().toString(), session.pageKey(), session.resourceType(), query,
+                includes(session.includes()), session.total() < 0 ? null : session.total(), page, pageId);
+    }
+
+    /** The caller's own live session of that id; another caller's, an expired one or a made-up id answers as unknown. */
+    private SearchSessionStore.Session session(RequestDetails request, String searchId) {
         UUID id;
         try {
             id = UUID.fromString(searchId);
         } catch (IllegalArgumentException e) {
-            throw new ResourceGoneException("Search " + searchId + " is not known to this server");
+            throw unknown(searchId);
         }
-        SearchSessionStore.Session session = sessions.find(id, ttl)
+        return sessions.find(id, ttl)
                 .filter(s -> java.util.Objects.equals(s.owner(), owner(request)))
-                .orElseThrow(() -> new ResourceGoneException("Search " + searchId + " has expired or is not known; run the search again"));
-        return StoredBundleProvider.fromSession(pages, id, session.kind(), session.resourceType(), includes(session.includes()),
-                session.total(), (from, to) -> sessions.keys(id, from, to));
+                .orElseThrow(() -> unknown(searchId));
+    }
+
+    private static ResourceGoneException unknown(String searchId) {
+        return new ResourceGoneException("Search " + searchId + " has expired or is not known; run the search again");
     }
 
     private static List<IncludeSpec> includes(String stored) {

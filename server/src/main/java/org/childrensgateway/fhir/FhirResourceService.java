@@ -23,6 +23,7 @@ import org.childrensgateway.security.CallerContext;
 import org.childrensgateway.search.ParsedSearch;
 import org.childrensgateway.search.SearchIndexer;
 import org.childrensgateway.search.SearchRequestParser;
+import org.childrensgateway.store.SearchPosition;
 import org.childrensgateway.store.ConcurrentVersionException;
 import org.childrensgateway.store.ResourceWrites;
 import org.childrensgateway.store.SearchQuery;
@@ -117,16 +118,42 @@ public class FhirResourceService {
         return query;
     }
 
+    /**
+     * A search as the caller may see it, every key listed (for code that reads all its results, e.g.
+     * exports). Totals count only what the caller may see: the gate decides before counting, never after.
+     */
     @Transactional(readOnly = true)
     public StoredBundleProvider search(String type, Map<String, String[]> parameters, boolean lenient) {
+        return (StoredBundleProvider) search(type, parameters, lenient, false);
+    }
+
+    /**
+     * A search as pages of a response show it. In the default order or by {@code _lastUpdated}, a
+     * search that asks for no total ({@code _total=none} or {@code estimate}) decides matches only
+     * until its page is filled, and a broad one that does has them counted, not listed; both page by
+     * keyset ({@link KeysetBundleProvider}). Any other order lists every key the caller may see.
+     */
+    @Transactional(readOnly = true)
+    public SearchResults searchPages(String type, Map<String, String[]> parameters, boolean lenient) {
+        return search(type, parameters, lenient, true);
+    }
+
+    private SearchResults search(String type, Map<String, String[]> parameters, boolean lenient, boolean pages) {
         ParsedSearch search = parser.parse(type, parameters, lenient);
         SearchQuery query = expand(search.query());
-        // Totals count only what the caller may see: the gate filters before counting, never after.
-        GatedRepository.Permitted permitted = gate.forRequest().search(query);
+        GatedRepository repo = gate.forRequest();
         if (search.countOnly()) {
-            return StoredBundleProvider.countOnly(permitted.keys().size());
+            return StoredBundleProvider.countOnly(repo.count(query));
         }
-        StoredBundleProvider results = StoredBundleProvider.forSearch(pages, type, permitted, search.includes());
+        boolean keyset = pages && SearchPosition.supports(query) && !parameters.containsKey("_explain") && !parameters.containsKey("_offset");
+        if (keyset && search.total() == ParsedSearch.Total.NONE) {
+            return KeysetBundleProvider.first(this.pages, type, query, criteria(parameters), search.includes(), null);
+        }
+        GatedRepository.Permitted permitted = repo.search(query, keyset);
+        if (permitted.keys() == null) {
+            return KeysetBundleProvider.first(this.pages, type, query, criteria(parameters), search.includes(), permitted.total());
+        }
+        StoredBundleProvider results = StoredBundleProvider.forSearch(this.pages, type, permitted, search.includes());
         if (parameters.containsKey("_explain")) {
             // Added to the response Bundle by ExplanationInterceptor, whatever the page holds.
             var attributes = org.springframework.web.context.request.RequestContextHolder.getRequestAttributes();
@@ -136,6 +163,30 @@ public class FhirResourceService {
             }
         }
         return results;
+    }
+
+    /**
+     * A keyset search's query for a later page: its stored criteria parsed again (leniently: they
+     * were accepted when it began) and widened by the expansions as they stand now.
+     */
+    @Transactional(readOnly = true)
+    public SearchQuery keysetQuery(String type, String criteria) {
+        return expand(parser.parse(type, queryParameters(criteria), true).query());
+    }
+
+    /** Search parameters as a query string that {@link #queryParameters} reads back. */
+    static String criteria(Map<String, String[]> parameters) {
+        StringBuilder out = new StringBuilder();
+        parameters.forEach((name, values) -> {
+            for (String value : values) {
+                out.append(out.isEmpty() ? "" : "&").append(encode(name)).append('=').append(encode(value));
+            }
+        });
+        return out.toString();
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s == null ? "" : s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

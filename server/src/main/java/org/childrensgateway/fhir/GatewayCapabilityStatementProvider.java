@@ -65,6 +65,12 @@ public class GatewayCapabilityStatementProvider extends ServerCapabilityStatemen
         return cs;
     }
 
+    /** How _total is honoured (docs/storage.md, "Searches and paging"). */
+    static final String TOTALS = "Bundle.total counts exactly the matches the caller may see (_total=accurate, the default). "
+            + "_total=none and _total=estimate give no total (no estimate is made): in the default order or sorted by _lastUpdated, "
+            + "matches are then decided only until the page is full and pages follow by keyset; other orders count as accurate does. "
+            + "Any other _total value is refused (400).";
+
     private void describe(CapabilityStatementRestResourceComponent resource) {
         String type = resource.getType();
         resource.getSearchParam().clear();
@@ -85,6 +91,8 @@ public class GatewayCapabilityStatementProvider extends ServerCapabilityStatemen
                 resource.addSearchRevInclude(p.resourceType() + ":" + p.name());
             }
         }
+        resource.getInteraction().stream().filter(i -> i.getCode() == CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE)
+                .forEach(i -> i.setDocumentation(TOTALS));
         resource.setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE);
         resource.setReadHistory(true);
         boolean writable = resource.getInteraction().stream()

@@ -5,7 +5,10 @@ import java.util.Map;
 import org.childrensgateway.access.AccessGate;
 import org.childrensgateway.access.GatedRepository;
 import org.childrensgateway.search.IncludeSpec;
+import org.childrensgateway.store.SearchPosition;
+import org.childrensgateway.store.SearchQuery;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -18,9 +21,22 @@ import org.springframework.transaction.annotation.Transactional;
 public class PageLoader {
 
     private final AccessGate gate;
+    private final int maxPageSize;
 
-    public PageLoader(AccessGate gate) {
+    public PageLoader(AccessGate gate, @Value("${gateway.fhir.max-page-size:500}") int maxPageSize) {
         this.gate = gate;
+        this.maxPageSize = maxPageSize;
+    }
+
+    int maxPageSize() {
+        return maxPageSize;
+    }
+
+    /** A keyset page of at most the largest page size ({@link GatedRepository#keysetPage}); {@code forResponse}: stand-ins allowed. */
+    @Transactional(readOnly = true)
+    public GatedRepository.KeysetPage keysetPage(SearchQuery query, SearchPosition after, int size, List<IncludeSpec> includes,
+                                                 boolean forResponse) {
+        return gate.forRequest().keysetPage(query, after, Math.min(size, maxPageSize), includes, forResponse);
     }
 
     /**

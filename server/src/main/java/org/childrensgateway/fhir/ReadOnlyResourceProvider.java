@@ -57,7 +57,7 @@ public class ReadOnlyResourceProvider<T extends IBaseResource> implements IResou
     /** Every search goes through one method so that the gateway, not HAPI, decides which parameters are valid. */
     @Search(allowUnknownParams = true)
     public IBundleProvider search(RequestDetails request) {
-        return service.search(typeName, request.getParameters(), lenient(request)).forResponse();
+        return service.searchPages(typeName, request.getParameters(), lenient(request)).forResponse();
     }
 
     static boolean lenient(RequestDetails request) {

@@ -1,6 +1,5 @@
 package org.childrensgateway.fhir;
 
-import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,7 @@ import org.hl7.fhir.r4.model.InstantType;
  * memory; if there are more pages, {@link DatabasePagingProvider} saves the keys as a search session
  * and later pages read just their slice of it, on whichever node receives the request.
  */
-public final class StoredBundleProvider implements IBundleProvider {
+public final class StoredBundleProvider implements SearchResults {
 
     public static final String SEARCH = "search";
     public static final String HISTORY = "history";
@@ -76,10 +75,7 @@ public final class StoredBundleProvider implements IBundleProvider {
         return new StoredBundleProvider(pages, kind, type, includes, total, null, sessionKeys, id.toString(), Map.of(), true);
     }
 
-    /**
-     * The same results for an HTTP response (which {@link StoredJsonResponse} writes, putting parsed
-     * resources in place of stand-ins wherever HAPI encodes): not for code that reads the resources.
-     */
+    @Override
     public StoredBundleProvider forResponse() {
         return new StoredBundleProvider(pages, kind, resourceType, includes, total, keys, sessionKeys, uuid, checked, true);
     }

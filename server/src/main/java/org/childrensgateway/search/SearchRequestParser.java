@@ -41,11 +41,16 @@ public final class SearchRequestParser {
         List<SearchQuery.Sort> sort = new ArrayList<>();
         List<IncludeSpec> includes = new ArrayList<>();
         boolean countOnly = false;
+        ParsedSearch.Total total = ParsedSearch.Total.ACCURATE;
         for (Map.Entry<String, String[]> entry : parameters.entrySet()) {
             String key = entry.getKey();
             String[] values = entry.getValue();
             if (key.equals("_summary")) {
                 countOnly = Arrays.asList(values).contains("count");
+                continue;
+            }
+            if (key.equals("_total")) {
+                total = total(values);
                 continue;
             }
             if (FRAMEWORK.contains(key)) {
@@ -66,7 +71,19 @@ public final class SearchRequestParser {
             }
         }
         includes.removeIf(java.util.Objects::isNull);
-        return new ParsedSearch(new SearchQuery(resourceType, clauses, sort), includes, countOnly);
+        return new ParsedSearch(new SearchQuery(resourceType, clauses, sort), includes, countOnly, total);
+    }
+
+    /** {@code _total}: one of FHIR's three values; anything else is refused rather than guessed at. */
+    private static ParsedSearch.Total total(String[] values) {
+        if (values.length != 1) {
+            throw new InvalidRequestException("_total must be given once: none, estimate or accurate");
+        }
+        return switch (values[0]) {
+            case "accurate" -> ParsedSearch.Total.ACCURATE;
+            case "none", "estimate" -> ParsedSearch.Total.NONE;
+            default -> throw new InvalidRequestException("Invalid _total: expected none, estimate or accurate");
+        };
     }
 
     private SearchQuery.Clause clause(String resourceType, String key, String value, boolean lenient) {

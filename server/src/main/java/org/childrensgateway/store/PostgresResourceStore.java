@@ -218,6 +218,27 @@ public class PostgresResourceStore implements ResourceStore {
     }
 
     @Override
+    public List<StoredResource> searchAfter(SearchQuery query, SearchPosition after, int limit) {
+        return planned(query, SearchSqlBuilder.rowsAfter(currentColumns("r"), query, after, limit), ROW);
+    }
+
+    /**
+     * Streamed (a cursor of {@link #FACTS_FETCH} rows at a time, inside the caller's transaction), so
+     * memory stays bounded whatever the search matches; each row's {@code json} is the projection only.
+     */
+    @Override
+    public void searchMembers(SearchQuery query, Collection<String> members, java.util.function.Consumer<StoredResource> each) {
+        String columns = "r.pid, r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, null as method, "
+                + SearchSqlBuilder.projection("r", members) + " as content";
+        SqlFragment sql = SearchSqlBuilder.rows(columns, query);
+        // Every row will be read: plan for all of them, not (as for a cursor by default) for the first tenth.
+        template.execute("set local cursor_tuple_fraction = 1");
+        template.query(statement(query, sql, FACTS_FETCH), (org.springframework.jdbc.core.RowCallbackHandler) rs -> each.accept(map(rs, 0)));
+    }
+
+    private static final int FACTS_FETCH = 500;
+
+    @Override
     public int count(SearchQuery query) {
         return planned(query, SearchSqlBuilder.count(query), (rs, n) -> rs.getInt(1)).get(0);
     }
@@ -236,15 +257,20 @@ public class PostgresResourceStore implements ResourceStore {
      * planning them on every execution was PostgreSQL CPU spent for nothing.
      */
     private <T> List<T> planned(SearchQuery query, SqlFragment sql, RowMapper<T> rows) {
+        return template.query(statement(query, sql, 0), rows);
+    }
+
+    private static org.springframework.jdbc.core.PreparedStatementCreator statement(SearchQuery query, SqlFragment sql, int fetchSize) {
         boolean cachedPlanSafe = SearchSqlBuilder.equalityLookupsOnly(query);
-        return template.query(connection -> {
+        return connection -> {
             PreparedStatement statement = connection.prepareStatement(sql.sql());
             if (!cachedPlanSafe) {
                 statement.unwrap(PGStatement.class).setPrepareThreshold(0);
             }
+            statement.setFetchSize(fetchSize);
             new ArgumentPreparedStatementSetter(sql.args().toArray()).setValues(statement);
             return statement;
-        }, rows);
+        };
     }
 
     @Override

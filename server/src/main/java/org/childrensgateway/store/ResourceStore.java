@@ -30,6 +30,15 @@ public interface ResourceStore extends ResourceWrites {
     /** As {@link #searchCurrent(SearchQuery)}, the first {@code limit} only. */
     List<StoredResource> searchCurrent(SearchQuery query, int limit);
 
+    /** The first {@code limit} matches after {@code after} (null: the first), in an order {@link SearchPosition#supports} allows: a keyset page. */
+    List<StoredResource> searchAfter(SearchQuery query, SearchPosition after, int limit);
+
+    /**
+     * Every match in the query's order, each with only the named top-level members of its JSON as
+     * stored (a projection: never to be parsed as the resource), handed to {@code each} as read.
+     */
+    void searchMembers(SearchQuery query, Collection<String> members, java.util.function.Consumer<StoredResource> each);
+
     /** Current versions for the given pids, in the order given; deleted ones are left out. */
     List<StoredResource> loadCurrent(List<Long> pids);
 

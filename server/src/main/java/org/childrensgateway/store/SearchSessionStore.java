@@ -24,8 +24,12 @@ public class SearchSessionStore {
      * @param owner    who ran the search; only they may page through it
      * @param total    number of keys in the whole session
      */
-    public record Session(UUID id, String kind, String resourceType, String includes, String owner, int total) {
+    public record Session(UUID id, String kind, String resourceType, String includes, String owner, int total,
+                          String criteria, byte[] pageKey) {
     }
+
+    /** A session paged by keyset: no keys, the criteria to run again and the key that signs its page tokens. */
+    public static final String KEYSET = "keyset";
 
     private final JdbcClient jdbc;
 
@@ -40,12 +44,25 @@ public class SearchSessionStore {
         return id;
     }
 
+    /**
+     * A keyset session: {@code criteria} is the search as a query string, {@code total} the count of
+     * its first page (-1: none was asked for), {@code pageKey} the secret its page tokens are signed with.
+     */
+    public UUID saveKeyset(String resourceType, String criteria, String includes, String owner, int total, byte[] pageKey) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("insert into search_session (id, kind, res_type, total, keys, includes, owner, criteria, page_key)"
+                        + " values (?, ?, ?, ?, '{}', ?, ?, ?, ?)")
+                .params(id, KEYSET, resourceType, total, includes, owner, criteria, pageKey).update();
+        return id;
+    }
+
     public Optional<Session> find(UUID id, Duration ttl) {
         Timestamp oldest = Timestamp.from(Instant.now().minus(ttl));
-        return jdbc.sql("select id, kind, res_type, includes, owner, total from search_session where id = ? and created >= ?")
+        return jdbc.sql("select id, kind, res_type, includes, owner, total, criteria, page_key from search_session"
+                        + " where id = ? and created >= ?")
                 .params(id, oldest)
                 .query((rs, n) -> new Session(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getInt(6)))
+                        rs.getString(4), rs.getString(5), rs.getInt(6), rs.getString(7), rs.getBytes(8)))
                 .optional();
     }
 

@@ -27,9 +27,51 @@ final class SearchSqlBuilder {
         return select(columns, query);
     }
 
+    /**
+     * The first {@code limit} matches after {@code after} (null: from the start) in the query's order,
+     * which {@link SearchPosition#supports} must allow: a keyset page, never more rows than asked for.
+     */
+    static SqlFragment rowsAfter(String columns, SearchQuery query, SearchPosition after, int limit) {
+        if (!SearchPosition.supports(query)) {
+            throw new IllegalArgumentException("keyset paging needs the default order or _lastUpdated");
+        }
+        SqlFragment past = new SqlFragment();
+        if (after != null && query.sort().isEmpty()) {
+            past.append(" and r.pid > ?", after.pid());
+        } else if (after != null) {
+            Timestamp at = Timestamp.from(after.lastUpdated());
+            past.append(query.sort().get(0).descending() ? " and (r.last_updated < ? or r.last_updated = ? and r.pid > ?)"
+                    : " and (r.last_updated, r.pid) > (?, ?)", query.sort().get(0).descending() ? new Object[] {at, at, after.pid()}
+                    : new Object[] {at, after.pid()});
+        }
+        return select(columns, query, past).append(" limit ?", limit);
+    }
+
+    /**
+     * For each match, only the named top-level members of its JSON, exactly as stored (absent ones
+     * absent, a JSON null kept as null), as the text of one JSON object: what the consent decision
+     * reads, without the rest. Each member is one field lookup ({@code ->}), far cheaper for
+     * PostgreSQL than expanding the object; content that is no object projects to null, which the
+     * reader declines.
+     */
+    static String projection(String alias, java.util.Collection<String> members) {
+        StringBuilder parts = new StringBuilder();
+        for (String m : members) {
+            if (!m.matches("[A-Za-z]+")) {
+                throw new IllegalArgumentException("not a member name: " + m);
+            }
+            parts.append(", '\"").append(m).append("\":' || (").append(alias).append(".content -> '").append(m).append("')::text");
+        }
+        return "(case when jsonb_typeof(" + alias + ".content) = 'object' then '{' || concat_ws(','" + parts + ") || '}' end)";
+    }
+
     private static SqlFragment select(String columns, SearchQuery query) {
+        return select(columns, query, new SqlFragment());
+    }
+
+    private static SqlFragment select(String columns, SearchQuery query, SqlFragment extra) {
         SqlFragment sql = new SqlFragment().append("select " + columns + " from resource r");
-        sql.append(where(query));
+        sql.append(where(query)).append(extra);
         sql.append(" order by ");
         for (SearchQuery.Sort sort : query.sort()) {
             sql.append(sortKey(sort, sort.descending())).append(sort.descending() ? " desc nulls last, " : " asc nulls last, ");
