@@ -25,13 +25,7 @@ final class DatabaseWork {
 
     /** Cumulative counters now (the statistics a backend holds are flushed within a second of its transaction). */
     long[] snapshot() {
-        try {
-            Thread.sleep(1_100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement()) {
-            s.execute("select pg_stat_clear_snapshot()");
+        return flushed(s -> {
             long[] out = new long[NAMES.length];
             try (ResultSet rs = s.executeQuery("select xact_commit from pg_stat_database where datname = current_database()")) {
                 rs.next();
@@ -45,9 +39,7 @@ final class DatabaseWork {
                 }
             }
             return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read PostgreSQL statistics", e);
-        }
+        });
     }
 
     /**
@@ -55,21 +47,13 @@ final class DatabaseWork {
      * index, read sequentially), over the user tables. For a search, the tuples are the matches read.
      */
     long[] readWork() {
-        try {
-            Thread.sleep(1_100); // as snapshot(): let the backends flush their statistics
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement()) {
-            s.execute("select pg_stat_clear_snapshot()");
+        return flushed(s -> {
             try (ResultSet rs = s.executeQuery("select coalesce(sum(coalesce(idx_scan, 0) + coalesce(seq_scan, 0)), 0),"
                     + " coalesce(sum(coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0)), 0) from pg_stat_user_tables")) {
                 rs.next();
                 return new long[] {rs.getLong(1), rs.getLong(2)};
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read PostgreSQL statistics", e);
-        }
+        });
     }
 
     /**
@@ -77,13 +61,7 @@ final class DatabaseWork {
      * keyed by name: which index and table the per-unit totals come from.
      */
     Map<String, Long> byRelation() {
-        try {
-            Thread.sleep(1_100); // as snapshot(): let the backends flush their statistics
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement()) {
-            s.execute("select pg_stat_clear_snapshot()");
+        return flushed(s -> {
             Map<String, Long> out = new LinkedHashMap<>();
             try (ResultSet rs = s.executeQuery("select indexrelname, idx_scan from pg_stat_user_indexes")) {
                 while (rs.next()) {
@@ -97,9 +75,26 @@ final class DatabaseWork {
                 }
             }
             return out;
+        });
+    }
+
+    /** Statistics statements, run after the backends have flushed theirs (within a second of a transaction) on a fresh snapshot. */
+    private <T> T flushed(StatisticsQuery<T> query) {
+        try {
+            Thread.sleep(1_100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement()) {
+            s.execute("select pg_stat_clear_snapshot()");
+            return query.run(s);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read PostgreSQL statistics", e);
         }
+    }
+
+    private interface StatisticsQuery<T> {
+        T run(Statement s) throws SQLException;
     }
 
     /** Growth per unit of each relation's counter between two {@link #byRelation()} snapshots, largest first, zeros left out. */

@@ -1,14 +1,11 @@
 package org.childrensgateway.fhir;
 
-import java.util.Date;
 import java.util.List;
 import org.childrensgateway.access.GatedRepository;
 import org.childrensgateway.search.IncludeSpec;
 import org.childrensgateway.store.SearchPosition;
 import org.childrensgateway.store.SearchQuery;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.instance.model.api.IPrimitiveType;
-import org.hl7.fhir.r4.model.InstantType;
 
 /**
  * Search results paged by keyset: each page is the matches after the last one the page before
@@ -16,14 +13,12 @@ import org.hl7.fhir.r4.model.InstantType;
  * search matches, and no list of keys is kept. HAPI pages it by page id ({@code _getpages} names the
  * session {@link DatabasePagingProvider} keeps, {@code _pageId} a {@link PageToken}).
  */
-public final class KeysetBundleProvider implements SearchResults {
+public final class KeysetBundleProvider extends PagedResults {
 
     private final PageLoader pages;
-    private final String resourceType;
     private final SearchQuery query;
     /** The search's parameters as a query string, for the session (run again for later pages). */
     private final String criteria;
-    private final List<IncludeSpec> includes;
     /** What the caller may see in all (as counted for the first page), or null when no total was asked for. */
     private final Integer total;
     private final SearchPosition after;
@@ -31,7 +26,6 @@ public final class KeysetBundleProvider implements SearchResults {
     private final int pageSize;
     private final String pageId;
     private final boolean forResponse;
-    private final Date published = new Date();
     private String uuid;
     private byte[] pageKey;
     private GatedRepository.KeysetPage served;
@@ -39,11 +33,10 @@ public final class KeysetBundleProvider implements SearchResults {
 
     private KeysetBundleProvider(PageLoader pages, String resourceType, SearchQuery query, String criteria, List<IncludeSpec> includes,
                                  Integer total, SearchPosition after, int pageSize, String pageId, boolean forResponse) {
+        super(resourceType, includes);
         this.pages = pages;
-        this.resourceType = resourceType;
         this.query = query;
         this.criteria = criteria;
-        this.includes = includes;
         this.total = total;
         this.after = after;
         this.pageSize = pageSize;
@@ -68,7 +61,7 @@ public final class KeysetBundleProvider implements SearchResults {
 
     @Override
     public KeysetBundleProvider forResponse() {
-        return new KeysetBundleProvider(pages, resourceType, query, criteria, includes, total, after, pageSize, pageId, true);
+        return new KeysetBundleProvider(pages, resourceType(), query, criteria, includes(), total, after, pageSize, pageId, true);
     }
 
     @Override
@@ -77,7 +70,7 @@ public final class KeysetBundleProvider implements SearchResults {
         if (size <= 0) {
             return List.of();
         }
-        served = pages.keysetPage(query, after, size, includes, forResponse);
+        served = pages.keysetPage(query, after, size, includes(), forResponse);
         servedSize = Math.min(size, pages.maxPageSize());
         return served.resources();
     }
@@ -113,25 +106,7 @@ public final class KeysetBundleProvider implements SearchResults {
         return uuid;
     }
 
-    @Override
-    public IPrimitiveType<Date> getPublished() {
-        return new InstantType(published);
-    }
-
-    @Override
-    public Integer preferredPageSize() {
-        return null;
-    }
-
-    String resourceType() {
-        return resourceType;
-    }
-
     String criteria() {
         return criteria;
-    }
-
-    List<IncludeSpec> includes() {
-        return includes;
     }
 }

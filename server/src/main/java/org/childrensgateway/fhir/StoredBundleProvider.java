@@ -1,6 +1,5 @@
 package org.childrensgateway.fhir;
 
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -8,23 +7,19 @@ import java.util.function.BiFunction;
 import org.childrensgateway.access.GatedRepository;
 import org.childrensgateway.search.IncludeSpec;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.instance.model.api.IPrimitiveType;
-import org.hl7.fhir.r4.model.InstantType;
 
 /**
  * Search or history results as an ordered list of keys. The first page is served from the keys in
  * memory; if there are more pages, {@link DatabasePagingProvider} saves the keys as a search session
  * and later pages read just their slice of it, on whichever node receives the request.
  */
-public final class StoredBundleProvider implements SearchResults {
+public final class StoredBundleProvider extends PagedResults {
 
     public static final String SEARCH = "search";
     public static final String HISTORY = "history";
 
     private final PageLoader pages;
     private final String kind;
-    private final String resourceType;
-    private final List<IncludeSpec> includes;
     private final int total;
     private final List<Long> keys;
     /** Reads a slice [from, to) of a stored session's keys; null while the keys are in memory. */
@@ -32,7 +27,6 @@ public final class StoredBundleProvider implements SearchResults {
     private final String uuid;
     /** Resources the search already loaded, parsed and decided, by key (the first page's, at least). */
     private final Map<Long, GatedRepository.Released> checked;
-    private final Date published = new Date();
     /** Whether its pages go to an HTTP response only, so resources released whole may be stand-ins ({@link StoredStandIn}). */
     private final boolean forResponse;
 
@@ -45,12 +39,11 @@ public final class StoredBundleProvider implements SearchResults {
     private StoredBundleProvider(PageLoader pages, String kind, String resourceType, List<IncludeSpec> includes, int total,
                                  List<Long> keys, BiFunction<Integer, Integer, List<Long>> sessionKeys, String uuid,
                                  Map<Long, GatedRepository.Released> checked, boolean forResponse) {
+        super(resourceType, includes);
         this.forResponse = forResponse;
         this.checked = checked;
         this.pages = pages;
         this.kind = kind;
-        this.resourceType = resourceType;
-        this.includes = includes;
         this.total = total;
         this.keys = keys;
         this.sessionKeys = sessionKeys;
@@ -77,7 +70,7 @@ public final class StoredBundleProvider implements SearchResults {
 
     @Override
     public StoredBundleProvider forResponse() {
-        return new StoredBundleProvider(pages, kind, resourceType, includes, total, keys, sessionKeys, uuid, checked, true);
+        return new StoredBundleProvider(pages, kind, resourceType(), includes(), total, keys, sessionKeys, uuid, checked, true);
     }
 
     @Override
@@ -88,7 +81,7 @@ public final class StoredBundleProvider implements SearchResults {
         }
         List<Long> slice = keys != null ? keys.subList(fromIndex, to) : sessionKeys.apply(fromIndex, to);
         return HISTORY.equals(kind) ? pages.historyPage(slice)
-                : forResponse ? pages.responsePage(slice, includes, checked) : pages.searchPage(slice, includes, checked);
+                : forResponse ? pages.responsePage(slice, includes(), checked) : pages.searchPage(slice, includes(), checked);
     }
 
     @Override
@@ -101,26 +94,8 @@ public final class StoredBundleProvider implements SearchResults {
         return uuid;
     }
 
-    @Override
-    public IPrimitiveType<Date> getPublished() {
-        return new InstantType(published);
-    }
-
-    @Override
-    public Integer preferredPageSize() {
-        return null;
-    }
-
     String kind() {
         return kind;
-    }
-
-    String resourceType() {
-        return resourceType;
-    }
-
-    List<IncludeSpec> includes() {
-        return includes;
     }
 
     /** All keys, for saving as a session; only while they are still in memory. */
