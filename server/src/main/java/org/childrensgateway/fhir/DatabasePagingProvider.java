@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.childrensgateway.search.IncludeSpec;
 import org.childrensgateway.security.Caller;
 import org.childrensgateway.security.CallerContext;
+import org.childrensgateway.store.SearchPosition;
 import org.childrensgateway.store.SearchSessionStore;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -59,7 +60,7 @@ public class DatabasePagingProvider implements IPagingProvider {
                 return null;
             }
             byte[] key = PageToken.newKey();
-            String includes = String.join("&", keyset.includes().stream().map(IncludeSpec::asParameter).toList());
+            String includes = asParameters(keyset.includes());
             Integer total = keyset.size();
             String id = sessions.saveKeyset(keyset.resourceType(), keyset.criteria(), includes, owner(request), total == null ? -1 : total, key)
                     .toString();
@@ -69,8 +70,13 @@ public class DatabasePagingProvider implements IPagingProvider {
         if (!(results instanceof StoredBundleProvider stored) || stored.keys() == null) {
             return null;
         }
-        String includes = String.join("&", stored.includes().stream().map(IncludeSpec::asParameter).toList());
+        String includes = asParameters(stored.includes());
         return sessions.save(stored.kind(), stored.resourceType(), stored.keys(), includes, owner(request)).toString();
+    }
+
+    /** A session's includes as the query string they came from, to parse again for later pages. */
+    private static String asParameters(List<IncludeSpec> includes) {
+        return String.join("&", includes.stream().map(IncludeSpec::asParameter).toList());
     }
 
     @Override
@@ -100,7 +106,7 @@ public class DatabasePagingProvider implements IPagingProvider {
         PageToken.Page page = PageToken.read(session.pageKey(), session.id().toString(), pageId, maxPageSize)
                 .orElseThrow(() -> unknown(searchId));
         var query = service.keysetQuery(session.resourceType(), session.criteria());
-        if (!org.childrensgateway.store.SearchPosition.supports(query)) {
+        if (!SearchPosition.supports(query)) {
             throw unknown(searchId);
         }
         return KeysetBundleProvider.later(pages, session.id().toString(), session.pageKey(), session.resourceType(), query,
