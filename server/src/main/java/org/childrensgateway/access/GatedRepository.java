@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ import ca.uhn.fhir.context.FhirContext;
 import org.childrensgateway.search.IncludeSpec;
 import org.childrensgateway.search.SearchParamDefinition;
 import org.childrensgateway.security.Caller;
+import org.childrensgateway.store.ReferenceTarget;
 import org.childrensgateway.store.SearchPosition;
 import org.childrensgateway.store.SearchQuery;
 import org.childrensgateway.store.StoredResource;
@@ -412,9 +414,18 @@ public final class GatedRepository {
     /** A run of projected matches, in order: decided from their projections, or (in one statement for the run) from their whole JSON. */
     private void resolve(List<StoredResource> run, SearchQuery query, java.util.function.BiConsumer<StoredResource, Standing> each) {
         Standing[] standings = new Standing[run.size()];
+        List<Optional<StoredFacts>> read = new ArrayList<>(run.size());
+        Set<String> children = new LinkedHashSet<>();
+        for (StoredResource projected : run) {
+            Optional<StoredFacts> facts = decided.containsKey(key(projected)) ? Optional.empty() : gate.storedFacts().read(projected);
+            read.add(facts);
+            facts.map(f -> f.decision().patient()).ifPresent(children::add);
+        }
+        // Every decision of the run reads its child's consents: one statement for the run's children, not one each.
+        directivesFor(children);
         List<Long> whole = new ArrayList<>();
         for (int i = 0; i < run.size(); i++) {
-            standings[i] = standingFromMembers(run.get(i), query);
+            standings[i] = standingFromMembers(run.get(i), read.get(i), query);
             if (standings[i] == Standing.WHOLE) {
                 whole.add(run.get(i).key());
             }
@@ -438,12 +449,11 @@ public final class GatedRepository {
      * version (the same facts, the same rules), and reported; WHOLE when only the whole version can
      * say. Nothing is made from the projection but the decision.
      */
-    private Standing standingFromMembers(StoredResource projected, SearchQuery query) {
+    private Standing standingFromMembers(StoredResource projected, Optional<StoredFacts> read, SearchQuery query) {
         Released known = decided.get(key(projected));
         if (known != null) {
             return standing(known, query);
         }
-        Optional<StoredFacts> read = gate.storedFacts().read(projected);
         if (read.isEmpty() || read.get().decision().derived()) {
             return Standing.WHOLE;
         }
@@ -1148,16 +1158,54 @@ public final class GatedRepository {
     }
 
     private List<ConsentDirective> loadDirectives(String patientReference) {
-        SearchQuery query = new SearchQuery("Consent", List.of(new SearchQuery.Clause(gate.params().find("Consent", "patient").orElseThrow(),
-                null, null, List.of(patientReference))), List.of());
+        SearchQuery query = new SearchQuery("Consent", List.of(new SearchQuery.Clause(consentPatient(), null, null, List.of(patientReference))), List.of());
+        return directivesOf(gate.store().searchCurrent(query));
+    }
+
+    /**
+     * Loads, in one statement per target type, the consents of each child this request has not yet
+     * read them for: the same Consents {@link #loadDirectives} finds for each (the search's own reading
+     * of a reference, {@link ReferenceTarget}), in the same order (by row).
+     */
+    private void directivesFor(Collection<String> patientReferences) {
+        SearchParamDefinition param = consentPatient();
+        Map<String, Map<String, List<String>>> referencesByTarget = new LinkedHashMap<>();
+        for (String reference : patientReferences) {
+            if (reference == null || directives.containsKey(reference)) {
+                continue;
+            }
+            Optional<ReferenceTarget> target = ReferenceTarget.of(param, reference);
+            if (target.isEmpty()) {
+                directives.put(reference, List.of()); // nothing indexed can be it: the search finds no Consent either
+            } else if (target.get().type() != null) {
+                referencesByTarget.computeIfAbsent(target.get().type(), t -> new LinkedHashMap<>())
+                        .computeIfAbsent(target.get().id(), i -> new ArrayList<>()).add(reference);
+            } // else: left to the search, reference by reference
+        }
+        referencesByTarget.forEach((type, byId) -> {
+            Map<String, List<StoredResource>> consents = gate.store().loadRevIncludesByTarget(type, byId.keySet(), param.resourceType(), param.name());
+            byId.forEach((id, references) -> {
+                List<ConsentDirective> of = directivesOf(consents.getOrDefault(id, List.of()));
+                references.forEach(reference -> directives.put(reference, of));
+            });
+        });
+    }
+
+    /**
+     * Which Consents apply comes from the database every time (a withdrawal counts at once); what each
+     * version says is read once per version: off its stored JSON, or parsed when the reader is unsure.
+     */
+    private List<ConsentDirective> directivesOf(List<StoredResource> consents) {
         List<ConsentDirective> out = new ArrayList<>();
-        // Which Consents apply comes from the database every time (a withdrawal counts at once);
-        // what each version says is read once per version: off its stored JSON, or parsed when the reader is unsure.
-        for (StoredResource stored : gate.store().searchCurrent(query)) {
+        for (StoredResource stored : consents) {
             out.addAll(gate.directives().of(stored.id(), stored.version(), () -> StoredConsentDirectives.read(stored)
                     .orElseGet(() -> ConsentDirective.from((Consent) gate.decode(stored)))));
         }
         return out;
+    }
+
+    private SearchParamDefinition consentPatient() {
+        return gate.params().find("Consent", "patient").orElseThrow();
     }
 
     /** The current row of a resource: as this request already read it, else read now (and remembered). */

@@ -135,7 +135,9 @@ public class ConsentDecisionPoint {
         Optional<ConsentDirective> latest = directives.stream()
                 .filter(d -> recorder != null && recorder.equals(d.custodian()))
                 .filter(d -> d.covers(caller.organisation(), callerScopes))
-                .max(Comparator.comparing(ConsentDirective::effective));
+                // The latest decision wins; of two made at the same moment (often a day: Consent.dateTime
+                // is commonly a date), a refusal or withdrawal beats a grant whichever was recorded first.
+                .max(Comparator.comparing(ConsentDirective::effective).thenComparing(d -> d.kind() != ConsentDirective.Kind.GRANT));
         String refusal = null;
         if (latest.isPresent()) {
             ConsentDirective d = latest.get();

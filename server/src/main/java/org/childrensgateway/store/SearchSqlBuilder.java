@@ -264,24 +264,10 @@ final class SearchSqlBuilder {
     }
 
     private static SqlFragment reference(SearchParamDefinition p, String value) {
-        if (value.contains("://")) {
-            // Another server's resource (the parser made this server's own absolute form relative):
-            // only local references are indexed, so nothing here is it, whatever its last two parts say.
-            return new SqlFragment().append("false");
-        }
-        String v = value;
-        int history = v.indexOf("/_history/");
-        if (history > 0) {
-            v = v.substring(0, history);
-        }
-        String[] parts = v.split("/");
-        if (parts.length >= 2) {
-            return new SqlFragment().append("x.target_type = ? and x.target_id = ?", parts[parts.length - 2], parts[parts.length - 1]);
-        }
-        if (p.targetTypes().size() == 1) {
-            return new SqlFragment().append("x.target_type = ? and x.target_id = ?", p.targetTypes().iterator().next(), v);
-        }
-        return new SqlFragment().append("x.target_id = ?", v);
+        return ReferenceTarget.of(p, value)
+                .map(t -> t.type() == null ? new SqlFragment().append("x.target_id = ?", t.id())
+                        : new SqlFragment().append("x.target_type = ? and x.target_id = ?", t.type(), t.id()))
+                .orElseGet(() -> new SqlFragment().append("false"));
     }
 
     /**

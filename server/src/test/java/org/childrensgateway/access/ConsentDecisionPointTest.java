@@ -91,12 +91,26 @@ class ConsentDecisionPointTest {
         List<ConsentDirective> gpGrant = List.of(grant(Set.of("GP"), Set.of(), null));
         List<ConsentDirective> lapsed = List.of(grant(Set.of("GP"), Set.of(), PAST.plus(2, ChronoUnit.DAYS)));
         List<ConsentDirective> refused = List.of(grant(Set.of("GP"), Set.of(), null), refusal());
+        ConsentDirective sameDayRefusal = new ConsentDirective("RX9", PAST, ConsentDirective.Kind.REFUSAL, Set.of("GP"), Set.of(), Set.of(),
+                null, "Consent/r2");
+        ConsentDirective sameDayWithdrawal = new ConsentDirective("RX9", PAST, ConsentDirective.Kind.WITHDRAWAL, Set.of("GP"), Set.of(),
+                Set.of(), null, "Consent/w2");
+        ConsentDirective laterGrant = new ConsentDirective("RX9", PAST.plus(2, ChronoUnit.DAYS), ConsentDirective.Kind.GRANT, Set.of("GP"),
+                Set.of(), Set.of(), null, "Consent/g2");
         return Stream.of(
                 Arguments.of("no caller", null, observation(null, false), none, "no-caller", false),
                 Arguments.of("own organisation", own, observation("PSY", true), none, "own-data", true),
                 Arguments.of("consented partner", gp, observation(null, false), gpGrant, "consent", true),
                 Arguments.of("no consent", gp, observation(null, false), none, "no-consent", false),
                 Arguments.of("refused after a grant", gp, observation(null, false), refused, "consent-refused", false),
+                Arguments.of("grant and refusal of the same moment, grant recorded first", gp, observation(null, false),
+                        List.of(grant(Set.of("GP"), Set.of(), null), sameDayRefusal), "consent-refused", false),
+                Arguments.of("grant and refusal of the same moment, refusal recorded first", gp, observation(null, false),
+                        List.of(sameDayRefusal, grant(Set.of("GP"), Set.of(), null)), "consent-refused", false),
+                Arguments.of("grant and withdrawal of the same moment", gp, observation(null, false),
+                        List.of(grant(Set.of("GP"), Set.of(), null), sameDayWithdrawal), "consent-withdrawn", false),
+                Arguments.of("a later grant after a refusal", gp, observation(null, false),
+                        List.of(grant(Set.of("GP"), Set.of(), null), refusal(), laterGrant), "consent", true),
                 Arguments.of("review date passed", gp, observation(null, false), lapsed, "consent-review-passed", false),
                 Arguments.of("sensitive on a general consent", gp, observation("PSY", false), gpGrant, "sensitive", false),
                 Arguments.of("sensitive named by the consent", gp, observation("PSY", false),

@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.childrensgateway.GatewayTestBase;
+import org.childrensgateway.ingest.VariantSite;
 import org.childrensgateway.fhir.FhirFixtures;
 import org.junit.jupiter.api.Test;
 
@@ -88,6 +89,7 @@ class SharingAtTheEdgesTest extends GatewayTestBase {
         String header = "PatientRef,NHSNumber,NHSNumberStatus,FamilyName,Forenames,PreferredName,DateOfBirth,GenderCode,AddressLine1,"
                 + "AddressLine2,AddressLine3,AddressLine4,Postcode,GPPracticeCode,EthnicCategory,DateOfDeath,LastUpdated,FamilyBereaved\n";
         String born = today.minusDays(9).format(DMY);
+        VariantSite.onboard();
         asFeed("rio-west").contentType("text/csv").body(header
                         + unique("W") + ",,," + bereaved + ",Nia,," + born + ",2,1 Heol Newydd,,,,NP4 6AB,,,,01/11/2026 10:00:00,Y\n"
                         + unique("W") + ",,," + other + ",Nia,," + born + ",2,2 Heol Newydd,,,,NP4 6AB,,,,01/11/2026 10:00:00,N\n")

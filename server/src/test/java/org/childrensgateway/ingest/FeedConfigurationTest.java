@@ -25,8 +25,7 @@ class FeedConfigurationTest extends GatewayTestBase {
     @Test
     void aVariantRioSiteIsOnboardedByConfigurationAlone() throws IOException {
         // The engineer drops the site's mapping files into the mapping directory and reloads: no build, no restart.
-        FileSystemUtils.copyRecursively(Path.of("src/test/resources/variant-site/mappings"), MAPPING_DIR.resolve("mappings"));
-        FileSystemUtils.copyRecursively(Path.of("src/test/resources/variant-site/conceptmaps"), MAPPING_DIR.resolve("conceptmaps"));
+        VariantSite.onboard();
         RestAssured.given().post("/ingest/mappings/reload").then().statusCode(200)
                 .body("'rio-west'.clients", equalTo("1.0.0-west"));
 
