@@ -89,12 +89,36 @@ final class SearchSqlBuilder {
             return false;
         }
         for (SearchQuery.Clause c : query.clauses()) {
-            if (c.special() == SearchQuery.Special.ID) {
-                continue;
+            if (c.special() == SearchQuery.Special.ID || exactIdentifier(query, c)) {
+                continue; // an identifier system|value is as selective for every value (every conditional write's criteria)
             }
             if (c.special() != null || c.param() == null || c.isChain() || c.modifier() != null
                     || c.param().type() != SearchParamType.REFERENCE) {
                 return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether some clause is an exact identifier lookup ({@link #exactIdentifier}). */
+    static boolean hasExactIdentifier(SearchQuery query) {
+        return query.clauses().stream().anyMatch(c -> exactIdentifier(query, c));
+    }
+
+    /**
+     * {@code identifier=system|value} (one or more such values, no modifier, no chain) on the searched
+     * type: it finds at most a few resources through {@code sp_token_code_ix}, whatever the value.
+     */
+    static boolean exactIdentifier(SearchQuery query, SearchQuery.Clause c) {
+        SearchParamDefinition p = c.param();
+        if (c.special() != null || p == null || c.isChain() || c.modifier() != null || p.type() != SearchParamType.TOKEN
+                || !"identifier".equals(p.name()) || !query.resourceType().equals(p.resourceType()) || c.values().isEmpty()) {
+            return false;
+        }
+        for (String v : c.values()) {
+            int bar = v.indexOf('|');
+            if (bar <= 0 || bar == v.length() - 1) {
+                return false; // no system, or no value: "|x" and "sys|" can match many
             }
         }
         return true;
@@ -105,7 +129,14 @@ final class SearchSqlBuilder {
     }
 
     private static SqlFragment where(SearchQuery query) {
-        SqlFragment sql = new SqlFragment().append(" where r.res_type = ? and not r.deleted", query.resourceType());
+        // An exact identifier clause already restricts the type: its EXISTS names it (x.res_type), and
+        // an index row carries the type of the resource it was written with (PostgresResourceStore.write).
+        // Saying it on r too let the planner, whenever its statistics had not yet seen the type (a
+        // feed's first EpisodeOfCare or Consent records, until the next ANALYZE), walk every resource
+        // of the type and probe the token index once for each: per conditional match, a scan that
+        // grew with the feed (docs/benchmarks.md, "Conditional matches that grew with the feed").
+        SqlFragment sql = hasExactIdentifier(query) ? new SqlFragment().append(" where not r.deleted")
+                : new SqlFragment().append(" where r.res_type = ? and not r.deleted", query.resourceType());
         for (SearchQuery.Clause clause : query.clauses()) {
             sql.append(" and (").append(clause(clause)).append(")");
         }
