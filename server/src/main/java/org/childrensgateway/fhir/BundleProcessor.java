@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.childrensgateway.fhir.patch.Patches;
 import org.childrensgateway.fhir.validation.ResourceValidator;
+import org.childrensgateway.store.DuplicateCreateException;
 import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -125,19 +126,47 @@ public class BundleProcessor {
         }
         order.sort(Comparator.comparingInt(i -> rank(entries.get(i).getRequest().getMethod())));
         Bundle.BundleEntryComponent[] results = new Bundle.BundleEntryComponent[entries.size()];
+        // The entries' new resources are written together, in one statement (or before a later
+        // entry's read or update, which must see them), still before the commit.
+        service.holdCreates(entries.size());
         for (int i : order) {
             try {
                 results[i] = execute(entries.get(i), placeholders);
             } catch (BaseServerResponseException e) {
                 // Tell the client which entry failed; the whole transaction rolls back.
                 throw located(e, i, entries.get(i).getRequest());
+            } catch (DuplicateCreateException e) {
+                throw createdMeanwhile(e, order, results, entries);
             }
+        }
+        try {
+            service.flushCreates();
+        } catch (DuplicateCreateException e) {
+            throw createdMeanwhile(e, order, results, entries);
         }
         Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
         for (Bundle.BundleEntryComponent r : results) {
             response.addEntry(r);
         }
         return response;
+    }
+
+    /**
+     * A held create whose id was taken first (by another request, or by an earlier entry given the
+     * same id), located at the entry that created it: the last such in processing order, as a direct
+     * insert would have failed at the second of two.
+     */
+    private BaseServerResponseException createdMeanwhile(DuplicateCreateException e, List<Integer> order,
+                                                         Bundle.BundleEntryComponent[] results, List<Bundle.BundleEntryComponent> entries) {
+        BaseServerResponseException conflict = FhirResourceService.createdMeanwhile(e.type(), e.id());
+        String created = e.type() + "/" + e.id();
+        Integer at = null;
+        for (int i : order) {
+            if (results[i] != null && results[i].getUserData(WRITE_KIND) == WriteOutcome.Kind.CREATED && created.equals(results[i].getFullUrl())) {
+                at = i;
+            }
+        }
+        return at == null ? conflict : located(conflict, at, entries.get(at).getRequest());
     }
 
     /** The same failure, with a first issue saying which entry failed and that nothing was written. */

@@ -463,6 +463,20 @@ public class FhirResourceService {
         return matches.stream().map(m -> delete(type, new IdType(type, m.id()), null)).toList();
     }
 
+    /**
+     * For a transaction: the creates that follow are written together when {@link #flushCreates}
+     * is called (or earlier, when the transaction next reads or updates), one statement instead of
+     * one per resource; each is validated, indexed and announced to the listeners as before.
+     */
+    public void holdCreates(int expected) {
+        store.holdCreates(expected);
+    }
+
+    /** Writes the held creates; a {@link org.childrensgateway.store.DuplicateCreateException} must roll the transaction back. */
+    public void flushCreates() {
+        store.flushCreates();
+    }
+
     /** Validates without storing ({@code $validate}); the outcome lists every issue. */
     public OperationOutcome validate(IBaseResource resource) {
         return validator.validate(resource);
@@ -478,8 +492,13 @@ public class FhirResourceService {
             StoredResource stored = store.write(resource.fhirType(), id, 1, now, json, indexer.index(resource), "POST");
             return notify(new WriteOutcome(WriteOutcome.Kind.CREATED, stored, resource));
         } catch (DuplicateKeyException e) {
-            throw new ResourceVersionConflictException(resource.fhirType() + "/" + id + " was created by another request at the same time");
+            throw createdMeanwhile(resource.fhirType(), id);
         }
+    }
+
+    /** The answer to a create whose id another write took first. */
+    static ResourceVersionConflictException createdMeanwhile(String type, String id) {
+        return new ResourceVersionConflictException(type + "/" + id + " was created by another request at the same time");
     }
 
     /** {@code parsed}: {@code existing} as the gate's check parsed it (null: parse it here), not parsed twice. */

@@ -17,7 +17,10 @@ import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.core.Ordered;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** {@link ResourceStore} on PostgreSQL: JSONB content, full history, and index tables kept in step. */
 @Repository
@@ -36,9 +39,13 @@ public class PostgresResourceStore implements ResourceStore {
 
     private final JdbcTemplate template;
 
+    /** The key the transaction manager binds a transaction's connection under. */
+    private final javax.sql.DataSource dataSource;
+
     public PostgresResourceStore(JdbcClient jdbc, JdbcTemplate template) {
         this.template = template;
         this.jdbc = jdbc;
+        this.dataSource = template.getDataSource();
     }
 
     private static StoredResource map(ResultSet rs, int row) throws SQLException {
@@ -53,18 +60,21 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public Optional<StoredResource> read(String type, String id) {
+        writeHeld();
         return jdbc.sql("select " + CURRENT_COLUMNS + " from resource where res_type = ? and res_id = ?")
                 .params(type, id).query(ROW).optional();
     }
 
     @Override
     public Optional<StoredResource> readForUpdate(String type, String id) {
+        writeHeld();
         return jdbc.sql("select " + CURRENT_COLUMNS + " from resource where res_type = ? and res_id = ? for update")
                 .params(type, id).query(ROW).optional();
     }
 
     @Override
     public List<StoredResource> readForUpdate(String type, Collection<String> ids) {
+        writeHeld();
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -75,11 +85,17 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public Optional<StoredResource> readVersion(String type, String id, long version) {
+        writeHeld();
         return jdbc.sql(READ_VERSION).params(type, id, version).query(ROW).optional();
     }
 
     @Override
     public StoredResource write(String type, String id, long version, Instant lastUpdated, String json, IndexRows rows, String method) {
+        HeldCreates held = version == 1 ? held() : null;
+        if (held != null && held.holding()) {
+            return held.add(jdbc, type, id, lastUpdated, json, rows, method);
+        }
+        writeHeld();
         // One statement, one round trip: the resource row, its history copy and all its index rows
         // (as arrays, unnested by PostgreSQL). The jsonb is parsed once and copied to the history.
         // Index rows of the previous version are deleted in the same statement; all parts see the
@@ -177,6 +193,7 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public StoredResource delete(StoredResource current, Instant when) {
+        writeHeld();
         long version = current.version() + 1;
         Timestamp ts = Timestamp.from(when);
         int updated = jdbc.sql("update resource set version_id = ?, last_updated = ?, deleted = true, content = null"
@@ -198,27 +215,31 @@ public class PostgresResourceStore implements ResourceStore {
         }
     }
 
-    private static String trim(String code) {
+    static String trim(String code) {
         return code.length() <= 255 ? code : code.substring(0, 255);
     }
 
     @Override
     public List<Long> search(SearchQuery query) {
+        writeHeld();
         return planned(query, SearchSqlBuilder.keys(query), (rs, n) -> rs.getLong(1));
     }
 
     @Override
     public List<StoredResource> searchCurrent(SearchQuery query) {
+        writeHeld();
         return planned(query, SearchSqlBuilder.rows(currentColumns("r"), query), ROW);
     }
 
     @Override
     public List<StoredResource> searchCurrent(SearchQuery query, int limit) {
+        writeHeld();
         return planned(query, SearchSqlBuilder.rows(currentColumns("r"), query).append(" limit ?", limit), ROW);
     }
 
     @Override
     public List<StoredResource> searchAfter(SearchQuery query, SearchPosition after, int limit) {
+        writeHeld();
         return planned(query, SearchSqlBuilder.rowsAfter(currentColumns("r"), query, after, limit), ROW);
     }
 
@@ -228,6 +249,7 @@ public class PostgresResourceStore implements ResourceStore {
      */
     @Override
     public void searchMembers(SearchQuery query, Collection<String> members, java.util.function.Consumer<StoredResource> each) {
+        writeHeld();
         String columns = "r.pid, r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, null as method, "
                 + SearchSqlBuilder.projection("r", members) + " as content";
         SqlFragment sql = SearchSqlBuilder.rows(columns, query);
@@ -240,6 +262,7 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public int count(SearchQuery query) {
+        writeHeld();
         return planned(query, SearchSqlBuilder.count(query), (rs, n) -> rs.getInt(1)).get(0);
     }
 
@@ -275,6 +298,7 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public List<StoredResource> loadCurrent(List<Long> pids) {
+        writeHeld();
         if (pids.isEmpty()) {
             return List.of();
         }
@@ -290,6 +314,7 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public List<Long> historyKeys(String type, String id, Instant since, int limit) {
+        writeHeld();
         SqlFragment sql = historyKeysQuery(type, id, since, limit);
         return jdbc.sql(sql.sql()).params(sql.args()).query(Long.class).list();
     }
@@ -310,6 +335,7 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public List<StoredResource> loadHistory(List<Long> hids) {
+        writeHeld();
         if (hids.isEmpty()) {
             return List.of();
         }
@@ -326,6 +352,7 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public List<StoredResource> loadIncludes(Collection<Long> pids, String sourceType, String param, String targetType) {
+        writeHeld();
         if (pids.isEmpty()) {
             return List.of();
         }
@@ -347,6 +374,7 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public List<StoredResource> loadRevIncludes(Collection<StoredResource> targets, String sourceType, String param) {
+        writeHeld();
         if (targets.isEmpty()) {
             return List.of();
         }
@@ -372,6 +400,7 @@ public class PostgresResourceStore implements ResourceStore {
     @Override
     public Map<String, List<StoredResource>> loadRevIncludesByTarget(String targetType, Collection<String> targetIds, String sourceType,
                                                                     String param) {
+        writeHeld();
         Map<String, List<StoredResource>> out = new java.util.LinkedHashMap<>();
         if (targetIds.isEmpty()) {
             return out;
@@ -390,6 +419,75 @@ public class PostgresResourceStore implements ResourceStore {
     public static String currentColumns(String alias) {
         return alias + ".pid, " + alias + ".res_type, " + alias + ".res_id, " + alias + ".version_id, " + alias
                 + ".last_updated, " + alias + ".deleted, null as method, " + alias + ".content::text as content";
+    }
+
+    @Override
+    public void holdCreates(int expected) {
+        Object key = heldKey();
+        if (key == null || !TransactionSynchronizationManager.isSynchronizationActive()) {
+            return;
+        }
+        HeldCreates held = (HeldCreates) TransactionSynchronizationManager.getResource(key);
+        if (held == null) {
+            HeldCreates fresh = new HeldCreates();
+            TransactionSynchronizationManager.bindResource(key, fresh);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public int getOrder() {
+                    // Before the other synchronizations' beforeCommit (the person index's reads them with its own SQL).
+                    return Ordered.HIGHEST_PRECEDENCE;
+                }
+
+                @Override
+                public void beforeCommit(boolean readOnly) {
+                    fresh.release();
+                    fresh.write(jdbc);
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(key);
+                }
+            });
+            held = fresh;
+        }
+        held.hold(expected);
+    }
+
+    @Override
+    public void flushCreates() {
+        HeldCreates held = held();
+        if (held != null) {
+            held.release();
+            held.write(jdbc);
+        }
+    }
+
+    /**
+     * What the current transaction holds, if anything. Kept by the transaction's connection, not by
+     * the thread: a transaction started inside it on the same thread (the audit log's, which is
+     * REQUIRES_NEW) has a connection of its own and writes directly.
+     */
+    private HeldCreates held() {
+        Object key = heldKey();
+        return key == null ? null : (HeldCreates) TransactionSynchronizationManager.getResource(key);
+    }
+
+    private Object heldKey() {
+        Object connection = TransactionSynchronizationManager.getResource(dataSource);
+        return connection == null ? null : new HeldKey(connection);
+    }
+
+    /** The key of a transaction's held creates: its connection holder (compared by identity). */
+    private record HeldKey(Object connection) {
+    }
+
+    /** Writes the transaction's held creates (if any) before the statement that follows, which may read them. */
+    private void writeHeld() {
+        HeldCreates held = held();
+        if (held != null && !held.isEmpty()) {
+            held.write(jdbc);
+        }
     }
 
     @Override

@@ -29,4 +29,23 @@ public interface ResourceWrites {
 
     /** Serialises competing conditional writes on the same criteria until the transaction ends. */
     void lockCriteria(String criteria);
+
+    /**
+     * From now until {@link #flushCreates}, new resources (version 1) written in the current
+     * transaction are held and then written together, in one statement; {@link #write} returns each
+     * as it will be stored (its key reserved). Anything else asked of the store first writes what is
+     * held, so the transaction's reads see it, and so does the commit (before any other code that
+     * runs before it). {@code expected}: about how many creates will follow (a Bundle's entries).
+     * Outside a transaction it does nothing.
+     */
+    void holdCreates(int expected);
+
+    /**
+     * Writes the held creates and stops holding them.
+     *
+     * @throws DuplicateCreateException if one's type and id were already stored; the transaction
+     *                                  must then roll back (so must it for this exception thrown by
+     *                                  any other method, which writes the held creates first)
+     */
+    void flushCreates();
 }
