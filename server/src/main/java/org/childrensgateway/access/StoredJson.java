@@ -1,13 +1,15 @@
 package org.childrensgateway.access;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,11 +28,14 @@ final class StoredJson {
     static final String UNSURE = "\u0000";
 
     /**
-     * Duplicate members are refused at every depth: which one HAPI keeps is its business, and
-     * Jackson's tree would silently keep the last.
+     * Duplicate members are refused wherever the readers read: which one HAPI keeps is its business,
+     * and Jackson's tree would silently keep the last. Inside a kept member the tree refuses a second
+     * name ({@code FAIL_ON_READING_DUP_TREE_KEY}); at the top level {@link #members} checks every name.
+     * Not the parser's {@code STRICT_DUPLICATE_DETECTION}: that tracks every name of every object,
+     * the skipped ones (most of a resource) included, which no reader looks at.
      */
-    private static final ObjectMapper MAPPER = new ObjectMapper(
-            JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
 
     private StoredJson() {
     }
@@ -42,14 +47,15 @@ final class StoredJson {
      */
     static Optional<Map<String, JsonNode>> members(StoredResource stored, Predicate<String> refuse, Predicate<String> keep) {
         Map<String, JsonNode> members = new HashMap<>();
-        try (JsonParser p = MAPPER.getFactory().createParser(stored.json())) {
+        Set<String> names = new HashSet<>();
+        try (JsonParser p = MAPPER.createParser(stored.json())) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 p.nextToken();
-                if (refuse.test(name)) {
+                if (refuse.test(name) || !names.add(name)) {
                     return Optional.empty();
                 }
                 if (name.equals("resourceType") || keep.test(name)) {

@@ -65,13 +65,16 @@ public class AuditLog {
         return id;
     }
 
-    /** One transaction for a group: each record stored and linked into the chain in arrival order. */
+    /** One transaction for a group: each record stored, then all linked into the chain in arrival order in one statement. */
     private void storeAll(java.util.List<Prepared> group) {
         transaction.executeWithoutResult(status -> {
+            java.util.List<AuditChain.Link> links = new java.util.ArrayList<>(group.size());
             for (Prepared p : group) {
                 StoredResource stored = store.write("AuditEvent", p.id(), 1, p.at(), p.json(), p.rows(), "POST");
-                chain.append(stored.key(), p.id());
+                links.add(new AuditChain.Link(stored.key(), p.id()));
             }
+            // The chain's head is locked last, once for the whole group.
+            chain.appendAll(links);
         });
     }
 

@@ -303,6 +303,8 @@ class StoredFactsTest {
             "{\"resourceType\":\"Observation\",\"note\":{\"text\":\"x\"}}",
             "{\"resourceType\":\"Observation\",\"subject\":{\"reference\":\"Patient/p1\"},\"subject\":{\"reference\":\"Patient/p2\"}}",
             "{\"resourceType\":\"Observation\",\"subject\":{\"reference\":\"Patient/p1\",\"reference\":\"Patient/p2\"}}",
+            "{\"resourceType\":\"Observation\",\"meta\":{\"tag\":[{\"system\":\"" + RecordingOrganisation.SYSTEM + "\",\"code\":\"A\",\"code\":\"B\"}]}}",
+            "{\"resourceType\":\"Observation\",\"status\":\"final\",\"status\":\"final\",\"subject\":{\"reference\":\"Patient/p1\"}}",
             "{\"resourceType\":\"Patient\"}",
             "{\"resourceType\":\"Observation\",\"subject\":{\"reference\":\"http://elsewhere/fhir/Patient/p1\"}}",
             "not json",
@@ -313,5 +315,17 @@ class StoredFactsTest {
         }
         StoredResource deleted = new StoredResource(1L, "Observation", "o1", 1L, Instant.now(), true, null, "{\"resourceType\":\"Observation\"}");
         assertThat(READER.read(deleted)).isEmpty();
+    }
+
+    /**
+     * Duplicate members are looked for where the reader reads (every top-level name, and inside the
+     * members it keeps), not inside members it skips unread: those cannot change what it reads.
+     */
+    @Test
+    void aDuplicateInsideAMemberNotReadDoesNotDecline() {
+        String json = "{\"resourceType\":\"Observation\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"system\":\"x\"}]},"
+                + "\"subject\":{\"reference\":\"Patient/p1\"}}";
+        StoredResource s = new StoredResource(1L, "Observation", "o1", 1L, Instant.now(), false, null, json);
+        assertThat(READER.read(s)).isPresent();
     }
 }

@@ -190,6 +190,57 @@ class AuditTest extends GatewayTestBase {
     }
 
     @Test
+    void aGroupOfRecordsIsLinkedInOneStatementAndTheChainVerifies() throws Exception {
+        // Hold the chain head's lock, so the first read's group waits at its chain append while the
+        // others queue; released, they commit as one group: one transaction (links sharing appended,
+        // the transaction's start), linked in one statement, each link naming the previous one's hash.
+        String id = createPatient("Grwpiau");
+        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<String> requestIds = new java.util.ArrayList<>();
+        try {
+            var holder = pool.submit(() -> new TransactionTemplate(transactions).executeWithoutResult(s -> {
+                jdbc.sql("select last_seq from audit_chain_head where id = 1 for update").query(Long.class).single();
+                locked.countDown();
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertThat(locked.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            List<java.util.concurrent.Future<?>> reads = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                String requestId = java.util.UUID.randomUUID().toString();
+                requestIds.add(requestId);
+                reads.add(pool.submit(() -> fhir().header("X-Request-ID", requestId).get("/Patient/" + id).then().statusCode(200)));
+                Thread.sleep(i == 0 ? 500 : 50);
+            }
+            Thread.sleep(500);
+            release.countDown();
+            holder.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            for (var read : reads) {
+                read.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+        List<Map<String, Object>> links = jdbc.sql("""
+                select c.seq, c.appended, c.prev_hash, c.chain_hash from audit_chain c join resource r on r.pid = c.pid
+                where r.res_type = 'AuditEvent' and (""" + String.join(" or ", java.util.Collections.nCopies(requestIds.size(),
+                "r.content::text like ?")) + ") order by c.seq")
+                .params(requestIds.stream().map(r -> (Object) ("%" + r + "%")).toList()).query().listOfRows();
+        assertThat(links).hasSize(requestIds.size());
+        // Most of them shared one transaction.
+        long largestGroup = links.stream().collect(java.util.stream.Collectors.groupingBy(l -> l.get("appended"),
+                java.util.stream.Collectors.counting())).values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertThat(largestGroup).isGreaterThanOrEqualTo(3);
+        assertThat(parameter(verify(), "result")).isEqualTo(true);
+    }
+
+    @Test
     void chainVerifiesAndTamperingIsFoundAtTheTamperedLink() {
         String id = createPatient("Chain");
         Instant start = now();
