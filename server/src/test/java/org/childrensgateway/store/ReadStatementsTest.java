@@ -12,6 +12,7 @@ import org.childrensgateway.fhir.FhirFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * How many SQL statements (and commits) each kind of the benchmark's consent-filtered read mix
@@ -22,6 +23,9 @@ import org.springframework.context.annotation.Import;
  */
 @EnabledIfSystemProperty(named = "reads.count", matches = "true")
 @Import({EmittedConformanceConfiguration.class, CountingDataSource.class})
+// Its own context (the counting DataSource), so its own database: a second server started with
+// clean=true on the shared folder would delete the files under the other context's running server.
+@TestPropertySource(properties = "gateway.embedded-db.data-dir=target/test-postgres-counting")
 class ReadStatementsTest extends GatewayTestBase {
 
     private static final String RIO_CLIENT = "https://fhir.childrens-gateway.uk/Id/rio/RX9/client";

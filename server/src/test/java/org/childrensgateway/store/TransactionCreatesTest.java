@@ -15,6 +15,7 @@ import org.childrensgateway.fhir.FhirFixtures;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -24,6 +25,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * taken must still fail the transaction at its entry.
  */
 @Import({EmittedConformanceConfiguration.class, CountingDataSource.class})
+// Its own context (the counting DataSource), so its own database: a second server started with
+// clean=true on the shared folder would delete the files under the other context's running server.
+@TestPropertySource(properties = "gateway.embedded-db.data-dir=target/test-postgres-counting")
 class TransactionCreatesTest extends GatewayTestBase {
 
     /** The statement that writes held creates, and the one that writes a resource on its own. */
