@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import org.childrensgateway.fhir.SearchExpansion;
 import org.childrensgateway.search.SearchParamType;
+import org.childrensgateway.store.ReferenceTarget;
 import org.childrensgateway.store.SearchQuery;
 import org.springframework.stereotype.Component;
 
@@ -71,17 +72,8 @@ class LinkedPatientExpansion implements SearchExpansion {
                 && !("Patient".equals(c.param().resourceType()) && "link".equals(c.param().name()));
     }
 
-    /** The Patient id a reference value names, or null. */
+    /** The Patient id a reference value names, or null (read as the search reads it: {@link ReferenceTarget}). */
     private static String patientId(SearchQuery.Clause c, String value) {
-        String v = value;
-        int history = v.indexOf("/_history/");
-        if (history > 0) {
-            v = v.substring(0, history);
-        }
-        String[] parts = v.split("/");
-        if (parts.length >= 2) {
-            return "Patient".equals(parts[parts.length - 2]) ? parts[parts.length - 1] : null;
-        }
-        return c.param().targetTypes().equals(Set.of("Patient")) ? v : null;
+        return ReferenceTarget.of(c.param(), value).filter(t -> "Patient".equals(t.type())).map(ReferenceTarget::id).orElse(null);
     }
 }
