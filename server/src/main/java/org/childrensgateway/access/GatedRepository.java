@@ -422,7 +422,7 @@ public final class GatedRepository {
             facts.map(f -> f.decision().patient()).ifPresent(children::add);
         }
         // Every decision of the run reads its child's consents: one statement for the run's children, not one each.
-        directivesFor(children);
+        loadDirectivesOf(children);
         List<Long> whole = new ArrayList<>();
         for (int i = 0; i < run.size(); i++) {
             standings[i] = standingFromMembers(run.get(i), read.get(i), query);
@@ -1167,7 +1167,7 @@ public final class GatedRepository {
      * read them for: the same Consents {@link #loadDirectives} finds for each (the search's own reading
      * of a reference, {@link ReferenceTarget}), in the same order (by row).
      */
-    private void directivesFor(Collection<String> patientReferences) {
+    private void loadDirectivesOf(Collection<String> patientReferences) {
         SearchParamDefinition param = consentPatient();
         Map<String, Map<String, List<String>>> referencesByTarget = new LinkedHashMap<>();
         for (String reference : patientReferences) {
