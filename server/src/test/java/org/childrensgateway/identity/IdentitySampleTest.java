@@ -107,6 +107,9 @@ class IdentitySampleTest extends GatewayTestBase {
         assertThat(centre).isPositive();
         assertThat(viaChild).isEqualTo(rio + s1 + centre);
         assertThat(count("/Observation?subject=Patient/" + child)).isEqualTo(viaChild);
+        // Another server's Patient with the same id is not this child: neither matched nor widened to the child's sources.
+        assertThat(count("/Observation?subject=https://other.example.nhs.uk/fhir/Patient/" + child)).isZero();
+        assertThat(count("/Observation?patient=https://other.example.nhs.uk/fhir/Patient/" + child + "&_count=200")).isZero();
         assertThat(count("/Consent?patient=" + child)).isGreaterThanOrEqualTo(3);
     }
 
