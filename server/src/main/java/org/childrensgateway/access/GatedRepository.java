@@ -205,6 +205,7 @@ public final class GatedRepository {
     private final Set<String> decidedFromMembers = new HashSet<>();
     /** Break-glass notifications of this request, by owning organisation: one each. */
     private final Map<String, Long> notified = new HashMap<>();
+    /** Lines of a decision explanation ({@code _explain}); empty unless {@code explaining}. */
     private final List<String> explanations = new ArrayList<>();
     /** Whether a chain's target (by chain clause and Type/id) matches as the caller sees it: decided once per request. */
     private final Map<List<Object>, Boolean> chainTargets = new HashMap<>();
@@ -1042,9 +1043,11 @@ public final class GatedRepository {
     }
 
     private void report(String type, String id, Decision decision) {
-        explanations.add(type + "/" + id + ": "
-                + (decision.disclosed() ? "disclosed" : "withheld") + " by rule " + decision.rule() + " (" + decision.detail() + ")");
         if (explaining) {
+            // Only an explanation keeps a line per decision: a broad search or count decides every match,
+            // and a line each would hold the whole result's ids for the length of the request.
+            explanations.add(type + "/" + id + ": "
+                    + (decision.disclosed() ? "disclosed" : "withheld") + " by rule " + decision.rule() + " (" + decision.detail() + ")");
             return; // an auditor's explanation discloses nothing to the perspective explained
         }
         gate.metrics().consentDecision(switch (decision.effect()) {
