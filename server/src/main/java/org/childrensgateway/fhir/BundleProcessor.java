@@ -126,8 +126,8 @@ public class BundleProcessor {
         }
         order.sort(Comparator.comparingInt(i -> rank(entries.get(i).getRequest().getMethod())));
         Bundle.BundleEntryComponent[] results = new Bundle.BundleEntryComponent[entries.size()];
-        // The entries' new resources are written together, in one statement (or before a later
-        // entry's read or update, which must see them), still before the commit.
+        // The entries' new resources are written together, in one statement (or before any later
+        // statement in the transaction, which may read them), still before the commit.
         service.holdCreates(entries.size());
         for (int i : order) {
             try {

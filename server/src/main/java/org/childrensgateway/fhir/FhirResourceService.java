@@ -465,7 +465,7 @@ public class FhirResourceService {
 
     /**
      * For a transaction: the creates that follow are written together when {@link #flushCreates}
-     * is called (or earlier, when the transaction next reads or updates), one statement instead of
+     * is called (or earlier, before the transaction's next statement), one statement instead of
      * one per resource; each is validated, indexed and announced to the listeners as before.
      */
     public void holdCreates(int expected) {

@@ -1,5 +1,9 @@
 package org.childrensgateway.store;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -7,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * One transaction's new resources (version 1) held back and written together: one statement for
@@ -15,8 +18,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * resource (a transaction Bundle of 400 entries was 400 round trips, each a six-part statement
  * planned and executed on its own). Each is given its pid when it is held, from the same sequence
  * the column's default uses, so what {@link PostgresResourceStore#write} returns is what is stored.
- * {@link PostgresResourceStore} writes the held rows before anything else it is asked to do, so
- * reads, searches and updates in the transaction see them.
+ * Held by the transaction's connection ({@link HeldCreatesDataSource}), which writes them before
+ * any other statement runs on it and before it commits, so everything in the transaction sees them.
+ * Its own statements run on the pool's connection beneath, which writes nothing first.
  */
 final class HeldCreates {
 
@@ -55,11 +59,22 @@ final class HeldCreates {
     /** Pids taken from the resource table's own sequence, as its default would take them. */
     private static final String RESERVE = "select nextval(pg_get_serial_sequence('resource', 'pid')) from generate_series(1, ?)";
 
+    /** The pool's connection under the transaction's: statements on it do not write the held creates first. */
+    private final Connection connection;
     private final List<Create> held = new ArrayList<>();
     private final ArrayDeque<Long> reserved = new ArrayDeque<>();
     private boolean holding;
     /** How many creates the holder said to expect: the size of the next reservation. */
     private int expected;
+    /**
+     * A write of held creates did not store them all: they are no longer held, so the transaction
+     * must not commit (whoever caught the exception); only a rollback clears it.
+     */
+    private boolean failed;
+
+    HeldCreates(Connection connection) {
+        this.connection = connection;
+    }
 
     boolean holding() {
         return holding;
@@ -75,14 +90,24 @@ final class HeldCreates {
         holding = false;
     }
 
-    boolean isEmpty() {
-        return held.isEmpty();
+    /** The transaction ends without committing (or rolls back to a savepoint, set before anything now held): nothing held is written. */
+    void discard() {
+        held.clear();
+        holding = false;
+        failed = false;
     }
 
-    StoredResource add(JdbcClient jdbc, String type, String id, Instant lastUpdated, String json, IndexRows rows, String method) {
+    StoredResource add(String type, String id, Instant lastUpdated, String json, IndexRows rows, String method) throws SQLException {
         if (reserved.isEmpty()) {
             // One statement for the whole expected run (a Bundle's entries), then small top-ups.
-            reserved.addAll(jdbc.sql(RESERVE).param(Math.min(expected, 1_000)).query(Long.class).list());
+            try (PreparedStatement reserve = connection.prepareStatement(RESERVE)) {
+                reserve.setInt(1, Math.min(expected, 1_000));
+                try (ResultSet pids = reserve.executeQuery()) {
+                    while (pids.next()) {
+                        reserved.add(pids.getLong(1));
+                    }
+                }
+            }
             expected = 16;
         }
         long pid = reserved.removeFirst();
@@ -96,12 +121,16 @@ final class HeldCreates {
      * @throws DuplicateCreateException for the first held resource that was not inserted because its
      *                                  type and id are already stored (the transaction must roll back)
      */
-    void write(JdbcClient jdbc) {
+    void write() throws SQLException {
+        if (failed) {
+            throw new SQLException("The transaction's new resources could not all be stored; it can only roll back");
+        }
         if (held.isEmpty()) {
             return;
         }
         List<Create> creates = new ArrayList<>(held);
         held.clear();
+        failed = true; // until every one is stored
         List<Object> args = new ArrayList<>();
         args.add(creates.stream().map(Create::pid).toArray(Long[]::new));
         args.add(column(creates, Create::type));
@@ -113,12 +142,23 @@ final class HeldCreates {
         index(args, creates, r -> r.strings, IndexRows.Str::name, IndexRows.Str::normalised, IndexRows.Str::exact);
         index(args, creates, r -> r.dates, IndexRows.DateRange::name, d -> d.low().toString(), d -> d.high().toString());
         index(args, creates, r -> r.references, IndexRows.Ref::name, IndexRows.Ref::targetType, IndexRows.Ref::targetId);
-        Set<Long> inserted = new HashSet<>(jdbc.sql(FLUSH).params(args).query(Long.class).list());
+        Set<Long> inserted = new HashSet<>();
+        try (PreparedStatement flush = connection.prepareStatement(FLUSH)) {
+            for (int i = 0; i < args.size(); i++) {
+                flush.setObject(i + 1, args.get(i)); // arrays, bound as PostgreSQL arrays
+            }
+            try (ResultSet pids = flush.executeQuery()) {
+                while (pids.next()) {
+                    inserted.add(pids.getLong(1));
+                }
+            }
+        }
         for (Create c : creates) {
             if (!inserted.contains(c.pid())) {
                 throw new DuplicateCreateException(c.type(), c.id());
             }
         }
+        failed = false;
     }
 
     /** One index table's rows of all the creates, as five arrays: pid, res_type and the table's three columns. */

@@ -17,9 +17,8 @@ import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.core.Ordered;
+import org.springframework.jdbc.datasource.ConnectionHolder;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** {@link ResourceStore} on PostgreSQL: JSONB content, full history, and index tables kept in step. */
@@ -60,21 +59,18 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public Optional<StoredResource> read(String type, String id) {
-        writeHeld();
         return jdbc.sql("select " + CURRENT_COLUMNS + " from resource where res_type = ? and res_id = ?")
                 .params(type, id).query(ROW).optional();
     }
 
     @Override
     public Optional<StoredResource> readForUpdate(String type, String id) {
-        writeHeld();
         return jdbc.sql("select " + CURRENT_COLUMNS + " from resource where res_type = ? and res_id = ? for update")
                 .params(type, id).query(ROW).optional();
     }
 
     @Override
     public List<StoredResource> readForUpdate(String type, Collection<String> ids) {
-        writeHeld();
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -85,7 +81,6 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public Optional<StoredResource> readVersion(String type, String id, long version) {
-        writeHeld();
         return jdbc.sql(READ_VERSION).params(type, id, version).query(ROW).optional();
     }
 
@@ -93,9 +88,12 @@ public class PostgresResourceStore implements ResourceStore {
     public StoredResource write(String type, String id, long version, Instant lastUpdated, String json, IndexRows rows, String method) {
         HeldCreates held = version == 1 ? held() : null;
         if (held != null && held.holding()) {
-            return held.add(jdbc, type, id, lastUpdated, json, rows, method);
+            try {
+                return held.add(type, id, lastUpdated, json, rows, method);
+            } catch (SQLException e) {
+                throw translated(e);
+            }
         }
-        writeHeld();
         // One statement, one round trip: the resource row, its history copy and all its index rows
         // (as arrays, unnested by PostgreSQL). The jsonb is parsed once and copied to the history.
         // Index rows of the previous version are deleted in the same statement; all parts see the
@@ -193,7 +191,6 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public StoredResource delete(StoredResource current, Instant when) {
-        writeHeld();
         long version = current.version() + 1;
         Timestamp ts = Timestamp.from(when);
         int updated = jdbc.sql("update resource set version_id = ?, last_updated = ?, deleted = true, content = null"
@@ -221,25 +218,21 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public List<Long> search(SearchQuery query) {
-        writeHeld();
         return planned(query, SearchSqlBuilder.keys(query), (rs, n) -> rs.getLong(1));
     }
 
     @Override
     public List<StoredResource> searchCurrent(SearchQuery query) {
-        writeHeld();
         return planned(query, SearchSqlBuilder.rows(currentColumns("r"), query), ROW);
     }
 
     @Override
     public List<StoredResource> searchCurrent(SearchQuery query, int limit) {
-        writeHeld();
         return planned(query, SearchSqlBuilder.rows(currentColumns("r"), query).append(" limit ?", limit), ROW);
     }
 
     @Override
     public List<StoredResource> searchAfter(SearchQuery query, SearchPosition after, int limit) {
-        writeHeld();
         return planned(query, SearchSqlBuilder.rowsAfter(currentColumns("r"), query, after, limit), ROW);
     }
 
@@ -249,7 +242,6 @@ public class PostgresResourceStore implements ResourceStore {
      */
     @Override
     public void searchMembers(SearchQuery query, Collection<String> members, java.util.function.Consumer<StoredResource> each) {
-        writeHeld();
         String columns = "r.pid, r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, null as method, "
                 + SearchSqlBuilder.projection("r", members) + " as content";
         SqlFragment sql = SearchSqlBuilder.rows(columns, query);
@@ -262,7 +254,6 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public int count(SearchQuery query) {
-        writeHeld();
         return planned(query, SearchSqlBuilder.count(query), (rs, n) -> rs.getInt(1)).get(0);
     }
 
@@ -298,7 +289,6 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public List<StoredResource> loadCurrent(List<Long> pids) {
-        writeHeld();
         if (pids.isEmpty()) {
             return List.of();
         }
@@ -314,7 +304,6 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public List<Long> historyKeys(String type, String id, Instant since, int limit) {
-        writeHeld();
         SqlFragment sql = historyKeysQuery(type, id, since, limit);
         return jdbc.sql(sql.sql()).params(sql.args()).query(Long.class).list();
     }
@@ -335,7 +324,6 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public List<StoredResource> loadHistory(List<Long> hids) {
-        writeHeld();
         if (hids.isEmpty()) {
             return List.of();
         }
@@ -352,7 +340,6 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public List<StoredResource> loadIncludes(Collection<Long> pids, String sourceType, String param, String targetType) {
-        writeHeld();
         if (pids.isEmpty()) {
             return List.of();
         }
@@ -374,7 +361,6 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public List<StoredResource> loadRevIncludes(Collection<StoredResource> targets, String sourceType, String param) {
-        writeHeld();
         if (targets.isEmpty()) {
             return List.of();
         }
@@ -400,7 +386,6 @@ public class PostgresResourceStore implements ResourceStore {
     @Override
     public Map<String, List<StoredResource>> loadRevIncludesByTarget(String targetType, Collection<String> targetIds, String sourceType,
                                                                     String param) {
-        writeHeld();
         Map<String, List<StoredResource>> out = new java.util.LinkedHashMap<>();
         if (targetIds.isEmpty()) {
             return out;
@@ -423,35 +408,10 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public void holdCreates(int expected) {
-        Object key = heldKey();
-        if (key == null || !TransactionSynchronizationManager.isSynchronizationActive()) {
-            return;
+        HeldCreates held = held();
+        if (held != null) {
+            held.hold(expected);
         }
-        HeldCreates held = (HeldCreates) TransactionSynchronizationManager.getResource(key);
-        if (held == null) {
-            HeldCreates fresh = new HeldCreates();
-            TransactionSynchronizationManager.bindResource(key, fresh);
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public int getOrder() {
-                    // Before the other synchronizations' beforeCommit (the person index's reads them with its own SQL).
-                    return Ordered.HIGHEST_PRECEDENCE;
-                }
-
-                @Override
-                public void beforeCommit(boolean readOnly) {
-                    fresh.release();
-                    fresh.write(jdbc);
-                }
-
-                @Override
-                public void afterCompletion(int status) {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(key);
-                }
-            });
-            held = fresh;
-        }
-        held.hold(expected);
     }
 
     @Override
@@ -459,35 +419,28 @@ public class PostgresResourceStore implements ResourceStore {
         HeldCreates held = held();
         if (held != null) {
             held.release();
-            held.write(jdbc);
+            try {
+                held.write();
+            } catch (SQLException e) {
+                throw translated(e);
+            }
         }
     }
 
     /**
-     * What the current transaction holds, if anything. Kept by the transaction's connection, not by
-     * the thread: a transaction started inside it on the same thread (the audit log's, which is
+     * What the current transaction's connection holds ({@link HeldCreatesDataSource}); null outside a
+     * transaction. A transaction started inside it on the same thread (the audit log's, which is
      * REQUIRES_NEW) has a connection of its own and writes directly.
      */
     private HeldCreates held() {
-        Object key = heldKey();
-        return key == null ? null : (HeldCreates) TransactionSynchronizationManager.getResource(key);
+        return TransactionSynchronizationManager.isActualTransactionActive()
+                && TransactionSynchronizationManager.getResource(dataSource) instanceof ConnectionHolder holder
+                ? HeldCreatesDataSource.heldOn(holder.getConnection()) : null;
     }
 
-    private Object heldKey() {
-        Object connection = TransactionSynchronizationManager.getResource(dataSource);
-        return connection == null ? null : new HeldKey(connection);
-    }
-
-    /** The key of a transaction's held creates: its connection holder (compared by identity). */
-    private record HeldKey(Object connection) {
-    }
-
-    /** Writes the transaction's held creates (if any) before the statement that follows, which may read them. */
-    private void writeHeld() {
-        HeldCreates held = held();
-        if (held != null && !held.isEmpty()) {
-            held.write(jdbc);
-        }
+    /** Held creates are stored with plain JDBC on the pool's connection; its errors, as the template reports its own. */
+    private org.springframework.dao.DataAccessException translated(SQLException e) {
+        return Objects.requireNonNull(template.getExceptionTranslator().translate("writing held creates", null, e));
     }
 
     @Override

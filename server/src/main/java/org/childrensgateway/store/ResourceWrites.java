@@ -33,10 +33,10 @@ public interface ResourceWrites {
     /**
      * From now until {@link #flushCreates}, new resources (version 1) written in the current
      * transaction are held and then written together, in one statement; {@link #write} returns each
-     * as it will be stored (its key reserved). Anything else asked of the store first writes what is
-     * held, so the transaction's reads see it, and so does the commit (before any other code that
-     * runs before it). {@code expected}: about how many creates will follow (a Bundle's entries).
-     * Outside a transaction it does nothing.
+     * as it will be stored (its key reserved). Every statement on the transaction's connection,
+     * whoever runs it, and its commit first write what is held ({@link HeldCreatesDataSource}), so
+     * everything in the transaction sees it. {@code expected}: about how many creates will follow
+     * (a Bundle's entries). Outside a transaction it does nothing.
      */
     void holdCreates(int expected);
 
@@ -45,7 +45,8 @@ public interface ResourceWrites {
      *
      * @throws DuplicateCreateException if one's type and id were already stored; the transaction
      *                                  must then roll back (so must it for this exception thrown by
-     *                                  any other method, which writes the held creates first)
+     *                                  any statement, which writes the held creates first): it
+     *                                  cannot commit
      */
     void flushCreates();
 }

@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
 
 /**
  * Test-only: wraps the gateway's DataSource so every statement executed (and every commit) is
@@ -41,17 +42,26 @@ public class CountingDataSource {
         EXECUTED.computeIfAbsent(sql.replaceAll("\\s+", " ").trim(), k -> new AtomicLong()).incrementAndGet();
     }
 
+    /** Declared as its own class: the context orders post-processors by their declared type, before making them. */
     @Bean
-    static BeanPostProcessor countingDataSourcePostProcessor() {
-        return new BeanPostProcessor() {
-            @Override
-            public Object postProcessAfterInitialization(Object bean, String beanName) {
-                return bean instanceof DataSource ds ? wrap(ds, DataSource.class, (m, args) -> {
-                    Object r = m.invoke(ds, args);
-                    return r instanceof Connection c ? connection(c) : r;
-                }) : bean;
-            }
-        };
+    static CountingPostProcessor countingDataSourcePostProcessor() {
+        return new CountingPostProcessor();
+    }
+
+    /** First, so innermost: it sees what reaches the pool, the held creates' write included ({@link HeldCreatesDataSource}). */
+    static final class CountingPostProcessor implements BeanPostProcessor, Ordered {
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String beanName) {
+            return bean instanceof DataSource ds ? wrap(ds, DataSource.class, (m, args) -> {
+                Object r = m.invoke(ds, args);
+                return r instanceof Connection c ? connection(c) : r;
+            }) : bean;
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.HIGHEST_PRECEDENCE;
+        }
     }
 
     private interface Call {
