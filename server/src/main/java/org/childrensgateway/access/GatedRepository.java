@@ -811,17 +811,60 @@ public final class GatedRepository {
         return matchOwnParsed(query).stream().map(Parsed::stored).toList();
     }
 
-    /** A stored resource and the parse of it the gate decided on (not to be changed: it may be handed on). */
-    public record Parsed(StoredResource stored, Resource resource) {
+    /**
+     * A stored resource and its parse, made when first asked for and then kept (not to be changed:
+     * it may be handed on), so a write can pass it to {@link #requireChangeable} unparsed again.
+     */
+    public static final class Parsed {
+        private final StoredResource stored;
+        private final java.util.function.Function<StoredResource, Resource> decoder;
+        private Resource resource;
+
+        Parsed(StoredResource stored, Resource resource, java.util.function.Function<StoredResource, Resource> decoder) {
+            this.stored = stored;
+            this.resource = resource;
+            this.decoder = decoder;
+        }
+
+        public StoredResource stored() {
+            return stored;
+        }
+
+        public Resource resource() {
+            if (resource == null) {
+                resource = decoder.apply(stored);
+            }
+            return resource;
+        }
+
+        /** Whether {@link #resource} has been parsed yet (for tests of what a match parses). */
+        public boolean isParsed() {
+            return resource != null;
+        }
     }
 
-    /** {@link #matchOwn}, with each match as parsed to decide, so a write can pass it to {@link #requireChangeable} unparsed again. */
+    /**
+     * {@link #matchOwn}, each match with its parse. Whether a match is the caller's own and not a
+     * derived record is read off its stored JSON ({@link StoredFacts}: the recorder tag and the
+     * derived tag, the facts the consent decision reads), so a match that is not (a Patient
+     * identifier also matches the child record, which carries its sources' identifiers) is never
+     * parsed, and an own one only when its parse is asked for. JSON the facts reader is unsure of is
+     * parsed and decided as before.
+     */
     public List<Parsed> matchOwnParsed(SearchQuery query) {
         List<Parsed> own = new ArrayList<>();
         for (StoredResource s : gate.store().searchCurrent(query)) {
+            Optional<StoredFacts> facts = gate.storedFacts().read(s);
+            if (facts.isPresent()) {
+                DecisionFacts f = facts.get().decision();
+                if (!f.derived() && caller != null && f.recorder() != null && f.recorder().equals(caller.organisation())) {
+                    own.add(new Parsed(s, null, gate::decode));
+                }
+                continue;
+            }
             Resource r = gate.decode(s);
             if (!DerivedRecords.isDerived(r) && isOwn(r)) {
-                own.add(new Parsed(s, r));
+                own.add(new Parsed(s, r, gate::decode));
             }
         }
         return own;

@@ -35,7 +35,7 @@ public class BundleProcessor {
 
     /** User-data key on response entries: the {@link WriteOutcome.Kind} of the write (created, updated, unchanged). */
     public static final String WRITE_KIND = "gateway.write-kind";
-    /** The {@link ConditionalMatch} a conditional update entry's id was assigned from. */
+    /** The {@link ConditionalMatch} a conditional update's or create's entry id was assigned from. */
     private static final String CONDITIONAL_MATCH = "gateway.conditional-match";
 
     private final FhirResourceService service;
@@ -203,6 +203,15 @@ public class BundleProcessor {
      */
     private Map<String, IdType> assignIds(List<Bundle.BundleEntryComponent> entries) {
         Map<String, IdType> ids = new HashMap<>();
+        // Every conditional entry's criteria locked at once (one statement, sorted), before any is searched.
+        java.util.Set<String> locks = new java.util.TreeSet<>();
+        for (Bundle.BundleEntryComponent entry : entries) {
+            String conditional = conditionalOf(entry);
+            if (conditional != null && !(entry.getUserData(CONDITIONAL_MATCH) instanceof ConditionalMatch)) {
+                locks.add(FhirResourceService.criteriaLock(entry.getResource().fhirType(), conditional));
+            }
+        }
+        service.lockCriteria(locks);
         for (Bundle.BundleEntryComponent entry : entries) {
             if (!entry.hasResource() || !entry.hasFullUrl() || !entry.getFullUrl().startsWith("urn:")) {
                 continue;
@@ -210,13 +219,13 @@ public class BundleProcessor {
             String type = entry.getResource().fhirType();
             Bundle.BundleEntryRequestComponent request = entry.getRequest();
             String id = null;
-            if (request.getMethod() == Bundle.HTTPVerb.POST && request.hasIfNoneExist()) {
-                id = single(type, request.getIfNoneExist());
-            } else if (request.getMethod() == Bundle.HTTPVerb.PUT && request.getUrl().contains("?")) {
-                // Kept for the update itself, which then need not search and parse the match again.
-                ConditionalMatch match = service.matchForUpdate(type, request.getUrl());
+            String conditional = conditionalOf(entry);
+            if (conditional != null) {
+                // Found under the criteria's lock and kept for the write itself (the update or the
+                // create), which then need not search and parse the match again.
+                ConditionalMatch match = matchOf(entry, type, conditional, locks);
                 if (match.matches().size() > 1) {
-                    throw new PreconditionFailedException("Conditional criteria '" + request.getUrl() + "' matched "
+                    throw new PreconditionFailedException("Conditional criteria '" + conditional + "' matched "
                             + match.matches().size() + " resources");
                 }
                 entry.setUserData(CONDITIONAL_MATCH, match);
@@ -231,6 +240,42 @@ public class BundleProcessor {
             entry.getResource().setId(new IdType(type, id));
         }
         return ids;
+    }
+
+    /**
+     * What an entry's conditional criteria match: the match the ingest already made for this entry
+     * ({@link #carryMatch}) while it still stands (nothing of the type written since, the lock held
+     * since), else a new one under the criteria's lock.
+     */
+    private ConditionalMatch matchOf(Bundle.BundleEntryComponent entry, String type, String conditional, java.util.Set<String> locked) {
+        if (entry.getUserData(CONDITIONAL_MATCH) instanceof ConditionalMatch known
+                && known.current(type, FhirResourceService.criteriaOf(conditional))) {
+            return known;
+        }
+        return service.matchForUpdate(type, conditional, locked.contains(FhirResourceService.criteriaLock(type, conditional)));
+    }
+
+    /**
+     * The conditional criteria (or URL) of an entry whose id {@link #assignIds} decides from a match:
+     * a {@code urn:} entry's create with {@code If-None-Exist} or conditional update; else null.
+     */
+    private static String conditionalOf(Bundle.BundleEntryComponent entry) {
+        if (!entry.hasResource() || !entry.hasFullUrl() || !entry.getFullUrl().startsWith("urn:")) {
+            return null;
+        }
+        Bundle.BundleEntryRequestComponent request = entry.getRequest();
+        return request.getMethod() == Bundle.HTTPVerb.POST && request.hasIfNoneExist() ? request.getIfNoneExist()
+                : request.getMethod() == Bundle.HTTPVerb.PUT && request.getUrl().contains("?") ? request.getUrl() : null;
+    }
+
+    /**
+     * For the ingest, which looks at a conditional entry's match before the transaction is
+     * processed (a partial update's base, whether an identity-only Patient is known): the match
+     * ({@link FhirResourceService#matchForUpdate}) is carried to the entry's id assignment and its
+     * write, which reuse it while it stands instead of searching again.
+     */
+    public static void carryMatch(Bundle.BundleEntryComponent entry, ConditionalMatch match) {
+        entry.setUserData(CONDITIONAL_MATCH, match);
     }
 
     private String single(String type, String criteria) {
@@ -273,7 +318,7 @@ public class BundleProcessor {
             case POST -> {
                 IdType assigned = entry.hasFullUrl() ? placeholders.get(entry.getFullUrl()) : null;
                 yield written(service.create(requireResource(resource, url), request.getIfNoneExist(),
-                        assigned == null ? null : assigned.getIdPart()));
+                        assigned == null ? null : assigned.getIdPart(), (ConditionalMatch) entry.getUserData(CONDITIONAL_MATCH)));
             }
             case PUT -> {
                 requireResource(resource, url);

@@ -225,17 +225,31 @@ public class FhirResourceService {
      */
     @Transactional
     public WriteOutcome create(IBaseResource resource, String ifNoneExist, String assignedId) {
+        return create(resource, ifNoneExist, assignedId, null);
+    }
+
+    /**
+     * {@code known}: what {@link #matchForUpdate} found for the {@code If-None-Exist} criteria
+     * earlier in the transaction (under their lock, held since), or null; reused unless something
+     * of the type was written in between, so the create does not search again.
+     */
+    @Transactional
+    public WriteOutcome create(IBaseResource resource, String ifNoneExist, String assignedId, ConditionalMatch known) {
         String type = resource.fhirType();
         if (ifNoneExist != null && !ifNoneExist.isBlank()) {
             String criteria = criteriaOf(ifNoneExist);
-            store.lockCriteria(type + "?" + criteria);
-            List<StoredResource> matches = match(type, criteria);
+            List<GatedRepository.Parsed> matches;
+            if (known != null && known.current(type, criteria)) {
+                matches = known.parsed(); // the criteria lock has been held since
+            } else {
+                store.lockCriteria(type + "?" + criteria);
+                matches = gate.forRequest().matchOwnParsed(criteriaQuery(type, criteria));
+            }
             if (matches.size() > 1) {
                 throw new PreconditionFailedException("If-None-Exist matched " + matches.size() + " " + type + " resources; expected at most one");
             }
             if (matches.size() == 1) {
-                StoredResource existing = matches.get(0);
-                return new WriteOutcome(WriteOutcome.Kind.UNCHANGED, existing, codec.decode(existing));
+                return new WriteOutcome(WriteOutcome.Kind.UNCHANGED, matches.get(0).stored(), matches.get(0).resource());
             }
         }
         return insert(resource, assignedId != null ? assignedId : UUID.randomUUID().toString());
@@ -330,14 +344,39 @@ public class FhirResourceService {
     }
 
     /**
-     * Locks a conditional update's criteria and finds what they match, for a transaction that needs
-     * the id before it writes ({@link BundleProcessor}); passed back to {@link #conditionalUpdate},
-     * the update does not search again unless something of the type was written in between.
+     * Locks a conditional write's criteria (an update's URL or a create's {@code If-None-Exist}) and
+     * finds what they match, for a transaction that needs the id before it writes
+     * ({@link BundleProcessor}) or the ingest that looks at the match first; passed back to
+     * {@link #conditionalUpdate} or {@link #create(IBaseResource, String, String, ConditionalMatch)},
+     * the write does not search again unless something of the type was written in between.
      */
     @Transactional
     public ConditionalMatch matchForUpdate(String type, String conditionalUrl) {
+        return matchForUpdate(type, conditionalUrl, false);
+    }
+
+    /**
+     * Locks several conditional writes' criteria ({@code type?criteria} or a conditional URL, as
+     * {@link #criteriaLock} makes them) in one statement, in sorted order; each match then made by
+     * {@link #matchForUpdate(String, String, boolean)} with {@code locked} need not lock again.
+     */
+    @Transactional
+    public void lockCriteria(java.util.Collection<String> locks) {
+        store.lockCriteria(locks);
+    }
+
+    /** The lock a conditional write on {@code conditionalUrl} (or criteria) of {@code type} takes. */
+    public static String criteriaLock(String type, String conditionalUrl) {
+        return type + "?" + criteriaOf(conditionalUrl);
+    }
+
+    /** {@code locked}: the caller has already taken this criteria's lock in this transaction ({@link #lockCriteria}). */
+    @Transactional
+    public ConditionalMatch matchForUpdate(String type, String conditionalUrl, boolean locked) {
         String criteria = criteriaOf(conditionalUrl);
-        store.lockCriteria(type + "?" + criteria);
+        if (!locked) {
+            store.lockCriteria(type + "?" + criteria);
+        }
         long epoch = ConditionalMatch.epoch(type);
         return new ConditionalMatch(type, criteria, List.copyOf(gate.forRequest().matchOwnParsed(criteriaQuery(type, criteria))), epoch);
     }

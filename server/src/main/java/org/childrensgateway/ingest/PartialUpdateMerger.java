@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.childrensgateway.fhir.BundleProcessor;
+import org.childrensgateway.fhir.ConditionalMatch;
 import org.childrensgateway.fhir.FhirResourceService;
 import org.childrensgateway.store.StoredResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -35,7 +37,11 @@ class PartialUpdateMerger {
                     || !entry.getRequest().hasIfNoneExist()) {
                 continue;
             }
-            if (fhir.match(incoming.fhirType(), entry.getRequest().getIfNoneExist()).isEmpty()) {
+            // Under the criteria's lock, and carried to the entry's id assignment and create, which
+            // would otherwise search the same criteria twice more.
+            ConditionalMatch match = fhir.matchForUpdate(incoming.fhirType(), entry.getRequest().getIfNoneExist());
+            BundleProcessor.carryMatch(entry, match);
+            if (match.matches().isEmpty()) {
                 return java.util.Optional.of("update for a " + incoming.fhirType()
                         + " the gateway does not hold yet: send the full record (with name and date of birth) first, then replay this one");
             }
@@ -61,7 +67,10 @@ class PartialUpdateMerger {
                 continue;
             }
             String url = entry.getRequest().getUrl();
-            List<StoredResource> existing = fhir.match(incoming.fhirType(), url.substring(url.indexOf('?') + 1));
+            // As above: the update's id assignment and the update reuse this match.
+            ConditionalMatch match = fhir.matchForUpdate(incoming.fhirType(), url);
+            BundleProcessor.carryMatch(entry, match);
+            List<StoredResource> existing = match.matches();
             if (existing.size() == 1) {
                 entry.setResource(overlay(existing.get(0), incoming));
             }

@@ -447,4 +447,18 @@ public class PostgresResourceStore implements ResourceStore {
     public void lockCriteria(String criteria) {
         jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?, 0))").param(criteria).query(Object.class).optional();
     }
+
+    @Override
+    public void lockCriteria(java.util.Collection<String> criteria) {
+        if (criteria.isEmpty()) {
+            return;
+        }
+        if (criteria.size() == 1) {
+            lockCriteria(criteria.iterator().next());
+            return;
+        }
+        // The same locks as one by one (the same key text and hash), one round trip.
+        jdbc.sql("select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from (select k from unnest(?::text[]) as u(k) order by 1) s")
+                .param(new java.util.TreeSet<>(criteria).toArray(String[]::new)).query(Long.class).single();
+    }
 }

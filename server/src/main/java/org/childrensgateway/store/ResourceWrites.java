@@ -31,6 +31,12 @@ public interface ResourceWrites {
     void lockCriteria(String criteria);
 
     /**
+     * {@link #lockCriteria(String)} for each of several criteria, in one statement and in sorted
+     * order (so two transactions locking overlapping sets cannot deadlock on them).
+     */
+    void lockCriteria(java.util.Collection<String> criteria);
+
+    /**
      * From now until {@link #flushCreates}, new resources (version 1) written in the current
      * transaction are held and then written together, in one statement; {@link #write} returns each
      * as it will be stored (its key reserved). Every statement on the transaction's connection,

@@ -45,6 +45,47 @@ class ConditionalMatchReuseTest extends GatewayTestBase {
         fhirAs("rio-hv").get("/Patient?identifier=" + SOURCE + "|" + sourceId + SOURCE_RECORDS_ONLY).then().body("total", equalTo(0));
     }
 
+    private static String conditionalCreate(String patient, String sourceId) {
+        return """
+                {"fullUrl": "urn:uuid:%s", "resource": %s,
+                 "request": {"method": "POST", "url": "Patient", "ifNoneExist": "identifier=%s|%s"}}
+                """.formatted(java.util.UUID.randomUUID(), patient, SOURCE, sourceId);
+    }
+
+    @Test
+    void aConditionalCreateSeesWhatAnEarlierEntryChanged() {
+        // When the create's id was assigned its criteria matched X; the DELETE runs first (FHIR's
+        // order) and deletes X. Reusing the stale match would answer "X exists" (200, a deleted
+        // resource); searching again finds none, and the create of the id promised for the entry
+        // (X's) fails the transaction, as it did before the match was reused.
+        String sourceId = FhirFixtures.uniqueId("CMC");
+        String x = createAs("rio-hv", "Patient", FhirFixtures.patient(sourceId, null, "Create", "Gwen", "2024-05-06", "female", "CF10 1AA"));
+        String bundle = """
+                {"resourceType": "Bundle", "type": "transaction", "entry": [
+                  %s,
+                  {"request": {"method": "DELETE", "url": "Patient/%s"}}
+                ]}
+                """.formatted(conditionalCreate(FhirFixtures.patient(sourceId, null, "Create", "Gwen", "2024-05-06", "female", "CF10 1AA"), sourceId), x);
+        Response response = fhirAs("rio-hv").body(bundle).post("");
+        assertThat(response.statusCode()).as(response.asString()).isEqualTo(409);
+        fhirAs("rio-hv").get("/Patient/" + x).then().statusCode(200).body("meta.versionId", equalTo("1"));
+    }
+
+    @Test
+    void aConditionalCreateFindsTheOwnRecordNotTheChildRecord() {
+        // The identifier also matches the child record (it carries its sources' identifiers): only
+        // the caller's own source record is a match, and nothing is created.
+        String sourceId = FhirFixtures.uniqueId("CMF");
+        String x = createAs("rio-hv", "Patient", FhirFixtures.patient(sourceId, null, "Found", "Ifan", "2023-06-07", "male", "CF11 1AA"));
+        String bundle = """
+                {"resourceType": "Bundle", "type": "transaction", "entry": [%s]}
+                """.formatted(conditionalCreate(FhirFixtures.patient(sourceId, null, "Found", "Other", "2023-06-07", "male", "CF11 1AA"), sourceId));
+        fhirAs("rio-hv").body(bundle).post("").then().statusCode(200)
+                .body("entry[0].response.status", startsWith("200")).body("entry[0].resource.id", equalTo(x));
+        fhirAs("rio-hv").get("/Patient?identifier=" + SOURCE + "|" + sourceId + SOURCE_RECORDS_ONLY).then().body("total", equalTo(1))
+                .body("entry[0].resource.name[0].given[0]", equalTo("Ifan"));
+    }
+
     @Test
     void anotherOrganisationsRecordIsNeverMatched() {
         String sourceId = FhirFixtures.uniqueId("CMO");
