@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -16,8 +15,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The hash chain over stored AuditEvents. Each link holds the SHA-256 of the AuditEvent as stored
  * ({@code content::text} of the jsonb), the previous link's chain hash and its own
- * {@code chain_hash = sha256(prev_hash || content_hash)} (hex strings, UTF-8). Appends lock the
- * single-row chain head, so the chain stays linear however many gateway nodes write to it.
+ * {@code chain_hash = sha256(prev_hash || content_hash)} (hex strings, UTF-8). Links are appended
+ * by {@link AuditStore} in the statement that stores their events; it locks the single-row chain
+ * head, so the chain stays linear however many gateway nodes write to it.
  */
 @Repository
 public class AuditChain {
@@ -36,50 +36,6 @@ public class AuditChain {
         this.readTransaction = new TransactionTemplate(transactions);
         this.readTransaction.setReadOnly(true);
         this.readTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-    }
-
-    /** A stored AuditEvent to link: its row's key and its id. */
-    record Link(long pid, String resId) {
-    }
-
-    /**
-     * Links the AuditEvents stored as {@code links}, in that order, to the end of the chain; call
-     * inside the transaction that stored them, as its last statement, so the head stays locked only
-     * briefly. One statement however many a group commit carries: one turn of the head's lock, one
-     * update of its row. Returns the seq of the last link.
-     */
-    long appendAll(List<Link> links) {
-        long[] pids = links.stream().mapToLong(Link::pid).toArray();
-        String[] ids = links.stream().map(Link::resId).toArray(String[]::new);
-        // Lock the head, hash each stored content, chain the links in order (each link's prev_hash is
-        // the previous one's chain_hash), insert them and move the head to the last.
-        long[] last = jdbc.sql("""
-                with recursive
-                     head as (select last_seq, last_hash::text as last_hash from audit_chain_head where id = 1 for update),
-                     item as (select i.ord, i.pid, i.res_id, encode(sha256(convert_to(r.content::text, 'UTF8')), 'hex') as h
-                              from unnest(?::bigint[], ?::text[]) with ordinality as i(pid, res_id, ord)
-                              join resource r on r.pid = i.pid),
-                     chained as (select item.ord, head.last_seq + 1 as seq, item.pid, item.res_id, item.h, head.last_hash as prev,
-                                        encode(sha256(convert_to(head.last_hash || item.h, 'UTF8')), 'hex') as hash
-                                 from head, item where item.ord = 1
-                                 union all
-                                 select item.ord, c.seq + 1, item.pid, item.res_id, item.h, c.hash,
-                                        encode(sha256(convert_to(c.hash || item.h, 'UTF8')), 'hex')
-                                 from chained c join item on item.ord = c.ord + 1),
-                     link as (insert into audit_chain (seq, pid, res_id, content_hash, prev_hash, chain_hash)
-                              select seq, pid, res_id, h, prev, hash from chained
-                              returning seq, chain_hash)
-                update audit_chain_head set last_seq = l.seq, last_hash = l.chain_hash
-                from (select seq, chain_hash, count(*) over () as n from link order by seq desc limit 1) l
-                where id = 1
-                returning l.seq, l.n
-                """).params(pids, ids).query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).optional()
-                .orElseThrow(() -> new IllegalStateException("no AuditEvent of the group was linked into the chain"));
-        if (last[1] != links.size()) {
-            // A stored event not found (or out of order) would leave a gap: fail the group, store nothing.
-            throw new IllegalStateException("linked " + last[1] + " of " + links.size() + " AuditEvents into the chain");
-        }
-        return last[0];
     }
 
     /** Recomputes every link from the stored AuditEvents; stops at the first broken one. */

@@ -3,8 +3,6 @@ package org.childrensgateway.audit;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
-import org.childrensgateway.store.ResourceWrites;
-import org.childrensgateway.store.StoredResource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -12,9 +10,9 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Writes the audit trail: each {@link AuditRecord} becomes one AuditEvent in the resource store
- * (so the generic AuditEvent read and search work on it) and one link in the hash chain, in one
- * short transaction of its own. Server-generated, so it skips profile validation and write
+ * Writes the audit trail: each {@link AuditRecord} becomes one AuditEvent in the resource store's
+ * tables (so the generic AuditEvent read and search work on it) and one link in the hash chain, in
+ * one short transaction of its own ({@link AuditStore}: one statement for a whole group). Server-generated, so it skips profile validation and write
  * listeners; it never goes through the FHIR API, so audit writes are not audited again. Records
  * are committed in groups ({@link AuditGroupCommit}); {@link #record} returns only once its record is
  * committed, so a response never completes before its audit record is durable.
@@ -22,21 +20,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class AuditLog {
 
-    private final ResourceWrites store;
-    private final AuditChain chain;
+    private final AuditStore store;
     private final TransactionTemplate transaction;
     private final String node;
-    private final AuditGroupCommit<Prepared> writer;
+    /** AuditEvents ready to store: written and indexed on the request's thread, so the writer only writes. */
+    private final AuditGroupCommit<AuditStore.Event> writer;
 
-    /** An AuditEvent ready to store: written and indexed on the request's thread, so the writer only writes. */
-    private record Prepared(String id, Instant at, String json, org.childrensgateway.store.IndexRows rows) {
-    }
-
-    public AuditLog(ResourceWrites store, AuditChain chain,
-                    PlatformTransactionManager transactions, @Value("${gateway.audit.node:}") String node,
-                    @Value("${gateway.audit.max-group:64}") int maxGroup) {
+    AuditLog(AuditStore store, PlatformTransactionManager transactions, @Value("${gateway.audit.node:}") String node,
+             @Value("${gateway.audit.max-group:64}") int maxGroup) {
         this.store = store;
-        this.chain = chain;
         this.transaction = new TransactionTemplate(transactions);
         // Never inside the caller's transaction: the audit survives its rollback and holds no locks of it.
         this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -61,21 +53,13 @@ public class AuditLog {
         // The stored JSON and the search index rows are both written directly from the record: no
         // AuditEvent is built (AuditEventJsonTest and AuditIndexRowsTest hold both to what the built
         // event would give).
-        writer.store(new Prepared(id, now, AuditEventJson.write(record, id, now), AuditIndexRows.of(record, now)));
+        writer.store(new AuditStore.Event(id, now, AuditEventJson.write(record, id, now), AuditIndexRows.of(record, now)));
         return id;
     }
 
-    /** One transaction for a group: each record stored, then all linked into the chain in arrival order in one statement. */
-    private void storeAll(java.util.List<Prepared> group) {
-        transaction.executeWithoutResult(status -> {
-            java.util.List<AuditChain.Link> links = new java.util.ArrayList<>(group.size());
-            for (Prepared p : group) {
-                StoredResource stored = store.write("AuditEvent", p.id(), 1, p.at(), p.json(), p.rows(), "POST");
-                links.add(new AuditChain.Link(stored.key(), p.id()));
-            }
-            // The chain's head is locked last, once for the whole group.
-            chain.appendAll(links);
-        });
+    /** One transaction for a group: all its records stored and linked into the chain, in arrival order, in one statement. */
+    private void storeAll(java.util.List<AuditStore.Event> group) {
+        transaction.executeWithoutResult(status -> store.storeAndLink(group));
     }
 
     private static String defaultNode() {

@@ -241,6 +241,102 @@ class AuditTest extends GatewayTestBase {
     }
 
     @Test
+    void eachEventOfAGroupGetsItsOwnIndexRowsAndHistoryCopyAndIsFoundByTheDocumentedSearches() throws Exception {
+        // A group is stored in one statement: every index row and history copy must land on its own
+        // event, not on another of the group. Records that differ in every indexed value are held at the
+        // chain head's lock so that they commit together, then each is checked row by row against
+        // AuditIndexRows and found (alone) by the searches of docs/audit.md.
+        int n = 5;
+        List<AuditRecord> records = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String patient = "Patient/" + FhirFixtures.uniqueId("grp" + i);
+            String other = "Observation/" + FhirFixtures.uniqueId("obs" + i);
+            String ods = FhirFixtures.uniqueId("RG" + i).replace("-", "");
+            Caller caller = new Caller("client-" + ods, i % 2 == 0 ? "user-" + ods : null, ods, i % 2 == 0 ? "health-visitor" : "gp",
+                    i % 3 == 0 ? "AUDIT" : "TREAT", Set.of("user/Patient.rs"), i == 1 ? "Child at immediate risk" : null);
+            records.add(new AuditRecord(i == 2 ? "search-type" : "read", "Patient", caller, Set.of(patient), List.of(patient, other), 0,
+                    null, i == 3 ? AuditRecord.Outcome.MINOR_FAILURE : AuditRecord.Outcome.SUCCESS, null, caller.breakGlass(),
+                    null, caller.purposeOfUse(), "node-a", "10.0.0.1", Map.of("request-id", ods)));
+        }
+        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n + 1);
+        List<java.util.concurrent.Future<String>> ids = new java.util.ArrayList<>();
+        try {
+            var holder = pool.submit(() -> new TransactionTemplate(transactions).executeWithoutResult(s -> {
+                jdbc.sql("select last_seq from audit_chain_head where id = 1 for update").query(Long.class).single();
+                locked.countDown();
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertThat(locked.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < n; i++) {
+                AuditRecord record = records.get(i);
+                ids.add(pool.submit(() -> auditLog.record(record)));
+                Thread.sleep(i == 0 ? 500 : 50);
+            }
+            Thread.sleep(300);
+            release.countDown();
+            holder.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+        }
+        List<String> eventIds = new java.util.ArrayList<>();
+        for (var id : ids) {
+            eventIds.add(id.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        pool.shutdownNow();
+        // The later records shared one transaction (the first waited alone at the lock).
+        long sharing = jdbc.sql("select count(*) from audit_chain where res_id = any(?) group by appended order by 1 desc limit 1")
+                .param(eventIds.toArray(String[]::new)).query(Long.class).single();
+        assertThat(sharing).isGreaterThanOrEqualTo(3);
+
+        for (int i = 0; i < n; i++) {
+            AuditRecord record = records.get(i);
+            String id = eventIds.get(i);
+            Map<String, Object> row = jdbc.sql("select pid, last_updated, content::text as content from resource"
+                    + " where res_type = 'AuditEvent' and res_id = ?").param(id).query().singleRow();
+            long pid = ((Number) row.get("pid")).longValue();
+            Instant recorded = ((java.sql.Timestamp) row.get("last_updated")).toInstant();
+            org.childrensgateway.store.IndexRows expected = AuditIndexRows.of(record, recorded);
+            assertThat(jdbc.sql("select name, system, code from sp_token where pid = ? and res_type = 'AuditEvent'").param(pid)
+                    .query((rs, k) -> new org.childrensgateway.store.IndexRows.Token(rs.getString(1), rs.getString(2), rs.getString(3))).list())
+                    .as("tokens of event %d", i).containsExactlyInAnyOrderElementsOf(expected.tokens);
+            assertThat(jdbc.sql("select name, target_type, target_id from sp_reference where pid = ? and res_type = 'AuditEvent'").param(pid)
+                    .query((rs, k) -> new org.childrensgateway.store.IndexRows.Ref(rs.getString(1), rs.getString(2), rs.getString(3))).list())
+                    .as("references of event %d", i).containsExactlyInAnyOrderElementsOf(expected.references);
+            assertThat(jdbc.sql("select name, low, high from sp_date where pid = ? and res_type = 'AuditEvent'").param(pid)
+                    .query((rs, k) -> new org.childrensgateway.store.IndexRows.DateRange(rs.getString(1),
+                            rs.getTimestamp(2).toInstant(), rs.getTimestamp(3).toInstant())).list())
+                    .as("dates of event %d", i).containsExactlyInAnyOrderElementsOf(expected.dates);
+            assertThat(jdbc.sql("select count(*) from sp_string where pid = ?").param(pid).query(Integer.class).single()).isZero();
+            // Its history copy: the same version and content, so vread and $verify-audit-chain find it.
+            assertThat(jdbc.sql("select content::text from resource_history where pid = ? and version_id = 1 and res_id = ?"
+                    + " and res_type = 'AuditEvent' and method = 'POST' and last_updated = ?").params(pid, id, java.sql.Timestamp.from(recorded))
+                    .query(String.class).single()).isEqualTo(row.get("content"));
+            assertThat(auditor().get("/AuditEvent/" + id + "/_history/1").then().statusCode(200).extract().jsonPath().getString("id"))
+                    .isEqualTo(id);
+            // The searches of docs/audit.md each find this event and no other of the group.
+            String patient = record.patients().iterator().next();
+            String ods = record.caller().organisation();
+            String subtype = "http://hl7.org/fhir/restful-interaction|" + record.action();
+            for (String query : List.of("patient=" + patient + "&date=ge" + recorded.minusSeconds(1) + "&_sort=date",
+                    "entity=" + record.resources().get(1), "altid=" + ods, "altid=client-" + ods + "&subtype=" + subtype
+                            + "&outcome=" + record.outcome().code(),
+                    "altid=" + ods + "&agent-role=" + record.caller().role() + "&action=" + (i == 2 ? "E" : "R")
+                            + "&type=http://terminology.hl7.org/CodeSystem/audit-event-type|rest",
+                    "altid=" + ods + "&purpose=" + (i == 1 ? "BTG" : record.purposeOfUse()))) {
+                JsonPath found = auditor().get("/AuditEvent?" + query).then().statusCode(200).extract().jsonPath();
+                assertThat(found.getList("entry.resource.id", String.class)).as(query).containsExactly(id);
+            }
+        }
+        assertThat(parameter(verify(), "result")).isEqualTo(true);
+    }
+
+    @Test
     void chainVerifiesAndTamperingIsFoundAtTheTamperedLink() {
         String id = createPatient("Chain");
         Instant start = now();
