@@ -200,15 +200,7 @@ class AuditTest extends GatewayTestBase {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
         List<String> requestIds = new java.util.ArrayList<>();
         try {
-            var holder = pool.submit(() -> new TransactionTemplate(transactions).executeWithoutResult(s -> {
-                jdbc.sql("select last_seq from audit_chain_head where id = 1 for update").query(Long.class).single();
-                locked.countDown();
-                try {
-                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
+            var holder = holdChainHead(pool, locked, release);
             assertThat(locked.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             List<java.util.concurrent.Future<?>> reads = new java.util.ArrayList<>();
             for (int i = 0; i < 6; i++) {
@@ -263,15 +255,7 @@ class AuditTest extends GatewayTestBase {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n + 1);
         List<java.util.concurrent.Future<String>> ids = new java.util.ArrayList<>();
         try {
-            var holder = pool.submit(() -> new TransactionTemplate(transactions).executeWithoutResult(s -> {
-                jdbc.sql("select last_seq from audit_chain_head where id = 1 for update").query(Long.class).single();
-                locked.countDown();
-                try {
-                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
+            var holder = holdChainHead(pool, locked, release);
             assertThat(locked.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             for (int i = 0; i < n; i++) {
                 AuditRecord record = records.get(i);
@@ -480,5 +464,19 @@ class AuditTest extends GatewayTestBase {
             jdbc.sql("set local session_replication_role = replica").update();
             jdbc.sql(sql).params(params).update();
         });
+    }
+
+    /** Holds the chain head's lock in a transaction of its own until {@code release}: records queue behind it and then commit as one group. */
+    private java.util.concurrent.Future<?> holdChainHead(java.util.concurrent.ExecutorService pool,
+            java.util.concurrent.CountDownLatch locked, java.util.concurrent.CountDownLatch release) {
+        return pool.submit(() -> new TransactionTemplate(transactions).executeWithoutResult(s -> {
+            jdbc.sql("select last_seq from audit_chain_head where id = 1 for update").query(Long.class).single();
+            locked.countDown();
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
     }
 }
