@@ -85,8 +85,8 @@ final class Report {
                 .append(num(at(r, "broadSearch", "accurate", "p50Ms"))).append(" / ").append(num(at(r, "broadSearch", "none", "p50Ms")))
                 .append(" / ").append(num(at(r, "broadSearch", "count", "p50Ms"))).append(" | | |\n");
         b.append("| start-up to ready (ms) | ").append(num(r.getOrDefault("readyMs", "n/a"))).append(" | < 10,000 | 39,000 |\n");
-        b.append("| start-up to ready from the extracted jar, as the image runs it (ms) | ").append(num(r.getOrDefault("readyExtractedMs", "n/a"))).append(" | < 10,000 | |\n");
-        b.append("| start-up to ready with a class-data-sharing archive (ms) | ").append(num(r.getOrDefault("readyWithCdsMs", "n/a"))).append(" | < 10,000 | |\n");
+        b.append("| start-up to ready from the extracted jar, no archive (ms) | ").append(num(r.getOrDefault("readyExtractedMs", "n/a"))).append(" | < 10,000 | |\n");
+        b.append("| start-up to ready from the extracted jar with a class-data-sharing archive, as the Dockerfile image runs it (ms) | ").append(num(r.getOrDefault("readyWithCdsMs", "n/a"))).append(" | < 10,000 | |\n");
         b.append("| gateway peak resident memory (MB) | ").append(num(r.getOrDefault("peakRssMb", "n/a")))
                 .append(" | ≤ 1,024 | 2,000–2,400 |\n");
         b.append("| &nbsp;&nbsp;of which anonymous (peak) / mapped files (at end) (MB) | ").append(num(r.getOrDefault("peakRssAnonMb", "n/a")))
