@@ -80,7 +80,7 @@ class AuditStore {
         args.add(events.stream().map(Event::id).toArray(String[]::new));
         args.add(events.stream().map(e -> e.at().toString()).toArray(String[]::new));
         args.add(events.stream().map(Event::json).toArray(String[]::new));
-        index(args, events, r -> r.tokens, IndexRows.Token::name, IndexRows.Token::system, t -> trim(t.code()));
+        index(args, events, r -> r.tokens, IndexRows.Token::name, IndexRows.Token::system, IndexRows.Token::indexedCode);
         index(args, events, r -> r.strings, IndexRows.Str::name, IndexRows.Str::normalised, IndexRows.Str::exact);
         index(args, events, r -> r.dates, IndexRows.DateRange::name, d -> d.low().toString(), d -> d.high().toString());
         index(args, events, r -> r.references, IndexRows.Ref::name, IndexRows.Ref::targetType, IndexRows.Ref::targetId);
@@ -112,10 +112,5 @@ class AuditStore {
         args.add(as.toArray(String[]::new));
         args.add(bs.toArray(String[]::new));
         args.add(cs.toArray(String[]::new));
-    }
-
-    /** As the resource store: token codes are indexed up to the column's 255 characters. */
-    private static String trim(String code) {
-        return code.length() <= 255 ? code : code.substring(0, 255);
     }
 }

@@ -242,7 +242,7 @@ public class FhirResourceService {
             if (known != null && known.current(type, criteria)) {
                 matches = known.parsed(); // the criteria lock has been held since
             } else {
-                store.lockCriteria(type + "?" + criteria);
+                store.lockCriteria(lockKey(type, criteria));
                 matches = gate.forRequest().matchOwnParsed(criteriaQuery(type, criteria));
             }
             if (matches.size() > 1) {
@@ -367,7 +367,12 @@ public class FhirResourceService {
 
     /** The lock a conditional write on {@code conditionalUrl} (or criteria) of {@code type} takes. */
     public static String criteriaLock(String type, String conditionalUrl) {
-        return type + "?" + criteriaOf(conditionalUrl);
+        return lockKey(type, criteriaOf(conditionalUrl));
+    }
+
+    /** The one spelling of a criteria lock's key: locked one by one or in a batch, the same key is the same lock. */
+    private static String lockKey(String type, String criteria) {
+        return type + "?" + criteria;
     }
 
     /** {@code locked}: the caller has already taken this criteria's lock in this transaction ({@link #lockCriteria}). */
@@ -375,7 +380,7 @@ public class FhirResourceService {
     public ConditionalMatch matchForUpdate(String type, String conditionalUrl, boolean locked) {
         String criteria = criteriaOf(conditionalUrl);
         if (!locked) {
-            store.lockCriteria(type + "?" + criteria);
+            store.lockCriteria(lockKey(type, criteria));
         }
         long epoch = ConditionalMatch.epoch(type);
         return new ConditionalMatch(type, criteria, List.copyOf(gate.forRequest().matchOwnParsed(criteriaQuery(type, criteria))), epoch);
@@ -392,7 +397,7 @@ public class FhirResourceService {
             matches = known.matches(); // the criteria lock has been held since
             parsedMatch = known.parsed().size() == 1 ? known.parsed().get(0) : null;
         } else {
-            store.lockCriteria(type + "?" + criteria);
+            store.lockCriteria(lockKey(type, criteria));
             matches = match(type, criteria);
         }
         if (matches.size() > 1) {

@@ -138,7 +138,7 @@ final class HeldCreates {
         args.add(column(creates, c -> c.lastUpdated().toString()));
         args.add(column(creates, Create::method));
         args.add(column(creates, Create::json));
-        index(args, creates, r -> r.tokens, t -> t.name(), t -> t.system(), t -> PostgresResourceStore.trim(t.code()));
+        index(args, creates, r -> r.tokens, IndexRows.Token::name, IndexRows.Token::system, IndexRows.Token::indexedCode);
         index(args, creates, r -> r.strings, IndexRows.Str::name, IndexRows.Str::normalised, IndexRows.Str::exact);
         index(args, creates, r -> r.dates, IndexRows.DateRange::name, d -> d.low().toString(), d -> d.high().toString());
         index(args, creates, r -> r.references, IndexRows.Ref::name, IndexRows.Ref::targetType, IndexRows.Ref::targetId);

@@ -8,6 +8,11 @@ import java.util.List;
 public final class IndexRows {
 
     public record Token(String name, String system, String code) {
+
+        /** The code as indexed: up to the column's 255 characters (every writer of token rows stores this). */
+        public String indexedCode() {
+            return code.length() <= 255 ? code : code.substring(0, 255);
+        }
     }
 
     public record Str(String name, String normalised, String exact) {

@@ -120,7 +120,7 @@ public class PostgresResourceStore implements ResourceStore {
         boolean replacing = version > 1;
         indexPart(sql, args, "t", "sp_token", type, replacing, new String[] {"name", "system", "code"}, new String[] {"text", "text", "text"},
                 rows.tokens.isEmpty() ? null : new Object[] {column(rows.tokens, IndexRows.Token::name),
-                        column(rows.tokens, IndexRows.Token::system), column(rows.tokens, t -> trim(t.code()))});
+                        column(rows.tokens, IndexRows.Token::system), column(rows.tokens, IndexRows.Token::indexedCode)});
         indexPart(sql, args, "s", "sp_string", type, replacing, new String[] {"name", "value_norm", "value_exact"},
                 new String[] {"text", "text", "text"},
                 rows.strings.isEmpty() ? null : new Object[] {column(rows.strings, IndexRows.Str::name),
@@ -212,9 +212,6 @@ public class PostgresResourceStore implements ResourceStore {
         }
     }
 
-    static String trim(String code) {
-        return code.length() <= 255 ? code : code.substring(0, 255);
-    }
 
     @Override
     public List<Long> search(SearchQuery query) {
