@@ -110,6 +110,7 @@ public class BundleProcessor {
     private Bundle transaction(Bundle bundle) {
         List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
         entries.forEach(BundleProcessor::requireRequest);
+        refuseRepeatedCriteria(entries);
         Map<String, IdType> placeholders = assignIds(entries);
         // Nothing is written while references are rewritten, so a conditional reference (every event
         // of a feed record names its Patient by identifier) is searched once per transaction, not per entry.
@@ -139,6 +140,7 @@ public class BundleProcessor {
                 throw createdMeanwhile(e, order, results, entries);
             }
         }
+        refuseRepeatedIdentities(results, entries);
         try {
             service.flushCreates();
         } catch (DuplicateCreateException e) {
@@ -149,6 +151,65 @@ public class BundleProcessor {
             response.addEntry(r);
         }
         return response;
+    }
+
+    /**
+     * FHIR R4 (http.html#trules): a resource appears in a transaction once, and a transaction whose
+     * entries' identities overlap, conditional ones as resolved, fails. Two entries with the same
+     * conditional criteria would either both resolve to one resource, or, matching nothing, create
+     * two that each claim to be the only one (two children from one NHS number), so they are refused
+     * before anything is searched.
+     */
+    private static void refuseRepeatedCriteria(List<Bundle.BundleEntryComponent> entries) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Bundle.BundleEntryRequestComponent request = entries.get(i).getRequest();
+            String criteria = switch (request.getMethod()) {
+                case POST -> request.hasIfNoneExist() ? request.getUrl().split("[/?]")[0] + "?" + FhirResourceService.criteriaOf(request.getIfNoneExist()) : null;
+                case PUT, PATCH, DELETE -> request.getUrl().contains("?") ? request.getUrl() : null;
+                default -> null;
+            };
+            if (criteria == null) {
+                continue;
+            }
+            Integer first = seen.putIfAbsent(criteria, i);
+            if (first != null) {
+                throw repeated(first, i, entries, "have the same conditional criteria '" + criteria + "'");
+            }
+        }
+    }
+
+    /** The same rule for the identities the entries resolved to: each written or deleted resource once. */
+    private static void refuseRepeatedIdentities(Bundle.BundleEntryComponent[] results, List<Bundle.BundleEntryComponent> entries) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < results.length; i++) {
+            Bundle.BundleEntryRequestComponent request = entries.get(i).getRequest();
+            String identity = results[i].getUserData(WRITE_KIND) != null ? results[i].getFullUrl()
+                    : request.getMethod() == Bundle.HTTPVerb.DELETE && !request.getUrl().contains("?")
+                    ? new IdType(request.getUrl()).toUnqualifiedVersionless().getValue() : null;
+            if (identity == null) {
+                continue;
+            }
+            Integer first = seen.putIfAbsent(identity, i);
+            if (first != null) {
+                throw repeated(first, i, entries, "both name " + identity);
+            }
+        }
+    }
+
+    private static InvalidRequestException repeated(int first, int second, List<Bundle.BundleEntryComponent> entries, String why) {
+        InvalidRequestException e = new InvalidRequestException("Transaction entries " + first + " (" + describe(entries.get(first))
+                + ") and " + second + " (" + describe(entries.get(second)) + ") " + why
+                + ": a resource can appear in a transaction only once, so nothing in the transaction was written");
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.BUSINESSRULE)
+                .setDiagnostics(e.getMessage()).addExpression("Bundle.entry[" + second + "]");
+        e.setOperationOutcome(outcome);
+        return e;
+    }
+
+    private static String describe(Bundle.BundleEntryComponent entry) {
+        return entry.getRequest().getMethod().toCode() + " " + entry.getRequest().getUrl();
     }
 
     /**

@@ -57,7 +57,7 @@ class ConditionalMatchReuseTest extends GatewayTestBase {
         // When the create's id was assigned its criteria matched X; the DELETE runs first (FHIR's
         // order) and deletes X. Reusing the stale match would answer "X exists" (200, a deleted
         // resource); searching again finds none, and the create of the id promised for the entry
-        // (X's) fails the transaction, as it did before the match was reused.
+        // (X's) names X a second time in the transaction, which fails whole (FHIR's transaction rules).
         String sourceId = FhirFixtures.uniqueId("CMC");
         String x = createAs("rio-hv", "Patient", FhirFixtures.patient(sourceId, null, "Create", "Gwen", "2024-05-06", "female", "CF10 1AA"));
         String bundle = """
@@ -67,8 +67,29 @@ class ConditionalMatchReuseTest extends GatewayTestBase {
                 ]}
                 """.formatted(conditionalCreate(FhirFixtures.patient(sourceId, null, "Create", "Gwen", "2024-05-06", "female", "CF10 1AA"), sourceId), x);
         Response response = fhirAs("rio-hv").body(bundle).post("");
-        assertThat(response.statusCode()).as(response.asString()).isEqualTo(409);
+        assertThat(response.statusCode()).as(response.asString()).isEqualTo(400);
+        assertThat(response.asString()).contains("both name Patient/" + x);
         fhirAs("rio-hv").get("/Patient/" + x).then().statusCode(200).body("meta.versionId", equalTo("1"));
+    }
+
+    @Test
+    void aConditionalCreateSeesWhatAnEarlierEntryCreated() {
+        // When the conditional create's id was assigned nothing matched; the plain create before it
+        // (same rank, earlier entry) makes a Patient that does. Reusing the stale "no match" would
+        // create a second Patient claiming the identifier; searching again finds the first, so the
+        // two entries name one resource and the transaction fails whole.
+        String sourceId = FhirFixtures.uniqueId("CME");
+        String patient = FhirFixtures.patient(sourceId, null, "Earlier", "Elin", "2024-05-07", "female", "CF10 1AA");
+        String bundle = """
+                {"resourceType": "Bundle", "type": "transaction", "entry": [
+                  {"fullUrl": "urn:uuid:%s", "resource": %s, "request": {"method": "POST", "url": "Patient"}},
+                  %s
+                ]}
+                """.formatted(java.util.UUID.randomUUID(), patient, conditionalCreate(patient, sourceId));
+        Response response = fhirAs("rio-hv").body(bundle).post("");
+        assertThat(response.statusCode()).as(response.asString()).isEqualTo(400);
+        assertThat(response.asString()).contains("Transaction entries 0 (POST Patient) and 1 (POST Patient) both name Patient/");
+        fhirAs("rio-hv").get("/Patient?identifier=" + SOURCE + "|" + sourceId + SOURCE_RECORDS_ONLY).then().body("total", equalTo(0));
     }
 
     @Test
