@@ -109,6 +109,7 @@ class TransactionTest extends GatewayTestBase {
         fhir().body(bundle).post("").then().statusCode(400)
                 .body("resourceType", equalTo("OperationOutcome"))
                 .body("issue[0].diagnostics", containsString("entries 0 (POST Patient) and 1 (POST Patient)"))
+                .body("issue[0].diagnostics", containsString("have the same conditional criteria 'Patient?identifier="))
                 .body("issue[0].diagnostics", containsString("only once"));
         fhir().get("/Patient?identifier=" + SOURCE + "|" + sourceId + SOURCE_RECORDS_ONLY).then().body("total", equalTo(0));
     }
