@@ -73,6 +73,67 @@ final class ElementRule {
 
   /** The single type code, or null if several (or none) are allowed. */
   String singleType() {
-    return types.size() == 1 ? types.keySet().iterator().next() : null;
+    Object s = single;
+    if (s == UNSET) { // computed once the rule is complete, as required is
+      s = types.size() == 1 ? types.keySet().iterator().next() : null;
+      single = s;
+    }
+    return (String) s;
   }
+
+  private static final Object UNSET = new Object();
+  private volatile Object single = UNSET;
+
+  /**
+   * The profiles {@link #types} gives a type code, the last answer kept: the walk asks this for
+   * every element, nearly always with the same type, and the model's type codes are constants, so
+   * the same string object hits without a hash look-up.
+   */
+  List<String> typeProfiles(String type) {
+    TypeEntry last = lastType;
+    if (last != null && last.type == type) {
+      return last.profiles;
+    }
+    List<String> profiles = types.get(type);
+    if (profiles != null) {
+      lastType = new TypeEntry(type, profiles);
+    }
+    return profiles;
+  }
+
+  private record TypeEntry(String type, List<String> profiles) {}
+
+  private volatile TypeEntry lastType;
+
+  /**
+   * The child rule for each slot of a model class ({@link Children#slots}, null where this rule has
+   * none), learnt once per class: the walk looked each slot's name up in {@link #children} on every
+   * element of every checked resource, most of them empty slots, and that look-up was the largest
+   * single cost of the compiled checks. A few classes are kept (a rule is nearly always walked
+   * against one); beyond them the rules are looked up as before, uncached.
+   */
+  ElementRule[] childrenBySlot(Class<?> type, Children.Slot[] slots) {
+    SlotRules[] known = bySlot;
+    for (SlotRules k : known) {
+      if (k.type == type) {
+        return k.rules;
+      }
+    }
+    ElementRule[] rules = new ElementRule[slots.length];
+    for (int i = 0; i < slots.length; i++) {
+      rules[i] = children.get(slots[i].name());
+    }
+    if (known.length < MAX_CLASSES) { // a race only learns a class twice
+      SlotRules[] more = java.util.Arrays.copyOf(known, known.length + 1);
+      more[known.length] = new SlotRules(type, rules);
+      bySlot = more;
+    }
+    return rules;
+  }
+
+  private static final int MAX_CLASSES = 8;
+
+  private record SlotRules(Class<?> type, ElementRule[] rules) {}
+
+  private volatile SlotRules[] bySlot = new SlotRules[0];
 }

@@ -51,8 +51,22 @@ final class PrimitiveFormats {
 
   /** Whether a code or identifier system is one the fast path vouches for (see {@link #KNOWN_SYSTEM}). */
   static boolean isKnownSystem(String text) {
-    return KNOWN_SYSTEM.matcher(text).matches();
+    Boolean known = KNOWN_SYSTEMS.get(text);
+    if (known == null) {
+      known = KNOWN_SYSTEM.matcher(text).matches();
+      if (KNOWN_SYSTEMS.size() < MAX_REMEMBERED_SYSTEMS) { // systems come from input: a bounded memo
+        KNOWN_SYSTEMS.put(text, known);
+      }
+    }
+    return known;
   }
+
+  /**
+   * The answers of {@link #isKnownSystem} so far: every coding and identifier has a system, a feed
+   * uses a handful, and the regex match per value was a sixteenth of the compiled checks' time.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> KNOWN_SYSTEMS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_REMEMBERED_SYSTEMS = 4_096;
 
   static boolean knows(String type) {
     return FORMATS.containsKey(type);

@@ -186,15 +186,16 @@ final class Walker {
     Children.Slot[] slots = Children.slots(value);
     List<Base>[] byName = Children.values(value, slots);
     List<Property> properties = byName == null ? value.children() : null;
+    ElementRule[] rules = container.childrenBySlot(value.getClass(), slots);
     for (int k = 0; k < slots.length; k++) {
       String childName = slots[k].name();
       boolean isList = slots[k].list();
-      ElementRule rule = container.children.get(childName);
+      ElementRule rule = rules[k];
       List<Base> values = present(byName != null ? byName[k] : properties.get(k).getValues());
       if (rule != null && rule.min > 0) {
         required++;
       }
-      String name = childName.endsWith("[x]") ? childName.substring(0, childName.length() - 3) : childName;
+      String name = slots[k].lookup(); // the name without [x]
       if (rule == null) {
         if (!values.isEmpty()) {
           unsure(at.child(name), "element not in the snapshot");
@@ -251,7 +252,7 @@ final class Walker {
   /** Checks the element's type against the rule (a wrong type reported at {@code typeErrorAt}), then the element. */
   void typed(Base value, ElementRule rule, Loc at, Loc typeErrorAt) {
     String type = typeOf(value);
-    List<String> typeProfiles = rule.types.get(type);
+    List<String> typeProfiles = rule.typeProfiles(type);
     String single = rule.singleType();
     if (typeProfiles == null && single != null && single.startsWith(SYSTEM_TYPE) && value.isPrimitive()) {
       typeProfiles = List.of(); // id, Element.id, Extension.url: the model's own primitive type says which format applies
@@ -289,17 +290,27 @@ final class Walker {
   }
 
   private static List<Base> present(List<Base> values) {
-    if (values.isEmpty()) {
+    int n = values.size();
+    int first = 0; // the list itself when every value is present (nearly always): no copy
+    while (first < n && isPresent(values.get(first))) {
+      first++;
+    }
+    if (first == n) {
       return values;
     }
-    List<Base> out = new ArrayList<>(values.size());
-    for (Base v : values) {
-      // What the JSON encoder leaves out (empty elements, extensions with neither value nor extensions) HAPI never sees.
-      if (v != null && !v.isEmpty() && !(v instanceof Extension e && !e.hasValue() && !e.hasExtension())) {
+    List<Base> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Base v = values.get(i);
+      if (i < first || i > first && isPresent(v)) {
         out.add(v);
       }
     }
     return out;
+  }
+
+  /** What the JSON encoder leaves out (empty elements, extensions with neither value nor extensions) HAPI never sees. */
+  private static boolean isPresent(Base v) {
+    return v != null && !v.isEmpty() && !(v instanceof Extension e && !e.hasValue() && !e.hasExtension());
   }
 
   private void primitive(PrimitiveType<?> primitive, Loc at) {
