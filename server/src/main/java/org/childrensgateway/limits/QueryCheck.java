@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 final class QueryCheck {
 
     private static final Pattern PRINTABLE_NAME = Pattern.compile("[A-Za-z0-9_.:\\-]{1,60}");
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("\\d{1,9}");
 
     private QueryCheck() {
     }
@@ -40,26 +41,33 @@ final class QueryCheck {
             if (name == null) {
                 return "A query parameter name is not valid percent-encoded UTF-8";
             }
-            String label = PRINTABLE_NAME.matcher(name).matches() ? "'" + name + "'" : "a query parameter";
             if (hasControl(name)) {
                 return "A query parameter name contains a control character";
             }
             String value = decode(rawValue);
             if (value == null) {
-                return "The value of " + label + " is not valid percent-encoded UTF-8";
+                return "The value of " + label(name) + " is not valid percent-encoded UTF-8";
             }
             if (hasControl(value)) {
-                return "The value of " + label + " contains a control character (such as NUL)";
+                return "The value of " + label(name) + " contains a control character (such as NUL)";
             }
-            if (("_count".equals(name) || "_getpagesoffset".equals(name)) && !value.matches("\\d{1,9}")) {
-                return "The value of " + label + " must be a whole number from 0";
+            if (("_count".equals(name) || "_getpagesoffset".equals(name)) && !WHOLE_NUMBER.matcher(value).matches()) {
+                return "The value of " + label(name) + " must be a whole number from 0";
             }
         }
         return null;
     }
 
+    /** How a message names the parameter: by name when it is a plain one, never by its value. */
+    private static String label(String name) {
+        return PRINTABLE_NAME.matcher(name).matches() ? "'" + name + "'" : "a query parameter";
+    }
+
     /** Percent-decodes ({@code +} is a space) and decodes UTF-8 strictly; null if either is malformed. */
     static String decode(String raw) {
+        if (plainAscii(raw)) {
+            return raw; // nothing to decode (the common case: a name, a code, a number)
+        }
         byte[] bytes = new byte[raw.length() * 3];
         int n = 0;
         for (int i = 0; i < raw.length(); i++) {
@@ -77,12 +85,13 @@ final class QueryCheck {
                 i += 2;
             } else if (c == '+') {
                 bytes[n++] = ' ';
+            } else if (c < 0x80) {
+                bytes[n++] = (byte) c;
             } else {
-                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
                 if (Character.isSurrogate(c)) {
                     return null;
                 }
-                for (byte b : encoded) {
+                for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
                     bytes[n++] = b;
                 }
             }
@@ -93,6 +102,17 @@ final class QueryCheck {
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    /** ASCII with no {@code %} or {@code +}: it decodes to itself. */
+    private static boolean plainAscii(String raw) {
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c >= 0x80 || c == '%' || c == '+') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean hasControl(String s) {

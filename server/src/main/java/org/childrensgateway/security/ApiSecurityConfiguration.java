@@ -45,6 +45,9 @@ public class ApiSecurityConfiguration {
                         antMatcher("/sharing-agreements"), antMatcher("/openapi.yaml")))
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // No sessions, so nothing to log out of or to save a request in: two filters that could only pass the request on.
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
                 .authorizeHttpRequests(auth -> auth
                         // The CapabilityStatement is public, as SMART clients read it before they have a token.
                         .requestMatchers(antMatcher(HttpMethod.GET, "/fhir/metadata")).permitAll()
@@ -54,6 +57,8 @@ public class ApiSecurityConfiguration {
                         .requestMatchers(antMatcher(HttpMethod.GET, "/openapi.yaml")).permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(rs -> rs
+                        // Spring's rules for the Authorization header, without its regular expression (BearerHeaderResolver).
+                        .bearerTokenResolver(new BearerHeaderResolver())
                         // Checked tokens are remembered until they expire (CachingJwtDecoder).
                         .jwt(jwt -> jwt.decoder(new CachingJwtDecoder(decoder)))
                         .authenticationEntryPoint((request, response, failure) -> {

@@ -39,4 +39,58 @@ class QueryCheckTest {
         assertThat(QueryCheck.problem("a=" + "x".repeat(99), LIMITS)).contains("longer");
         assertThat(QueryCheck.problem("a=1&b=2&c=3&d=4&e=5&f=6", LIMITS)).contains("more than the limit of 5");
     }
+
+    /** The decoding gives what the byte-by-byte decoding of round 7 gave (kept here as the reference), for any input. */
+    @Test
+    void decodingMatchesTheReferenceDecodingForAnyInput() {
+        String alphabet = "aZ09-._~%+=&2F4CFEDA8\u0000\u001f\u007f\u00e9\u20ac\ud800\udc00 ";
+        java.util.Random random = new java.util.Random(16);
+        for (int i = 0; i < 100_000; i++) {
+            StringBuilder s = new StringBuilder();
+            int length = random.nextInt(12);
+            for (int j = 0; j < length; j++) {
+                s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String raw = s.toString();
+            assertThat(QueryCheck.decode(raw)).as("[%s]", raw).isEqualTo(reference(raw));
+        }
+        assertThat(QueryCheck.decode("Sm%C3%B6th+Ann")).isEqualTo("Sm\u00f6th Ann");
+        assertThat(QueryCheck.decode("a%2")).isNull();
+    }
+
+    private static String reference(String raw) {
+        byte[] bytes = new byte[raw.length() * 3];
+        int n = 0;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= raw.length()) {
+                    return null;
+                }
+                int hi = Character.digit(raw.charAt(i + 1), 16);
+                int lo = Character.digit(raw.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    return null;
+                }
+                bytes[n++] = (byte) (hi << 4 | lo);
+                i += 2;
+            } else if (c == '+') {
+                bytes[n++] = ' ';
+            } else {
+                byte[] encoded = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                if (Character.isSurrogate(c)) {
+                    return null;
+                }
+                for (byte b : encoded) {
+                    bytes[n++] = b;
+                }
+            }
+        }
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes, 0, n)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+    }
 }
