@@ -235,9 +235,9 @@ class AuditTest extends GatewayTestBase {
     }
 
     @Test
-    void eachEventOfAGroupGetsItsOwnIndexRowsAndHistoryCopyAndIsFoundByTheDocumentedSearches() throws Exception {
-        // A group is stored in one statement: every index row and history copy must land on its own
-        // event, not on another of the group. Records that differ in every indexed value are held at the
+    void eachEventOfAGroupGetsItsOwnIndexRowsAndIsFoundByTheDocumentedSearches() throws Exception {
+        // A group is stored in one statement: every index row must land on its own event, not on
+        // another of the group, and no history copy is written. Records that differ in every indexed value are held at the
         // chain head's lock so that they commit together, then each is checked row by row against
         // AuditIndexRows and found (alone) by the searches of docs/audit.md.
         int n = 5;
