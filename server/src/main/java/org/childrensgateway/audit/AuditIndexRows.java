@@ -30,7 +30,7 @@ final class AuditIndexRows {
         // date: AuditEvent.recorded
         DateRanges.Range date = DateRanges.of(new InstantType(Date.from(recorded)));
         rows.dates.add(new IndexRows.DateRange("date", date.low(), date.high()));
-        // patient and entity: AuditEvent.entity.what (the patients, then the other resources named)
+        // entity (and so patient): AuditEvent.entity.what (the patients, then the other resources named)
         for (String patient : record.patients()) {
             reference(rows, patient);
         }
@@ -98,14 +98,14 @@ final class AuditIndexRows {
         }
     }
 
-    /** As the indexer: a relative Type/id reference; patient only for Patient targets, entity for any. */
+    /**
+     * As the indexer: a relative Type/id reference, as entity. No patient row: {@code patient} is
+     * answered from the entity rows that point at a Patient ({@code search.ReferenceAlias}).
+     */
     private static void reference(IndexRows rows, String reference) {
         IdType id = new IdType(reference);
         if (!id.hasResourceType() || !id.hasIdPart() || id.isAbsolute()) {
             return;
-        }
-        if (id.getResourceType().equals("Patient")) {
-            rows.references.add(new IndexRows.Ref("patient", id.getResourceType(), id.getIdPart()));
         }
         rows.references.add(new IndexRows.Ref("entity", id.getResourceType(), id.getIdPart()));
     }

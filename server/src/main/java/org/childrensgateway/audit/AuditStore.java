@@ -10,9 +10,10 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Stores a group of AuditEvents and links them into the hash chain in <em>one</em> statement: the
- * resource rows, their history copies, their search index rows (the layout
- * {@code PostgresResourceStore.write} gives every resource, so reads, searches and
- * {@code $verify-audit-chain} see them as before) and the chain links. The read mix spent two
+ * resource rows, their search index rows (the layout {@code PostgresResourceStore.write} gives every
+ * resource, so reads and searches see them as before) and the chain links. No history copy: an
+ * AuditEvent never changes, so vread and {@code _history} read its current row
+ * ({@code store.SingleVersionTypes}). The read mix spent two
  * statements on this per request, and the second re-read each stored AuditEvent (row and TOAST)
  * only to hash its {@code content::text}; here the hash is taken from the row the insert returns.
  * Call inside the group's own transaction; the chain head is locked by this statement, which is
@@ -32,8 +33,6 @@ class AuditStore {
                        select 'AuditEvent', res_id, 1, last_updated, false, content::jsonb from p order by ord
                        returning pid, res_id, last_updated, content),
                  k as (select p.ord, r.pid, r.res_id, r.last_updated, r.content from r join p on p.res_id = r.res_id),
-                 h as (insert into resource_history (pid, res_type, res_id, version_id, last_updated, deleted, method, content)
-                       select pid, 'AuditEvent', res_id, 1, last_updated, false, 'POST', content from k order by ord),
                  t as (insert into sp_token (pid, res_type, name, system, code)
                        select k.pid, 'AuditEvent', x.name, x.system, x.code
                        from unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) as x(ord, name, system, code) join k on k.ord = x.ord),

@@ -160,6 +160,9 @@ public final class SearchIndexer {
         if (!param.targetTypes().isEmpty() && !param.targetTypes().contains(id.getResourceType())) {
             return;
         }
+        if (ReferenceAlias.of(param.resourceType(), param.name()).isPresent()) {
+            return; // answered from the rows it repeats
+        }
         rows.references.add(new IndexRows.Ref(param.name(), id.getResourceType(), id.getIdPart()));
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.childrensgateway.search.ReferenceAlias;
 import org.postgresql.PGStatement;
 import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,6 +32,14 @@ public class PostgresResourceStore implements ResourceStore {
             "hid, res_type, res_id, version_id, last_updated, deleted, method, content::text as content";
     static final String READ_VERSION =
             "select " + HISTORY_COLUMNS + " from resource_history where res_type = ? and res_id = ? and version_id = ?";
+    /**
+     * A resource that keeps no history copy ({@link SingleVersionTypes}) as its one history entry:
+     * the current row, keyed {@code -pid} (history keys of copies are positive hids), made by a create.
+     */
+    private static final String CURRENT_AS_VERSION_COLUMNS =
+            "-pid, res_type, res_id, version_id, last_updated, deleted, 'POST' as method, content::text as content";
+    static final String READ_SINGLE_VERSION = "select " + CURRENT_AS_VERSION_COLUMNS
+            + " from resource where res_type = ? and res_id = ? and version_id = ? and not deleted";
     /** Maps a row of {@link #currentColumns} (or of the history columns). */
     public static final RowMapper<StoredResource> ROW = PostgresResourceStore::map;
 
@@ -81,7 +90,8 @@ public class PostgresResourceStore implements ResourceStore {
 
     @Override
     public Optional<StoredResource> readVersion(String type, String id, long version) {
-        return jdbc.sql(READ_VERSION).params(type, id, version).query(ROW).optional();
+        String sql = SingleVersionTypes.contains(type) ? READ_SINGLE_VERSION : READ_VERSION;
+        return jdbc.sql(sql).params(type, id, version).query(ROW).optional();
     }
 
     @Override
@@ -306,17 +316,31 @@ public class PostgresResourceStore implements ResourceStore {
     }
 
     static SqlFragment historyKeysQuery(String type, String id, Instant since, int limit) {
-        SqlFragment sql = new SqlFragment().append("select hid from resource_history where true");
-        if (type != null) {
-            sql.append(" and res_type = ?", type);
+        if (type != null && SingleVersionTypes.contains(type)) {
+            // Their one version is the current row (old history copies, equal to it, are not read).
+            return filtered(new SqlFragment().append("select -pid from resource where res_type = ?", type), id, since)
+                    .append(" order by last_updated desc, pid desc limit ?", limit);
         }
+        if (type != null) {
+            return filtered(new SqlFragment().append("select hid from resource_history where res_type = ?", type), id, since)
+                    .append(" order by last_updated desc, hid desc limit ?", limit);
+        }
+        // All types: the single-version ones from their current rows, the others from their copies.
+        SqlFragment sql = new SqlFragment().append("select k from (select hid as k, last_updated from resource_history"
+                + " where res_type <> all(?)", (Object) SingleVersionTypes.array());
+        filtered(sql, id, since).append(" union all select -pid, last_updated from resource where res_type = any(?)",
+                (Object) SingleVersionTypes.array());
+        return filtered(sql, id, since).append(") v order by last_updated desc, abs(k) desc limit ?", limit);
+    }
+
+    private static SqlFragment filtered(SqlFragment sql, String id, Instant since) {
         if (id != null) {
             sql.append(" and res_id = ?", id);
         }
         if (since != null) {
             sql.append(" and last_updated >= ?", Timestamp.from(since));
         }
-        return sql.append(" order by last_updated desc, hid desc limit ?", limit);
+        return sql;
     }
 
     @Override
@@ -324,8 +348,17 @@ public class PostgresResourceStore implements ResourceStore {
         if (hids.isEmpty()) {
             return List.of();
         }
-        List<StoredResource> rows = jdbc.sql("select " + HISTORY_COLUMNS + " from resource_history where hid = any(?)")
-                .param(hids.toArray(Long[]::new)).query(ROW).list();
+        // Positive keys are history copies; negative ones (-pid) the current rows of single-version types.
+        Long[] copies = hids.stream().filter(k -> k > 0).toArray(Long[]::new);
+        Long[] current = hids.stream().filter(k -> k < 0).map(k -> -k).toArray(Long[]::new);
+        List<StoredResource> rows = new ArrayList<>();
+        if (copies.length > 0) {
+            rows.addAll(jdbc.sql("select " + HISTORY_COLUMNS + " from resource_history where hid = any(?)").param(copies).query(ROW).list());
+        }
+        if (current.length > 0) {
+            rows.addAll(jdbc.sql("select " + CURRENT_AS_VERSION_COLUMNS + " from resource where pid = any(?) and res_type = any(?)")
+                    .params(current, SingleVersionTypes.array()).query(ROW).list());
+        }
         return inOrder(hids, rows);
     }
 
@@ -349,11 +382,11 @@ public class PostgresResourceStore implements ResourceStore {
         SqlFragment sql = new SqlFragment().append("select distinct " + currentColumns("t") + " from sp_reference f"
                         + " join resource t on t.res_type = f.target_type and t.res_id = f.target_id and not t.deleted"
                         + " where f.pid = any(?) and f.res_type = ? and f.name = ?",
-                pids.toArray(Long[]::new), sourceType, param);
+                pids.toArray(Long[]::new), sourceType, ReferenceAlias.storedName(sourceType, param));
         if (targetType != null) {
             sql.append(" and f.target_type = ?", targetType);
         }
-        return sql;
+        return aliasTarget(sql, sourceType, param);
     }
 
     @Override
@@ -373,25 +406,32 @@ public class PostgresResourceStore implements ResourceStore {
             types.add(t.type());
             ids.add(t.id());
         });
-        return new SqlFragment().append("select distinct " + currentColumns("s") + " from sp_reference f"
+        SqlFragment sql = new SqlFragment().append("select distinct " + currentColumns("s") + " from sp_reference f"
                         + " join unnest(?::text[], ?::text[]) as k(t, i) on f.target_type = k.t and f.target_id = k.i"
                         + " join resource s on s.pid = f.pid and not s.deleted"
                         + " where f.res_type = ? and f.name = ?",
-                types.toArray(String[]::new), ids.toArray(String[]::new), sourceType, param);
+                types.toArray(String[]::new), ids.toArray(String[]::new), sourceType, ReferenceAlias.storedName(sourceType, param));
+        return aliasTarget(sql, sourceType, param);
+    }
+
+    /** An aliased reference parameter ({@link ReferenceAlias}) reads only its alias's rows that point at its target type. */
+    private static SqlFragment aliasTarget(SqlFragment sql, String sourceType, String param) {
+        ReferenceAlias.of(sourceType, param).ifPresent(a -> sql.append(" and f.target_type = ?", a.targetType()));
+        return sql;
     }
 
     @Override
     public Map<String, List<StoredResource>> loadRevIncludesByTarget(String targetType, Collection<String> targetIds, String sourceType,
                                                                     String param) {
         Map<String, List<StoredResource>> out = new java.util.LinkedHashMap<>();
-        if (targetIds.isEmpty()) {
-            return out;
+        if (targetIds.isEmpty() || ReferenceAlias.of(sourceType, param).filter(a -> !a.targetType().equals(targetType)).isPresent()) {
+            return out; // an aliased parameter points only at its target type
         }
         jdbc.sql("select distinct on (f.target_id, s.pid) f.target_id, " + currentColumns("s") + " from sp_reference f"
                         + " join resource s on s.pid = f.pid and not s.deleted"
                         + " where f.res_type = ? and f.name = ? and f.target_type = ? and f.target_id = any(?)"
                         + " order by f.target_id, s.pid")
-                .params(sourceType, param, targetType, targetIds.toArray(String[]::new))
+                .params(sourceType, ReferenceAlias.storedName(sourceType, param), targetType, targetIds.toArray(String[]::new))
                 .query((rs, n) -> out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(map(rs, n, 2)))
                 .list();
         return out;

@@ -42,9 +42,13 @@ public interface ResourceStore extends ResourceWrites {
     /** Current versions for the given pids, in the order given; deleted ones are left out. */
     List<StoredResource> loadCurrent(List<Long> pids);
 
-    /** History keys (hids), newest first, for one resource, one type or (type null) the whole server. */
+    /**
+     * History keys, newest first, for one resource, one type or (type null) the whole server: hids
+     * of history copies, and {@code -pid} for the one version of a {@link SingleVersionTypes} type.
+     */
     List<Long> historyKeys(String type, String id, Instant since, int limit);
 
+    /** The history entries of {@link #historyKeys} keys, in the order given. */
     List<StoredResource> loadHistory(List<Long> hids);
 
     /** Resources that resources {@code pids} point at through reference parameter {@code param}. */

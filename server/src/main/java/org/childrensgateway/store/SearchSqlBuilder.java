@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.sql.Timestamp;
 import java.util.List;
 import org.childrensgateway.search.DateRanges;
+import org.childrensgateway.search.ReferenceAlias;
 import org.childrensgateway.search.SearchParamDefinition;
 import org.childrensgateway.search.SearchParamType;
 import org.childrensgateway.search.TextNormaliser;
@@ -162,7 +163,8 @@ final class SearchSqlBuilder {
             case TOKEN -> new SqlFragment().append(
                     "(select " + aggregate + "(t.code) from sp_token t where t.pid = r.pid and t.name = ?)", p.name());
             case REFERENCE -> new SqlFragment().append(
-                    "(select " + aggregate + "(f.target_id) from sp_reference f where f.pid = r.pid and f.name = ?)", p.name());
+                    "(select " + aggregate + "(f.target_id) from sp_reference f where f.pid = r.pid and f.name = ?", storedName(p))
+                    .append(aliasTarget(p, "f")).append(")");
         };
     }
 
@@ -194,7 +196,20 @@ final class SearchSqlBuilder {
     /** {@code select 1 from <index> x where x.pid = r.pid and x.name = ?} for the parameter's index table. */
     private static SqlFragment indexExists(SearchParamDefinition p) {
         return new SqlFragment().append("select 1 from " + table(p) + " x where x.pid = r.pid and x.res_type = ? and x.name = ?",
-                p.resourceType(), p.name());
+                p.resourceType(), storedName(p)).append(aliasTarget(p, "x"));
+    }
+
+    /** The name a parameter's index rows are stored under ({@link ReferenceAlias}). */
+    private static String storedName(SearchParamDefinition p) {
+        return p.type() == SearchParamType.REFERENCE ? ReferenceAlias.storedName(p.resourceType(), p.name()) : p.name();
+    }
+
+    /** For an aliased reference parameter: only its alias's rows that point at its target type. */
+    private static SqlFragment aliasTarget(SearchParamDefinition p, String alias) {
+        return p.type() != SearchParamType.REFERENCE ? new SqlFragment()
+                : ReferenceAlias.of(p.resourceType(), p.name())
+                        .map(a -> new SqlFragment().append(" and " + alias + ".target_type = ?", a.targetType()))
+                        .orElseGet(SqlFragment::new);
     }
 
     private static String table(SearchParamDefinition p) {
@@ -221,7 +236,8 @@ final class SearchSqlBuilder {
             sql.append("exists (select 1 from sp_reference f join resource p on p.res_type = f.target_type and p.res_id = f.target_id"
                             + " and not p.deleted join " + table(target) + " x on x.pid = p.pid and x.res_type = ? and x.name = ?"
                             + " where f.pid = r.pid and f.res_type = ? and f.name = ? and f.target_type = ?",
-                    target.resourceType(), target.name(), ref.resourceType(), ref.name(), target.resourceType());
+                    target.resourceType(), target.name(), ref.resourceType(), storedName(ref), target.resourceType());
+            sql.append(aliasTarget(ref, "f"));
             boolean not = "not".equals(clause.modifier()) && target.type() == SearchParamType.TOKEN;
             if (not) {
                 throw new InvalidRequestException("Modifier :not is not supported after a chain");

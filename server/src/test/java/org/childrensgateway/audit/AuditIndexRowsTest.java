@@ -51,4 +51,18 @@ class AuditIndexRowsTest {
         assertThat(direct.strings).as(name).containsExactlyInAnyOrderElementsOf(built.strings);
         assertThat(built.tokens.size() + built.references.size()).as(name + ": the table indexes something").isPositive();
     }
+
+    @org.junit.jupiter.api.Test
+    void patientIsTheEntityRowsThatPointAtAPatient() {
+        // AuditEvent?patient= is answered from the entity rows with target_type Patient (ReferenceAlias):
+        // exact only while patient is entity.what restricted to Patients and entity takes every target.
+        SearchParamRegistry registry = new SearchParamRegistry();
+        var patient = registry.find("AuditEvent", "patient").orElseThrow();
+        var entity = registry.find("AuditEvent", "entity").orElseThrow();
+        var alias = org.childrensgateway.search.ReferenceAlias.of("AuditEvent", "patient").orElseThrow();
+        assertThat(alias.storedAs()).isEqualTo(entity.name());
+        assertThat(patient.expression()).isEqualTo(entity.expression());
+        assertThat(patient.targetTypes()).containsExactly(alias.targetType());
+        assertThat(entity.targetTypes()).isEmpty();
+    }
 }

@@ -154,8 +154,10 @@ class AuditTest extends GatewayTestBase {
         // Below the API, the database refuses changes to stored AuditEvents and to the chain.
         assertThatThrownBy(() -> jdbc.sql("update resource set content = content where res_type = 'AuditEvent' and res_id = ?")
                 .param(auditId).update()).hasStackTraceContaining("append-only");
-        assertThatThrownBy(() -> jdbc.sql("delete from resource_history where res_type = 'AuditEvent' and res_id = ?")
+        assertThatThrownBy(() -> jdbc.sql("delete from resource where res_type = 'AuditEvent' and res_id = ?")
                 .param(auditId).update()).hasStackTraceContaining("append-only");
+        // (History copies of AuditEvents, which older versions wrote, are guarded the same way:
+        // eventsKeepNoHistoryCopyAndReadAsThoseThatHaveOne.)
         assertThatThrownBy(() -> jdbc.sql("delete from audit_chain where res_id = ?").param(auditId).update())
                 .hasStackTraceContaining("append-only");
     }
@@ -233,9 +235,9 @@ class AuditTest extends GatewayTestBase {
     }
 
     @Test
-    void eachEventOfAGroupGetsItsOwnIndexRowsAndHistoryCopyAndIsFoundByTheDocumentedSearches() throws Exception {
-        // A group is stored in one statement: every index row and history copy must land on its own
-        // event, not on another of the group. Records that differ in every indexed value are held at the
+    void eachEventOfAGroupGetsItsOwnIndexRowsAndIsFoundByTheDocumentedSearches() throws Exception {
+        // A group is stored in one statement: every index row must land on its own event, not on
+        // another of the group, and no history copy is written. Records that differ in every indexed value are held at the
         // chain head's lock so that they commit together, then each is checked row by row against
         // AuditIndexRows and found (alone) by the searches of docs/audit.md.
         int n = 5;
@@ -292,22 +294,27 @@ class AuditTest extends GatewayTestBase {
             assertThat(jdbc.sql("select name, target_type, target_id from sp_reference where pid = ? and res_type = 'AuditEvent'").param(pid)
                     .query((rs, k) -> new org.childrensgateway.store.IndexRows.Ref(rs.getString(1), rs.getString(2), rs.getString(3))).list())
                     .as("references of event %d", i).containsExactlyInAnyOrderElementsOf(expected.references);
+            // Each Patient is indexed once, as entity; patient= is answered from those rows (ReferenceAlias).
+            assertThat(expected.references).extracting(org.childrensgateway.store.IndexRows.Ref::name).containsOnly("entity");
+            assertThat(expected.references).extracting(org.childrensgateway.store.IndexRows.Ref::targetType).contains("Patient", "Observation");
             assertThat(jdbc.sql("select name, low, high from sp_date where pid = ? and res_type = 'AuditEvent'").param(pid)
                     .query((rs, k) -> new org.childrensgateway.store.IndexRows.DateRange(rs.getString(1),
                             rs.getTimestamp(2).toInstant(), rs.getTimestamp(3).toInstant())).list())
                     .as("dates of event %d", i).containsExactlyInAnyOrderElementsOf(expected.dates);
             assertThat(jdbc.sql("select count(*) from sp_string where pid = ?").param(pid).query(Integer.class).single()).isZero();
-            // Its history copy: the same version and content, so vread and $verify-audit-chain find it.
-            assertThat(jdbc.sql("select content::text from resource_history where pid = ? and version_id = 1 and res_id = ?"
-                    + " and res_type = 'AuditEvent' and method = 'POST' and last_updated = ?").params(pid, id, java.sql.Timestamp.from(recorded))
-                    .query(String.class).single()).isEqualTo(row.get("content"));
-            assertThat(auditor().get("/AuditEvent/" + id + "/_history/1").then().statusCode(200).extract().jsonPath().getString("id"))
-                    .isEqualTo(id);
+            // No history copy (an AuditEvent never changes); vread reads the event itself.
+            assertThat(jdbc.sql("select count(*) from resource_history where pid = ? or (res_type = 'AuditEvent' and res_id = ?)")
+                    .params(pid, id).query(Integer.class).single()).isZero();
+            JsonPath vread = auditor().get("/AuditEvent/" + id + "/_history/1").then().statusCode(200).extract().jsonPath();
+            assertThat(vread.getString("id")).isEqualTo(id);
+            assertThat(vread.getString("meta.lastUpdated")).isEqualTo(new JsonPath((String) row.get("content")).getString("meta.lastUpdated"));
             // The searches of docs/audit.md each find this event and no other of the group.
             String patient = record.patients().iterator().next();
             String ods = record.caller().organisation();
             String subtype = "http://hl7.org/fhir/restful-interaction|" + record.action();
             for (String query : List.of("patient=" + patient + "&date=ge" + recorded.minusSeconds(1) + "&_sort=date",
+                    "patient=" + patient.substring("Patient/".length()) + "&altid=" + record.caller().organisation(),
+                    "patient:missing=false&altid=" + record.caller().organisation(),
                     "entity=" + record.resources().get(1), "altid=" + ods, "altid=client-" + ods + "&subtype=" + subtype
                             + "&outcome=" + record.outcome().code(),
                     "altid=" + ods + "&agent-role=" + record.caller().role() + "&action=" + (i == 2 ? "E" : "R")
@@ -315,6 +322,11 @@ class AuditTest extends GatewayTestBase {
                     "altid=" + ods + "&purpose=" + (i == 1 ? "BTG" : record.purposeOfUse()))) {
                 JsonPath found = auditor().get("/AuditEvent?" + query).then().statusCode(200).extract().jsonPath();
                 assertThat(found.getList("entry.resource.id", String.class)).as(query).containsExactly(id);
+            }
+            // patient= reads only the entity rows that point at a Patient: not the event's Observation.
+            for (String query : List.of("patient=" + record.resources().get(1), "patient:missing=true&altid=" + ods)) {
+                JsonPath found = auditor().get("/AuditEvent?" + query).then().statusCode(200).extract().jsonPath();
+                assertThat(found.getList("entry.resource.id", String.class)).as(query).isEmpty();
             }
         }
         assertThat(parameter(verify(), "result")).isEqualTo(true);
@@ -358,6 +370,69 @@ class AuditTest extends GatewayTestBase {
             assertThat(((Integer) parameter(broken, "firstBrokenSeq")).longValue()).isEqualTo(seq);
         } finally {
             asSuperuserWithoutTriggers("update audit_chain set chain_hash = ? where seq = ?", hash, seq);
+        }
+        assertThat(parameter(verify(), "result")).isEqualTo(true);
+    }
+
+    @Test
+    void eventsKeepNoHistoryCopyAndReadAsThoseThatHaveOne() {
+        // AuditEvents are stored without a history copy; vread, _history and $verify-audit-chain read the
+        // event itself. Events stored before kept a copy (equal to the event): the same reads must answer
+        // the same for both, list each event once, and a changed old copy must still break the chain.
+        String patient = createPatient("Copyless");
+        Instant start = now();
+        fhir().get("/Patient/" + patient).then().statusCode(200);
+        fhir().get("/Patient/" + patient).then().statusCode(200);
+        List<String> ids = audits(start, "patient=Patient/" + patient + "&subtype=" + READ + "&_sort=date")
+                .getList("entry.resource.id", String.class);
+        assertThat(ids).hasSize(2);
+        String old = ids.get(0);
+        String fresh = ids.get(1);
+        assertThat(jdbc.sql("select count(*) from resource_history where res_type = 'AuditEvent' and res_id = any(?)")
+                .param(ids.toArray(String[]::new)).query(Integer.class).single()).isZero();
+        // The older one as the previous AuditStore stored it: with its copy.
+        jdbc.sql("insert into resource_history (pid, res_type, res_id, version_id, last_updated, deleted, method, content)"
+                + " select pid, res_type, res_id, 1, last_updated, false, 'POST', content from resource"
+                + " where res_type = 'AuditEvent' and res_id = ?").param(old).update();
+
+        for (String id : ids) {
+            String read = auditor().get("/AuditEvent/" + id).then().statusCode(200).extract().asString();
+            Object event = new JsonPath(read).get();
+            assertThat(new JsonPath(auditor().get("/AuditEvent/" + id + "/_history/1").then().statusCode(200).extract().asString())
+                    .<Object>get()).as("vread of %s", id).isEqualTo(event);
+            auditor().get("/AuditEvent/" + id + "/_history/2").then().statusCode(404);
+            JsonPath history = auditor().get("/AuditEvent/" + id + "/_history").then().statusCode(200).extract().jsonPath();
+            assertThat(history.getString("type")).isEqualTo("history");
+            assertThat(history.getInt("total")).as("history of %s", id).isEqualTo(1);
+            assertThat(history.<Object>get("entry[0].resource")).isEqualTo(event);
+            assertThat(history.getString("entry[0].request.method")).isEqualTo("POST");
+            assertThat(history.getString("entry[0].fullUrl")).contains("AuditEvent/" + id);
+            // Still only for auditors: the caller who may not read the event may not read its version or history.
+            int refused = fhir().get("/AuditEvent/" + id).then().extract().statusCode();
+            assertThat(refused).isIn(403, 404);
+            fhir().get("/AuditEvent/" + id + "/_history/1").then().statusCode(refused);
+            fhir().get("/AuditEvent/" + id + "/_history").then().statusCode(refused);
+        }
+        // The type's history lists each once (the old copy is not a second entry), newest first.
+        List<String> listed = auditor().get("/AuditEvent/_history?_since=" + start + "&_count=1000").then().statusCode(200)
+                .extract().jsonPath().getList("entry.resource.id", String.class);
+        assertThat(listed.stream().filter(ids::contains).toList()).containsExactly(fresh, old);
+
+        // The old copy is still checked, and still guarded by the append-only trigger.
+        assertThat(parameter(verify(), "result")).isEqualTo(true);
+        assertThatThrownBy(() -> jdbc.sql("delete from resource_history where res_type = 'AuditEvent' and res_id = ?")
+                .param(old).update()).hasStackTraceContaining("append-only");
+        long seq = jdbc.sql("select seq from audit_chain where res_id = ?").param(old).query(Long.class).single();
+        try {
+            asSuperuserWithoutTriggers("update resource_history set content = jsonb_set(content, '{outcome}', '\"4\"')"
+                    + " where res_type = 'AuditEvent' and res_id = ?", old);
+            JsonPath broken = verify();
+            assertThat(parameter(broken, "result")).isEqualTo(false);
+            assertThat(((Integer) parameter(broken, "firstBrokenSeq")).longValue()).isEqualTo(seq);
+            assertThat((String) parameter(broken, "reason")).contains("history copy");
+        } finally {
+            asSuperuserWithoutTriggers("update resource_history set content = r.content from resource r"
+                    + " where r.pid = resource_history.pid and resource_history.res_type = 'AuditEvent' and resource_history.res_id = ?", old);
         }
         assertThat(parameter(verify(), "result")).isEqualTo(true);
     }
