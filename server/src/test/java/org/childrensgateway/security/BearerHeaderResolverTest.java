@@ -56,6 +56,40 @@ class BearerHeaderResolverTest {
         assertThat(spring.resolve(request)).isNull();
     }
 
+    /** An access_token parameter beside the header, or several, for any method: the answer Spring's gives. */
+    @Test
+    void accessTokenParametersBesideTheHeaderGetSpringsAnswer() {
+        for (String method : List.of("GET", "POST", "DELETE")) {
+            for (int params = 0; params <= 2; params++) {
+                for (String header : java.util.Arrays.asList(null, "Bearer abc")) {
+                    MockHttpServletRequest request = new MockHttpServletRequest(method, "/fhir/Patient");
+                    if (header != null) {
+                        request.addHeader("Authorization", header);
+                    }
+                    for (int i = 0; i < params; i++) {
+                        request.addParameter("access_token", "p" + i);
+                    }
+                    assertThat(answer(ours, request)).as("%s, %d parameters, header %s", method, params, header)
+                            .isEqualTo(answer(spring, request));
+                }
+            }
+        }
+        // Spring 6.5, with parameters off, reads the header and ignores the parameter; so does ours.
+        MockHttpServletRequest both = new MockHttpServletRequest("GET", "/fhir/Patient");
+        both.addHeader("Authorization", "Bearer abc");
+        both.addParameter("access_token", "other");
+        assertThat(answer(ours, both)).isEqualTo("token abc");
+    }
+
+    private static String answer(org.springframework.security.oauth2.server.resource.web.BearerTokenResolver resolver, MockHttpServletRequest request) {
+        try {
+            String token = resolver.resolve(request);
+            return token == null ? "none" : "token " + token;
+        } catch (OAuth2AuthenticationException e) {
+            return "refused: " + e.getError().getErrorCode() + " " + e.getError().getDescription();
+        }
+    }
+
     private static String answer(org.springframework.security.oauth2.server.resource.web.BearerTokenResolver resolver, String header) {
         MockHttpServletRequest request = new MockHttpServletRequest("GET", "/fhir/Patient");
         if (header != null) {
