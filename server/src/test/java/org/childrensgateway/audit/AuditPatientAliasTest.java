@@ -30,7 +30,12 @@ class AuditPatientAliasTest extends GatewayTestBase {
     private ResourceStore store;
 
     private RequestSpecification auditor() {
-        return fhir().header("Authorization", "Bearer " + tokenFor("ig-auditor"));
+        return fhirAs("ig-auditor");
+    }
+
+    /** Just before now: the lower bound of the audit searches of one test. */
+    private static Instant since() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS).minusMillis(5);
     }
 
     /** A child and one Observation of theirs, read once, so that one AuditEvent names both. */
@@ -53,7 +58,7 @@ class AuditPatientAliasTest extends GatewayTestBase {
 
     @Test
     void searchByPatientSeesOnlyThePatientNotTheOtherEntities() {
-        Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusMillis(5);
+        Instant start = since();
         Read read = readObservationOfANewChild();
         assertThat(audits(start, "patient=Patient/" + read.patient()).getInt("total")).isEqualTo(1);
         assertThat(audits(start, "patient=" + read.patient()).getInt("total")).isEqualTo(1);
@@ -71,7 +76,7 @@ class AuditPatientAliasTest extends GatewayTestBase {
      */
     @Test
     void includeAndRevincludeByPatientFollowOnlyThePatientEntity() {
-        Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusMillis(5);
+        Instant start = since();
         Read read = readObservationOfANewChild();
         String event = audits(start, "patient=Patient/" + read.patient()).getString("entry[0].resource.id");
         long eventKey = store.read("AuditEvent", event).orElseThrow().key();
@@ -92,7 +97,7 @@ class AuditPatientAliasTest extends GatewayTestBase {
 
     @Test
     void sortByPatientSortsByThePatientNotByTheEventsOtherEntities() {
-        Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusMillis(5);
+        Instant start = since();
         List<Read> reads = new ArrayList<>();
         // Ids are the server's: add children until ordering by the Patient and by the smallest entity id of
         // any type differ, so that a sort reading every entity row would give another order.
