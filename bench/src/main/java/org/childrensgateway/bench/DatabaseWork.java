@@ -132,22 +132,27 @@ final class DatabaseWork {
     String statements(long units) {
         StringBuilder out = new StringBuilder();
         try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement()) {
-            try (ResultSet total = s.executeQuery("select coalesce(sum(calls), 0), count(*) from pg_stat_statements")) {
+            try (ResultSet total = s.executeQuery("select coalesce(sum(calls), 0), count(*), coalesce(sum(plans), 0),"
+                    + " coalesce(sum(total_plan_time), 0), coalesce(sum(total_exec_time), 0) from pg_stat_statements")) {
                 total.next();
-                out.append(String.format("all statements: %.2f calls/unit, %d distinct%n", total.getLong(1) / (double) Math.max(1, units),
-                        total.getLong(2)));
+                double u = Math.max(1, units);
+                out.append(String.format("all statements: %.2f calls/unit, %d distinct; %.2f plans/unit, planning %.3f ms/unit,"
+                        + " execution %.3f ms/unit%n", total.getLong(1) / u, total.getLong(2), total.getLong(3) / u,
+                        total.getDouble(4) / u, total.getDouble(5) / u));
             }
         } catch (SQLException e) {
             return "no pg_stat_statements: " + e.getMessage();
         }
         try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select calls, rows, round(total_exec_time::numeric, 1), shared_blks_hit + shared_blks_read,"
+                     + " plans, round(total_plan_time::numeric, 1),"
                      + " regexp_replace(query, '\\s+', ' ', 'g') from pg_stat_statements order by calls desc, total_exec_time desc limit 80")) {
-            out.append("calls/unit rows/unit ms/unit blocks/unit query (units: ").append(units).append(")\n");
+            // plans/unit near calls/unit: the statement is planned on every execution (no cached plan used).
+            out.append("calls/unit rows/unit ms/unit blocks/unit plans/unit plan-ms/unit query (units: ").append(units).append(")\n");
             while (rs.next()) {
                 double u = Math.max(1, units);
-                out.append(String.format("%.2f %.2f %.3f %.1f %s%n", rs.getLong(1) / u, rs.getLong(2) / u, rs.getDouble(3) / u,
-                        rs.getLong(4) / u, rs.getString(5)));
+                out.append(String.format("%.2f %.2f %.3f %.1f %.2f %.3f %s%n", rs.getLong(1) / u, rs.getLong(2) / u, rs.getDouble(3) / u,
+                        rs.getLong(4) / u, rs.getLong(5) / u, rs.getDouble(6) / u, rs.getString(7)));
             }
         } catch (SQLException e) {
             out.append("no pg_stat_statements: ").append(e.getMessage());
