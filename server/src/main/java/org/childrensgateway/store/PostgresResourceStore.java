@@ -273,12 +273,25 @@ public class PostgresResourceStore implements ResourceStore {
      * 125,000 patients (docs/storage.md). A prepare threshold of 0 keeps these statements unnamed,
      * and PostgreSQL plans an unnamed statement with the values bound. Every other statement keeps
      * its cached plan: forcing custom plans on the whole connection cost planning on each of them.
-     * So do searches made only of reference equalities and ids (a child's Consents, {@code subject=},
-     * the read mix's lookups): every plan for them, generic or not, is the same index lookups, and
-     * planning them on every execution was PostgreSQL CPU spent for nothing.
+     * So do searches made only of reference equalities, exact identifiers and ids (a child's Consents,
+     * {@code subject=}, every conditional write's criteria, the read mix's lookups): every plan for them,
+     * generic or not, is the same index lookups, and planning them on every execution was PostgreSQL
+     * CPU spent for nothing. PostgreSQL itself kept re-planning the identifier lookups (it never chose
+     * the generic plan, costed for ten matches, over a custom one costed for one), so they are run
+     * with the generic plan asked for ({@link GenericPlans}).
      */
     private <T> List<T> planned(SearchQuery query, SqlFragment sql, RowMapper<T> rows) {
-        return template.query(statement(query, sql, 0), rows);
+        if (!SearchSqlBuilder.equalityLookupsOnly(query)) {
+            return template.query(statement(query, sql, 0), rows);
+        }
+        // One connection for the setting and the statement (outside a transaction each call could take another).
+        return template.execute((org.springframework.jdbc.core.ConnectionCallback<List<T>>) connection ->
+                GenericPlans.during(connection, () -> {
+                    try (PreparedStatement statement = statement(query, sql, 0).createPreparedStatement(connection);
+                         ResultSet rs = statement.executeQuery()) {
+                        return new org.springframework.jdbc.core.RowMapperResultSetExtractor<>(rows).extractData(rs);
+                    }
+                }));
     }
 
     private static org.springframework.jdbc.core.PreparedStatementCreator statement(SearchQuery query, SqlFragment sql, int fetchSize) {
