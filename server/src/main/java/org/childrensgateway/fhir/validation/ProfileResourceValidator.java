@@ -62,11 +62,12 @@ public class ProfileResourceValidator implements ResourceValidator {
     public ProfileResourceValidator(ProfileValidatorFactory profiles, CompiledProfiles compiled, MeterRegistry registry,
                                     @Value("${gateway.validation.compiled-checks:true}") boolean fastPath,
                                     @Value("${gateway.validation.cross-check-every:100}") int crossCheckEvery,
+                                    @Value("${gateway.validation.cross-check-share:0.02}") double crossCheckShare,
                                     @Value("${gateway.validation.hold-writes-ms:60000}") long holdWritesMs) {
         this.profiles = profiles;
         this.compiled = compiled;
         this.fastPath = fastPath;
-        this.crossCheck = new FastPathCrossCheck(registry, crossCheckEvery);
+        this.crossCheck = new FastPathCrossCheck(registry, crossCheckEvery, crossCheckShare);
         this.byCompiledChecks = writes(registry, "compiled");
         this.byHapi = writes(registry, "hapi");
         this.holdWritesMs = Math.max(0, holdWritesMs);

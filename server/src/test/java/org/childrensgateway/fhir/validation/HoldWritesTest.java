@@ -19,7 +19,7 @@ class HoldWritesTest {
     }
 
     private static ProfileResourceValidator validator(CompiledProfiles compiled, long holdMs, SimpleMeterRegistry registry) {
-        return new ProfileResourceValidator(ProfileValidatorFactory.shared(), compiled, registry, true, 0, holdMs);
+        return new ProfileResourceValidator(ProfileValidatorFactory.shared(), compiled, registry, true, 0, 1.0, holdMs);
     }
 
     private static long millis(Runnable r) {
@@ -38,7 +38,7 @@ class HoldWritesTest {
         assertThat(millis(validator(neverReady, 0)::awaitWriteChecks)).isLessThan(100L);
         // compiled-checks: false never holds a write: every write goes to HAPI anyway
         ProfileResourceValidator off = new ProfileResourceValidator(ProfileValidatorFactory.shared(), neverReady,
-                new SimpleMeterRegistry(), false, 0, 60_000);
+                new SimpleMeterRegistry(), false, 0, 1.0, 60_000);
         assertThat(millis(off::awaitWriteChecks)).isLessThan(100L);
     }
 
