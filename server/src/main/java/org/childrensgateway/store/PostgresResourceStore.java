@@ -276,12 +276,13 @@ public class PostgresResourceStore implements ResourceStore {
      * So do searches made only of reference equalities, exact identifiers and ids (a child's Consents,
      * {@code subject=}, every conditional write's criteria, the read mix's lookups): every plan for them,
      * generic or not, is the same index lookups, and planning them on every execution was PostgreSQL
-     * CPU spent for nothing. PostgreSQL itself kept re-planning the identifier lookups (it never chose
-     * the generic plan, costed for ten matches, over a custom one costed for one), so they are run
-     * with the generic plan asked for ({@link GenericPlans}).
+     * CPU spent for nothing. PostgreSQL takes the generic plan of reference and id lookups by itself,
+     * but kept re-planning the identifier lookups (it never chose the generic plan, costed for ten
+     * matches, over a custom one costed for one), so those are run with it asked for ({@link GenericPlans}).
      */
     private <T> List<T> planned(SearchQuery query, SqlFragment sql, RowMapper<T> rows) {
-        if (!SearchSqlBuilder.equalityLookupsOnly(query)) {
+        if (!SearchSqlBuilder.equalityLookupsOnly(query) || !SearchSqlBuilder.hasExactIdentifier(query)) {
+            // Reference and id lookups need no asking: PostgreSQL takes their generic plan by itself.
             return template.query(statement(query, sql, 0), rows);
         }
         // One connection for the setting and the statement (outside a transaction each call could take another).
