@@ -85,8 +85,10 @@ public class StoredJsonResponse implements FhirInterceptor {
      * A Bundle whose entries hold resources carrying their stored JSON: in a searchset (a search, a
      * page of one, {@code $everything}) those the gate released whole, in a transaction response
      * those just written or matched (marked by {@link BundleProcessor}; they were encoded once
-     * already, to be validated and stored). HAPI encodes the rest of the Bundle as it would (the same
-     * parser settings), and those resources are written from their stored JSON. Anything that would
+     * already, to be validated and stored). A searchset of only the members HAPI's Bundle factory
+     * sets is written by {@link SearchsetJsonWriter} (HAPI encodes only the entries not marked, one by
+     * one); any other searchset, and a transaction response, is encoded by HAPI without the marked
+     * resources (the same parser settings), which are then spliced in from their stored JSON. Anything that would
      * change how entries are encoded (_summary, _elements, pretty printing, XML, a writer hook; for
      * a transaction, a Prefer header, which may ask for another answer) takes the ordinary path, as
      * does a Bundle the splice cannot place every stored resource into.
@@ -98,6 +100,10 @@ public class StoredJsonResponse implements FhirInterceptor {
                 && request.getHeader(Constants.HEADER_PREFER) == null;
         if (!(searchset || transaction) || !plainJsonBundle(request)) {
             return ordinary(bundle);
+        }
+        if (searchset && SearchsetJsonWriter.writable(bundle) && bundle.getEntry().stream().noneMatch(e -> StoredStandIn.is(e.getResource())
+                && storedJson(e.getResource()) == null)) {
+            return respondSearchset(request, response, bundle);
         }
         Map<String, StoredJsonBundleWriter.StoredEntry> stored = new HashMap<>();
         Map<Bundle.BundleEntryComponent, Resource> taken = new java.util.IdentityHashMap<>();
@@ -112,7 +118,6 @@ public class StoredJsonResponse implements FhirInterceptor {
         if (stored.isEmpty()) {
             return ordinary(bundle);
         }
-        RestfulServerUtils.ResponseEncoding encoding = encoding(request);
         StringWriter body = new StringWriter(4096);
         boolean spliced = false;
         try {
@@ -131,21 +136,54 @@ public class StoredJsonResponse implements FhirInterceptor {
         if (!spliced) {
             return ordinary(bundle);
         }
-        IRestfulResponse out = request.getResponse();
         if (searchset) {
-            // As HAPI: a search's Bundle has no Content-Location; an operation's ($everything) and a page's have one.
-            RestOperationTypeEnum operation = request.getRestOperationType();
-            headers(request, bundle, out, operation != RestOperationTypeEnum.SEARCH_TYPE && operation != RestOperationTypeEnum.SEARCH_SYSTEM);
+            writeSearchset(request, response, bundle, body);
+        } else {
+            writeBody(request, response, body);
         }
+        return false;
+    }
+
+    /** A searchset's headers as HAPI sets them, then its body. */
+    private static void writeSearchset(RequestDetails request, ResponseDetails response, Bundle bundle, StringWriter body) {
+        // As HAPI: a search's Bundle has no Content-Location; an operation's ($everything) and a page's have one.
+        RestOperationTypeEnum operation = request.getRestOperationType();
+        headers(request, bundle, request.getResponse(), operation != RestOperationTypeEnum.SEARCH_TYPE && operation != RestOperationTypeEnum.SEARCH_SYSTEM);
+        writeBody(request, response, body);
+    }
+
+    private static void writeBody(RequestDetails request, ResponseDetails response, StringWriter body) {
+        IRestfulResponse out = request.getResponse();
         try {
-            Writer writer = out.getResponseWriter(response.getResponseCode(), encoding.getResourceContentType(), Constants.CHARSET_NAME_UTF8,
+            Writer writer = out.getResponseWriter(response.getResponseCode(), encoding(request).getResourceContentType(), Constants.CHARSET_NAME_UTF8,
                     request.isRespondGzip());
             writer.write(body.toString());
             out.commitResponse(writer);
         } catch (IOException e) {
             throw new InternalErrorException("The response could not be written", e);
         }
+    }
+
+    /**
+     * A searchset written without HAPI encoding the Bundle ({@link SearchsetJsonWriter}): the envelope
+     * from the model, entries released whole from their stored JSON, the others encoded by HAPI one by
+     * one with the request's parser. If the writer fails, HAPI encodes the whole Bundle, as before.
+     */
+    private static boolean respondSearchset(RequestDetails request, ResponseDetails response, Bundle bundle) {
+        StringWriter body = new StringWriter(4096);
+        try {
+            SearchsetJsonWriter.write(bundle, StoredJsonResponse::storedJson, RestfulServerUtils.getNewParser(request.getServer().getFhirContext(),
+                    request.getServer().getFhirContext().getVersion().getVersion(), request), body);
+        } catch (IOException | RuntimeException e) {
+            return ordinary(bundle);
+        }
+        writeSearchset(request, response, bundle, body);
         return false;
+    }
+
+    /** The stored JSON the gate marked a resource with ({@link #offer}), or null. */
+    private static String storedJson(IBaseResource resource) {
+        return resource != null && resource.getUserData(USER_DATA) instanceof String json ? json : null;
     }
 
     /** HAPI encodes the Bundle: each stand-in's entry gets its parsed resource first. */
