@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.childrensgateway.GatewayTestBase;
 import org.childrensgateway.conformance.EmittedConformanceConfiguration;
 import org.childrensgateway.fhir.FhirFixtures;
@@ -28,8 +27,7 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = "gateway.embedded-db.data-dir=target/test-postgres-counting")
 class ReadStatementsTest extends GatewayTestBase {
 
-    private static final String RIO_CLIENT = "https://fhir.childrens-gateway.uk/Id/rio/RX9/client";
-    private static final String SCOPE = "https://fhir.childrens-gateway.uk/CodeSystem/consent-scope";
+    private static final String RIO_CLIENT = org.childrensgateway.fhir.BenchChild.RIO_CLIENT;
     private static final int CHILDREN = 6;
     private static final int ROUNDS = 3;
 
@@ -76,52 +74,9 @@ class ReadStatementsTest extends GatewayTestBase {
         assertThat(perKind).hasSize(4);
     }
 
-    /** The bench's child, as one transaction by RiO. Returns the Patient id. */
+    /** The bench's child ({@link org.childrensgateway.fhir.BenchChild}), as one transaction by RiO. Returns the Patient id. */
     private String writeChild(String clientId) {
-        String p = "urn:uuid:" + UUID.randomUUID();
-        String patient = FhirFixtures.patient(clientId, FhirFixtures.nhsNumber(), "Jones", "Amelia", "2022-03-14", "female", "NP4 6AB")
-                .replace("\"identifier\": [", "\"identifier\": [{\"system\":\"" + RIO_CLIENT + "\",\"value\":\"" + clientId + "\"},");
-        List<String[]> entries = new java.util.ArrayList<>();
-        entries.add(new String[] {p, "Patient", patient});
-        entries.add(new String[] {"urn:uuid:" + UUID.randomUUID(), "RelatedPerson", """
-                {"resourceType":"RelatedPerson","active":true,"patient":{"reference":"%s"},\
-                "relationship":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-RoleCode","code":"MTH","display":"mother"}]}],\
-                "name":[{"family":"Jones","given":["Seren"]}],"telecom":[{"system":"phone","value":"07700 900123"}]}""".formatted(p)});
-        entries.add(new String[] {"urn:uuid:" + UUID.randomUUID(), "Consent", """
-                {"resourceType":"Consent","status":"active",\
-                "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},\
-                "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],\
-                "patient":{"reference":"%s"},"dateTime":"2025-01-15",\
-                "policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTIN"}]},\
-                "provision":{"type":"permit","period":{"start":"2025-01-15","end":"2035-01-15"},"actor":[\
-                {"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"IRCP"}]},\
-                "reference":{"identifier":{"system":"%s","value":"GP"}}},\
-                {"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"IRCP"}]},\
-                "reference":{"identifier":{"system":"%s","value":"HV"}}}]}}""".formatted(p, SCOPE, SCOPE)});
-        String[][] obs = {{"27113001", "29463-7", "kg", "12.5"}, {"50373000", "8302-2", "cm", "85.0"},
-                {"363812007", "9843-4", "cm", "45.1"}, {"27113001", "29463-7", "kg", "13.3"}};
-        int k = 0;
-        for (String[] o : obs) {
-            entries.add(new String[] {"urn:uuid:" + UUID.randomUUID(), "Observation", """
-                    {"resourceType":"Observation","status":"final",\
-                    "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],\
-                    "code":{"coding":[{"system":"http://snomed.info/sct","code":"%s"},{"system":"http://loinc.org","code":"%s"}]},\
-                    "subject":{"reference":"%s"},"effectiveDateTime":"2023-0%d-10T10:30:00Z",\
-                    "valueQuantity":{"value":%s,"unit":"%s","system":"http://unitsofmeasure.org","code":"%s"}}"""
-                    .formatted(o[0], o[1], p, 1 + k++, o[3], o[2], o[2])});
-        }
-        entries.add(new String[] {"urn:uuid:" + UUID.randomUUID(), "CarePlan", """
-                {"resourceType":"CarePlan","status":"active","intent":"plan",\
-                "category":[{"coding":[{"system":"https://fhir.childrens-gateway.uk/CodeSystem/bench-careplan-category","code":"healthy-child"}]}],\
-                "subject":{"reference":"%s"},"period":{"start":"2022-06-14"}}""".formatted(p)});
-        StringBuilder b = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
-        for (int i = 0; i < entries.size(); i++) {
-            String[] e = entries.get(i);
-            b.append(i == 0 ? "" : ",").append("{\"fullUrl\":\"").append(e[0]).append("\",\"resource\":").append(e[2])
-                    .append(",\"request\":{\"method\":\"POST\",\"url\":\"").append(e[1]).append("\"}}");
-        }
-        b.append("]}");
-        var r = fhirAs("rio-hv").body(b.toString()).post("");
+        var r = fhirAs("rio-hv").body(org.childrensgateway.fhir.BenchChild.transaction(clientId)).post("");
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
         String location = r.jsonPath().getString("entry[0].response.location");
         return location.split("/")[1];
