@@ -157,9 +157,8 @@ class SharingAtTheEdgesTest extends GatewayTestBase {
     void aRestrictedRecordKeepsItsAddressWithItsRecorderOnEveryPath() throws Exception {
         LocalDate today = LocalDate.now();
         String family = unique("Cudd");
-        String body = FhirFixtures.patient(unique("RIOX"), FhirFixtures.nhsNumber(), family, "Elin", today.minusDays(12).toString(),
-                "female", "NP4 6AB").replace("{\"resourceType\": \"Patient\",", "{\"resourceType\": \"Patient\", \"meta\": {\"security\": "
-                + "[{\"system\": \"http://terminology.hl7.org/CodeSystem/v3-Confidentiality\", \"code\": \"R\"}]},");
+        String body = FhirFixtures.restricted(FhirFixtures.patient(unique("RIOX"), FhirFixtures.nhsNumber(), family, "Elin", today.minusDays(12).toString(),
+                "female", "NP4 6AB"));
         String rio = createAs("rio-hv", "Patient", body);
         createAs("rio-hv", "Consent", FhirFixtures.consent(rio, "active", "permit", today.minusDays(1).toString(),
                 today.plusYears(1).toString(), List.of("GP")));

@@ -76,4 +76,10 @@ public final class FhirFixtures {
                  "provision": {"type": "%s", "period": %s, "actor": [%s]}}
                 """.formatted(status, patient, date, type.equals("permit") ? "OPTIN" : "OPTOUT", type, period, actors);
     }
+
+    /** A Patient from {@link #patient} labelled restricted (confidentiality R): its address stays with its recorder. */
+    public static String restricted(String patientJson) {
+        return patientJson.replace("{\"resourceType\": \"Patient\",", "{\"resourceType\": \"Patient\", \"meta\": {\"security\": "
+                + "[{\"system\": \"http://terminology.hl7.org/CodeSystem/v3-Confidentiality\", \"code\": \"R\"}]},");
+    }
 }

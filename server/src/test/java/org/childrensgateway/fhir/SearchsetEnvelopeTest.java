@@ -83,10 +83,8 @@ class SearchsetEnvelopeTest extends GatewayTestBase {
         assertThat(reduced.path("entry").get(0).path("resource").has("identifier")).as("NHS number withheld").isFalse();
 
         // A restricted record's address stays with its recorder, consent or not.
-        String restricted = createAs("rio-hv", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("SE"), FhirFixtures.nhsNumber(),
-                "Restricted", "Envelope", "2023-02-02", "female", "NP4 6AB").replace("{\"resourceType\": \"Patient\",",
-                "{\"resourceType\": \"Patient\", \"meta\": {\"security\": "
-                        + "[{\"system\": \"http://terminology.hl7.org/CodeSystem/v3-Confidentiality\", \"code\": \"R\"}]},"));
+        String restricted = createAs("rio-hv", "Patient", FhirFixtures.restricted(FhirFixtures.patient(FhirFixtures.uniqueId("SE"), FhirFixtures.nhsNumber(),
+                "Restricted", "Envelope", "2023-02-02", "female", "NP4 6AB")));
         createAs("rio-hv", "Consent", FhirFixtures.consent(restricted, "active", "permit", today.minusDays(1).toString(),
                 today.plusYears(1).toString(), List.of("GP")));
         String obs = createAs("rio-hv", "Observation", FhirFixtures.observation("Patient/" + restricted, "27113001", "2026-10-10T10:30:00Z", 10.4));

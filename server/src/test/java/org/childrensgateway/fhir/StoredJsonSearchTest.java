@@ -66,10 +66,8 @@ class StoredJsonSearchTest extends GatewayTestBase {
         assertThat(entry).isNotEqualTo(JSON.readTree(stored("Patient", young)));
 
         // A restricted record's address stays with its recorder, consent or not; break-glass shows it.
-        String restricted = createAs("rio-hv", "Patient", FhirFixtures.patient(FhirFixtures.uniqueId("SS"), FhirFixtures.nhsNumber(),
-                "Restricted", "Search", "2023-02-02", "female", "NP4 6AB").replace("{\"resourceType\": \"Patient\",",
-                "{\"resourceType\": \"Patient\", \"meta\": {\"security\": "
-                        + "[{\"system\": \"http://terminology.hl7.org/CodeSystem/v3-Confidentiality\", \"code\": \"R\"}]},"));
+        String restricted = createAs("rio-hv", "Patient", FhirFixtures.restricted(FhirFixtures.patient(FhirFixtures.uniqueId("SS"), FhirFixtures.nhsNumber(),
+                "Restricted", "Search", "2023-02-02", "female", "NP4 6AB")));
         createAs("rio-hv", "Consent", FhirFixtures.consent(restricted, "active", "permit", today.minusDays(1).toString(),
                 today.plusYears(1).toString(), List.of("GP")));
         for (String path : List.of("/Patient?_id=" + restricted, "/Patient/" + restricted + "/$everything")) {

@@ -160,10 +160,9 @@ class FeedPopulationTest extends GatewayTestBase {
         // Restricted records (adoption, refuge) arrive through the FHIR API: no reference format marks them.
         int restricted = Math.max(3, children / 100);
         for (int i = 0; i < restricted; i++) {
-            createAs("rio-hv", "Patient", org.childrensgateway.fhir.FhirFixtures.patient("RIOX-" + run + "-" + i,
+            createAs("rio-hv", "Patient", org.childrensgateway.fhir.FhirFixtures.restricted(org.childrensgateway.fhir.FhirFixtures.patient("RIOX-" + run + "-" + i,
                     org.childrensgateway.fhir.FhirFixtures.nhsNumber(), "Cudd" + run + "x" + i, "Elin", today.minusDays(10).toString(), "female",
-                    "NP4 6AB").replace("{\"resourceType\": \"Patient\",", "{\"resourceType\": \"Patient\", \"meta\": {\"security\": "
-                    + "[{\"system\": \"http://terminology.hl7.org/CodeSystem/v3-Confidentiality\", \"code\": \"R\"}]},"));
+                    "NP4 6AB")));
         }
         // The centres' new-family notifications for the whole population: never a baby who died, never a restricted record.
         String notifications = asClient("estart-centre").get("/export/childrens-centre/notifications").then().statusCode(200).extract().asString();
