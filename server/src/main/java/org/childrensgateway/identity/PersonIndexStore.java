@@ -38,6 +38,19 @@ public class PersonIndexStore {
 
     private static final String LINK_COLUMNS = "id, pool, source_id, child_id, status, method, score, evidence::text, created,"
             + " created_by, ended, ended_by, end_reason";
+    /*
+     * The lookups of one source's or one child record's links. Each has an index whose columns and
+     * predicate it matches exactly, so that the plan PostgreSQL caches for it is that index whatever
+     * the table's statistics were when the plan was made; PersonLinkPlansTest holds them to it.
+     */
+    /** A source's open links (its current one and the child records it must not be linked to). */
+    static final String OPEN_LINKS_OF_SOURCE = "select " + LINK_COLUMNS + " from person_link where pool = ? and source_id = ? and ended is null";
+    static final String CURRENT_LINK_OF_SOURCE = "select " + LINK_COLUMNS
+            + " from person_link where pool = ? and source_id = ? and status = 'linked' and ended is null";
+    static final String REJECTED_CHILDREN_OF_SOURCE = "select child_id from person_link where pool = ? and source_id = ?"
+            + " and status = 'rejected' and ended is null";
+    static final String MEMBERS_OF_CHILD = "select source_id from person_link where pool = ? and child_id = ? and status = 'linked'"
+            + " and ended is null order by source_id";
     private static final String REVIEW_COLUMNS = "id, pool, source_id, candidate_child_id, score, evidence::text, reason, status,"
             + " created, resolved, resolved_by";
     private static final TypeReference<List<Evidence>> EVIDENCE = new TypeReference<>() {
@@ -183,7 +196,7 @@ public class PersonIndexStore {
     }
 
     SourceState state(String pool, String sourceId) {
-        List<Link> rows = jdbc.sql("select " + LINK_COLUMNS + " from person_link where pool = ? and source_id = ? and ended is null")
+        List<Link> rows = jdbc.sql(OPEN_LINKS_OF_SOURCE)
                 .params(pool, sourceId).query((org.springframework.jdbc.core.RowMapper<Link>) this::link).list();
         Set<String> rejected = new HashSet<>();
         Optional<Link> current = Optional.empty();
@@ -198,14 +211,13 @@ public class PersonIndexStore {
     }
 
     Optional<Link> currentLink(String pool, String sourceId) {
-        return jdbc.sql("select " + LINK_COLUMNS + " from person_link where pool = ? and source_id = ? and status = 'linked' and ended is null")
+        return jdbc.sql(CURRENT_LINK_OF_SOURCE)
                 .params(pool, sourceId).query((org.springframework.jdbc.core.RowMapper<Link>) this::link).optional();
     }
 
     /** Source ids currently linked to a child record, in id order. */
     public List<String> members(String pool, String childId) {
-        return jdbc.sql("select source_id from person_link where pool = ? and child_id = ? and status = 'linked' and ended is null"
-                        + " order by source_id").params(pool, childId).query(String.class).list();
+        return jdbc.sql(MEMBERS_OF_CHILD).params(pool, childId).query(String.class).list();
     }
 
     /** child id for each source id given that is linked (one query). */
@@ -261,7 +273,7 @@ public class PersonIndexStore {
     }
 
     Set<String> rejectedChildren(String pool, String sourceId) {
-        return new HashSet<>(jdbc.sql("select child_id from person_link where pool = ? and source_id = ? and status = 'rejected' and ended is null")
+        return new HashSet<>(jdbc.sql(REJECTED_CHILDREN_OF_SOURCE)
                 .params(pool, sourceId).query(String.class).list());
     }
 
