@@ -38,6 +38,13 @@ final class EmbeddedPostgresLaunch {
     /** System property (measurement runs: -Dbench.jvmOpts=-D...=true, docs/benchmarks.md): load pg_stat_statements into the embedded server. */
     static final String STATEMENT_STATISTICS = "gateway.embedded-db.statement-statistics";
 
+    /**
+     * System property (measurement runs only): the share of statements, 0 to 1, whose plans with
+     * actual times and buffers auto_explain writes to the log directory inside the data directory.
+     * Timing every plan node slows PostgreSQL, so figures of such a run are not comparable.
+     */
+    static final String AUTO_EXPLAIN = "gateway.embedded-db.auto-explain";
+
     private static final Map<Path, CompletableFuture<EmbeddedPostgres>> PENDING = new ConcurrentHashMap<>();
 
     private EmbeddedPostgresLaunch() {
@@ -127,12 +134,28 @@ final class EmbeddedPostgresLaunch {
             // throwaway test databases; this is the documented default run, so PostgreSQL's own durable
             // defaults are restored (a -c after -F wins). docs/operations.md, "Durability".
             DURABLE.forEach(builder::setServerConfig);
+            java.util.List<String> preload = new java.util.ArrayList<>();
             if (Boolean.getBoolean(STATEMENT_STATISTICS)) {
                 // Measurement runs only: per-statement counts and times, which the benchmark reports per feed record.
-                builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+                preload.add("pg_stat_statements");
                 builder.setServerConfig("pg_stat_statements.track", "all");
                 // Planning too: a statement planned on every execution costs more to plan than to run.
                 builder.setServerConfig("pg_stat_statements.track_planning", "on");
+            }
+            String explainShare = System.getProperty(AUTO_EXPLAIN);
+            if (explainShare != null && !explainShare.isBlank()) {
+                // Measurement runs only: where inside one statement (a CTE's inserts, its index rows) the time goes.
+                preload.add("auto_explain");
+                builder.setServerConfig("auto_explain.sample_rate", Double.toString(Double.parseDouble(explainShare)));
+                builder.setServerConfig("auto_explain.log_min_duration", "0");
+                builder.setServerConfig("auto_explain.log_analyze", "on");
+                builder.setServerConfig("auto_explain.log_buffers", "on");
+                builder.setServerConfig("auto_explain.log_nested_statements", "on");
+                builder.setServerConfig("logging_collector", "on");
+                builder.setServerConfig("log_directory", "log");
+            }
+            if (!preload.isEmpty()) {
+                builder.setServerConfig("shared_preload_libraries", String.join(",", preload));
             }
             if (properties.port() > 0) {
                 builder.setPort(properties.port());
