@@ -285,14 +285,9 @@ public class PostgresResourceStore implements ResourceStore {
             // Reference and id lookups need no asking: PostgreSQL takes their generic plan by itself.
             return template.query(statement(query, sql, 0), rows);
         }
-        // One connection for the setting and the statement (outside a transaction each call could take another).
         return template.execute((org.springframework.jdbc.core.ConnectionCallback<List<T>>) connection ->
-                GenericPlans.during(connection, () -> {
-                    try (PreparedStatement statement = statement(query, sql, 0).createPreparedStatement(connection);
-                         ResultSet rs = statement.executeQuery()) {
-                        return new org.springframework.jdbc.core.RowMapperResultSetExtractor<>(rows).extractData(rs);
-                    }
-                }));
+                GenericPlans.query(connection, sql.sql(), new ArgumentPreparedStatementSetter(sql.args().toArray())::setValues,
+                        new org.springframework.jdbc.core.RowMapperResultSetExtractor<>(rows)::extractData));
     }
 
     private static org.springframework.jdbc.core.PreparedStatementCreator statement(SearchQuery query, SqlFragment sql, int fetchSize) {
