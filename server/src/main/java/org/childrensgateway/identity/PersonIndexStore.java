@@ -39,9 +39,9 @@ public class PersonIndexStore {
     private static final String LINK_COLUMNS = "id, pool, source_id, child_id, status, method, score, evidence::text, created,"
             + " created_by, ended, ended_by, end_reason";
     /*
-     * The lookups of one source's or one child record's links. Each has an index whose columns and
-     * predicate it matches exactly, so that the plan PostgreSQL caches for it is that index whatever
-     * the table's statistics were when the plan was made; PersonLinkPlansTest holds them to it.
+     * The lookups of one source's or one child record's links, run several times per feed record.
+     * PersonLinkPlansTest holds each to an index condition on its own key once the table is analysed
+     * (a plan cached while the table was empty may walk the pool until that ANALYZE replaces it).
      */
     /** A source's open links (its current one and the child records it must not be linked to). */
     static final String OPEN_LINKS_OF_SOURCE = "select " + LINK_COLUMNS + " from person_link where pool = ? and source_id = ? and ended is null";
