@@ -169,11 +169,17 @@ final class Gateway implements AutoCloseable {
         return Math.max(peakRssKb, status("VmHWM"));
     }
 
+    /** The gateway JVM's thread groups {@link #cpuSeconds} reports after the JVM and PostgreSQL totals. */
+    static final List<String> THREAD_GROUPS = List.of("requests", "jit", "gc", "other");
+
     /**
-     * CPU seconds used so far by {gateway JVM, PostgreSQL}: the JVM's utime+stime, and the
-     * postmaster's (with its reaped children) plus every live backend's, from /proc.
+     * CPU seconds used so far by {gateway JVM, PostgreSQL, then the JVM's {@link #THREAD_GROUPS}}:
+     * the JVM's utime+stime, the postmaster's (with its reaped children) plus every live backend's,
+     * and the JVM's live threads by what they do, all from /proc. The groups show how much of a
+     * phase's JVM CPU was the work itself and how much the JIT compiler and the collector.
      */
     double[] cpuSeconds() {
+        double[] groups = threadTicks(process.pid());
         double jvm = ticks(process.pid(), false);
         double pg = 0;
         long postmaster = -1;
@@ -202,7 +208,45 @@ final class Gateway implements AutoCloseable {
         } catch (IOException e) {
             // no /proc
         }
-        return new double[] {jvm / 100.0, pg / 100.0};
+        return new double[] {jvm / 100.0, pg / 100.0, groups[0] / 100.0, groups[1] / 100.0, groups[2] / 100.0, groups[3] / 100.0};
+    }
+
+    /**
+     * Clock ticks of the JVM's live threads by {@link #THREAD_GROUPS}, from each thread's name (its
+     * first 15 characters): Tomcat's threads serve the requests, C1/C2 compile, GC and G1 threads
+     * and the VM thread (safepoint operations) collect. A thread that ended is no longer counted, so
+     * groups are compared between two readings of the same threads (Tomcat's pool keeps its threads).
+     */
+    private static double[] threadTicks(long pid) {
+        double[] t = new double[THREAD_GROUPS.size()];
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    String s = Files.readString(task.resolve("stat"));
+                    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                    t[group(name)] += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended
+                }
+            }
+        } catch (IOException e) {
+            // no /proc
+        }
+        return t;
+    }
+
+    static int group(String threadName) {
+        if (threadName.startsWith("http-nio")) {
+            return 0;
+        }
+        if (threadName.startsWith("C1 Compiler") || threadName.startsWith("C2 Compiler")) {
+            return 1;
+        }
+        if (threadName.startsWith("GC Thread") || threadName.startsWith("G1 ") || threadName.equals("VM Thread")) {
+            return 2;
+        }
+        return 3;
     }
 
     private static String[] stat(long pid) throws IOException {

@@ -81,6 +81,20 @@ final class Report {
                 .append(at(r, "feedIngest", "cpuMsPerRecord", "postgres")).append(" / ")
                 .append(at(r, "readMix", "cpuMsPerRequest", "gatewayJvm")).append(" + ")
                 .append(at(r, "readMix", "cpuMsPerRequest", "postgres")).append(" | | |\n");
+        b.append("| read mix warm-up before measuring (s; JIT compiler's share of gateway CPU at its end / while measured) | ")
+                .append(num(at(r, "readMix", "warmUp", "seconds"))).append("; ")
+                .append(percent(at(r, "readMix", "warmUp", "jitShareOfGatewayCpuInLastSlice"))).append(" / ")
+                .append(percent(at(r, "readMix", "jitShareOfGatewayCpu"))).append(" | | |\n");
+        b.append("| gateway CPU per read request by threads: requests / JIT compiler / GC / other (ms) | ")
+                .append(at(r, "readMix", "cpuMsPerRequest", "gatewayJvmByThreads", "requests")).append(" / ")
+                .append(at(r, "readMix", "cpuMsPerRequest", "gatewayJvmByThreads", "jit")).append(" / ")
+                .append(at(r, "readMix", "cpuMsPerRequest", "gatewayJvmByThreads", "gc")).append(" / ")
+                .append(at(r, "readMix", "cpuMsPerRequest", "gatewayJvmByThreads", "other")).append(" | | |\n");
+        b.append("| gateway CPU per feed record by threads: requests / JIT compiler / GC / other (ms) | ")
+                .append(at(r, "feedIngest", "cpuMsPerRecord", "gatewayJvmByThreads", "requests")).append(" / ")
+                .append(at(r, "feedIngest", "cpuMsPerRecord", "gatewayJvmByThreads", "jit")).append(" / ")
+                .append(at(r, "feedIngest", "cpuMsPerRecord", "gatewayJvmByThreads", "gc")).append(" / ")
+                .append(at(r, "feedIngest", "cpuMsPerRecord", "gatewayJvmByThreads", "other")).append(" | | |\n");
         b.append("| broad search first page, `_total=accurate` / `none` / `_summary=count` p50 (ms) | ")
                 .append(num(at(r, "broadSearch", "accurate", "p50Ms"))).append(" / ").append(num(at(r, "broadSearch", "none", "p50Ms")))
                 .append(" / ").append(num(at(r, "broadSearch", "count", "p50Ms"))).append(" | | |\n");
@@ -97,6 +111,10 @@ final class Report {
                     .append(" / ").append(nmt.get("GC")).append(" | | |\n");
         }
         return b.toString();
+    }
+
+    private static String percent(Object share) {
+        return share instanceof Number n ? String.format(java.util.Locale.ROOT, "%.0f%%", 100 * n.doubleValue()) : "n/a";
     }
 
     /** A figure as a share of the raw PostgreSQL rate measured in the same run (issue 16: every figure as a ratio to it). */

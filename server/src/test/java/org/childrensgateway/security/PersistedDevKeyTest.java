@@ -19,7 +19,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * The development issuer's signing key is kept in PostgreSQL (no key file, as in the dev profile):
  * a token issued by one node is good on a second node started later on the same database, as it
- * would be after a restart, and both publish the same key.
+ * would be after a restart, and both publish the same key. The first node makes the key after
+ * start-up by itself, so no request waits for it.
  */
 class PersistedDevKeyTest {
 
@@ -59,9 +60,16 @@ class PersistedDevKeyTest {
     void aTokenFromOneNodeIsGoodOnANodeStartedLaterOnTheSameDatabase() throws Exception {
         RestAssured.reset();
         first = node();
+        // Made right after start-up, in the background, not by the first token request (which would wait for it).
+        JdbcClient db = JdbcClient.create(postgres.getPostgresDatabase());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (db.sql("select count(*) from dev_signing_key").query(Integer.class).single() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(db.sql("select count(*) from dev_signing_key").query(Integer.class).single())
+                .as("the signing key is made after start-up without a token request").isEqualTo(1);
         String token = Tokens.forClient(port(first), "gateway-tests", "test-secret", "system/Patient.rs");
         String kid = SignedJWT.parse(token).getHeader().getKeyID();
-        JdbcClient db = JdbcClient.create(postgres.getPostgresDatabase());
         assertThat(db.sql("select jwk from dev_signing_key").query(String.class).list()).singleElement()
                 .satisfies(jwk -> assertThat(jwk).contains(kid));
         // Not the tests' fixed key: this one was made by the node and stored.

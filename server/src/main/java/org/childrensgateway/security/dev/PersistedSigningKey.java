@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -22,8 +24,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * restart and are good on every node behind one database. Read on first use (after Liquibase has
  * run), then held in memory. The private key is in the database: acceptable for the development
  * issuer only, which never runs with real data (docs/security.md); production uses an external issuer.
+ *
+ * <p>It is read, or made, on a background thread as soon as the application is ready: making an
+ * RSA key takes one to two seconds of CPU here, which the first token request (or the first
+ * bearer token checked) would otherwise wait for. A request that comes sooner waits for it as before.
  */
-final class PersistedSigningKey implements JWKSource<SecurityContext> {
+final class PersistedSigningKey implements JWKSource<SecurityContext>, ApplicationListener<ApplicationReadyEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(PersistedSigningKey.class);
 
@@ -32,6 +38,20 @@ final class PersistedSigningKey implements JWKSource<SecurityContext> {
 
     PersistedSigningKey(JdbcClient jdbc) {
         this.jdbc = jdbc;
+    }
+
+    @Override
+    public void onApplicationEvent(ApplicationReadyEvent event) {
+        Thread loader = new Thread(() -> {
+            try {
+                keys();
+            } catch (KeySourceException | RuntimeException e) {
+                // The first request that needs the key tries again, and answers with the error if it persists.
+                log.warn("Development authorization server: signing key not loaded in the background: {}", e.toString());
+            }
+        }, "dev-signing-key");
+        loader.setDaemon(true);
+        loader.start();
     }
 
     @Override
