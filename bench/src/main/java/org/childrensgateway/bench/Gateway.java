@@ -173,8 +173,9 @@ final class Gateway implements AutoCloseable {
     static final List<String> THREAD_GROUPS = List.of("requests", "jit", "gc", "other");
 
     /**
-     * CPU seconds used so far by {gateway JVM, PostgreSQL, then the JVM's {@link #THREAD_GROUPS}}:
-     * the JVM's utime+stime, the postmaster's (with its reaped children) plus every live backend's,
+     * CPU seconds used so far by {gateway JVM, PostgreSQL, then the JVM's {@link #THREAD_GROUPS},
+     * then PostgreSQL's client backends and its background processes}: the JVM's utime+stime, the
+     * postmaster's (with its reaped children, such as autovacuum workers) plus every live child's,
      * and the JVM's live threads by what they do, all from /proc. The groups show how much of a
      * phase's JVM CPU was the work itself and how much the JIT compiler and the collector.
      */
@@ -182,6 +183,8 @@ final class Gateway implements AutoCloseable {
         double[] groups = threadTicks(process.pid());
         double jvm = ticks(process.pid(), false);
         double pg = 0;
+        double backends = 0;
+        double background = 0;
         long postmaster = -1;
         String dir = dataDir.toString();
         try (var procs = Files.list(Path.of("/proc"))) {
@@ -199,16 +202,37 @@ final class Gateway implements AutoCloseable {
             }
             if (postmaster > 0) {
                 pg += ticks(postmaster, true);
+                background += ticks(postmaster, true); // with the autovacuum workers that have exited
                 for (long pid : pids) {
                     if (pid != postmaster && parent(pid) == postmaster) {
-                        pg += ticks(pid, false);
+                        double t = ticks(pid, false);
+                        pg += t;
+                        if (isClientBackend(pid)) {
+                            backends += t;
+                        } else {
+                            background += t;
+                        }
                     }
                 }
             }
         } catch (IOException e) {
             // no /proc
         }
-        return new double[] {jvm / 100.0, pg / 100.0, groups[0] / 100.0, groups[1] / 100.0, groups[2] / 100.0, groups[3] / 100.0};
+        return new double[] {jvm / 100.0, pg / 100.0, groups[0] / 100.0, groups[1] / 100.0, groups[2] / 100.0, groups[3] / 100.0,
+                backends / 100.0, background / 100.0};
+    }
+
+    /**
+     * A backend serving a client connection: its title is "postgres: user database host(port) …";
+     * the others are the WAL writer, checkpointer, background writer, autovacuum and the like.
+     */
+    private static boolean isClientBackend(long pid) {
+        try {
+            String title = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+            return title.matches("postgres: \\S+ \\S+ [^ ]+\\(\\d+\\).*");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

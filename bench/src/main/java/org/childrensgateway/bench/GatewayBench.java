@@ -684,6 +684,10 @@ public final class GatewayBench {
             threads.put(Gateway.THREAD_GROUPS.get(g), units == 0 ? 0 : Math.round((after[2 + g] - before[2 + g]) * 100_000 / units) / 100.0);
         }
         m.put("gatewayJvmByThreads", threads);
+        Map<String, Object> postgres = new LinkedHashMap<>();
+        postgres.put("backends", units == 0 ? 0 : Math.round((after[6] - before[6]) * 100_000 / units) / 100.0);
+        postgres.put("background", units == 0 ? 0 : Math.round((after[7] - before[7]) * 100_000 / units) / 100.0);
+        m.put("postgresByProcess", postgres);
         return m;
     }
 

@@ -90,6 +90,11 @@ final class Report {
                 .append(at(r, "readMix", "cpuMsPerRequest", "gatewayJvmByThreads", "jit")).append(" / ")
                 .append(at(r, "readMix", "cpuMsPerRequest", "gatewayJvmByThreads", "gc")).append(" / ")
                 .append(at(r, "readMix", "cpuMsPerRequest", "gatewayJvmByThreads", "other")).append(" | | |\n");
+        b.append("| PostgreSQL CPU per read request / feed record: client backends + background processes (ms) | ")
+                .append(at(r, "readMix", "cpuMsPerRequest", "postgresByProcess", "backends")).append(" + ")
+                .append(at(r, "readMix", "cpuMsPerRequest", "postgresByProcess", "background")).append(" / ")
+                .append(at(r, "feedIngest", "cpuMsPerRecord", "postgresByProcess", "backends")).append(" + ")
+                .append(at(r, "feedIngest", "cpuMsPerRecord", "postgresByProcess", "background")).append(" | | |\n");
         b.append("| gateway CPU per feed record by threads: requests / JIT compiler / GC / other (ms) | ")
                 .append(at(r, "feedIngest", "cpuMsPerRecord", "gatewayJvmByThreads", "requests")).append(" / ")
                 .append(at(r, "feedIngest", "cpuMsPerRecord", "gatewayJvmByThreads", "jit")).append(" / ")
