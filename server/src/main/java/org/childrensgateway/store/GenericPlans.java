@@ -4,6 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
+import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.RowMapperResultSetExtractor;
 
 /**
  * Runs a query with PostgreSQL told to use its cached generic plan ({@code plan_cache_mode =
@@ -20,7 +26,7 @@ import java.sql.SQLException;
  * setting is undone with the rest of the failed transaction, the one the caller holds or, outside
  * one, the implicit transaction that the three statements of one round trip run in.
  */
-final class GenericPlans {
+public final class GenericPlans {
 
     static final String FORCE = "set plan_cache_mode = force_generic_plan; ";
     static final String RESET = "; reset plan_cache_mode";
@@ -36,6 +42,16 @@ final class GenericPlans {
     }
 
     private GenericPlans() {
+    }
+
+    /**
+     * Runs {@code sql} with {@code args} on its generic plan, on the connection of the caller's
+     * transaction (or one of its own), and maps its rows. For a fixed statement whose every plan is the
+     * same index lookups (the child record's {@code $everything}, {@code identity.ChildDataQuery}).
+     */
+    public static <T> List<T> list(JdbcOperations template, String sql, Object[] args, RowMapper<T> rows) {
+        return template.execute((ConnectionCallback<List<T>>) connection -> query(connection, sql,
+                new ArgumentPreparedStatementSetter(args)::setValues, new RowMapperResultSetExtractor<>(rows)::extractData));
     }
 
     /** Runs {@code sql} (one query, its parameters set by {@code parameters}) on its generic plan, and reads its rows. */

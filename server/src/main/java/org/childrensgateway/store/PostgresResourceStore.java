@@ -285,9 +285,7 @@ public class PostgresResourceStore implements ResourceStore {
             // Reference and id lookups need no asking: PostgreSQL takes their generic plan by itself.
             return template.query(statement(query, sql, 0), rows);
         }
-        return template.execute((org.springframework.jdbc.core.ConnectionCallback<List<T>>) connection ->
-                GenericPlans.query(connection, sql.sql(), new ArgumentPreparedStatementSetter(sql.args().toArray())::setValues,
-                        new org.springframework.jdbc.core.RowMapperResultSetExtractor<>(rows)::extractData));
+        return GenericPlans.list(template, sql.sql(), sql.args().toArray(), rows);
     }
 
     private static org.springframework.jdbc.core.PreparedStatementCreator statement(SearchQuery query, SqlFragment sql, int fetchSize) {
