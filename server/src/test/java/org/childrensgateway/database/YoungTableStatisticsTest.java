@@ -1,0 +1,57 @@
+package org.childrensgateway.database;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.UUID;
+import org.childrensgateway.GatewayTestBase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * On the running gateway: a table of its schema that fills is analysed by the gateway within
+ * seconds (PostgreSQL records a manual ANALYZE as {@code last_analyze}; autovacuum's is
+ * {@code last_autoanalyze}), and a one-row table updated many times is not.
+ */
+class YoungTableStatisticsTest extends GatewayTestBase {
+
+    @Autowired
+    private JdbcClient jdbc;
+
+    private final String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private final String filling = "young_filling_" + suffix;
+    private final String updated = "young_updated_" + suffix;
+
+    @AfterEach
+    void dropTables() {
+        jdbc.sql("drop table if exists " + filling).update();
+        jdbc.sql("drop table if exists " + updated).update();
+    }
+
+    @Test
+    void aTableThatFillsIsAnalysedAndAnUpdatedOneIsNot() throws InterruptedException {
+        jdbc.sql("create table " + filling + " (id bigint primary key, key text)").update();
+        jdbc.sql("create table " + updated + " (id bigint primary key, n bigint)").update();
+        jdbc.sql("insert into " + updated + " values (1, 0)").update();
+        for (int i = 0; i < 300; i++) {
+            jdbc.sql("update " + updated + " set n = n + 1 where id = 1").update();
+        }
+        jdbc.sql("insert into " + filling + " select g, 'k' || g from generate_series(1, 500) g").update();
+
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!analysed(filling) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(analysed(filling)).as("the filled table was analysed by the gateway").isTrue();
+        assertThat(jdbc.sql("select reltuples from pg_class where relname = ?").param(filling).query(Double.class).single())
+                .as("its statistics know its rows").isEqualTo(500.0);
+        // Both tables were looked at on the same passes; the updated one was never due.
+        assertThat(analysed(updated)).as("the one-row table updated 300 times").isFalse();
+    }
+
+    private boolean analysed(String table) {
+        return jdbc.sql("select last_analyze is not null from pg_stat_user_tables where relname = ?").param(table)
+                .query(Boolean.class).optional().orElse(false);
+    }
+}
