@@ -139,9 +139,26 @@ final class SearchSqlBuilder {
         SqlFragment sql = hasExactIdentifier(query) ? new SqlFragment().append(" where not r.deleted")
                 : new SqlFragment().append(" where r.res_type = ? and not r.deleted", query.resourceType());
         for (SearchQuery.Clause clause : query.clauses()) {
-            sql.append(" and (").append(clause(clause)).append(")");
+            sql.append(" and (").append(exactIdentifier(query, clause) ? identifierPids(clause) : clause(clause)).append(")");
         }
         return sql;
+    }
+
+    /**
+     * An exact identifier clause as {@code r.pid = any(array(<its index rows' pids>))}, not an EXISTS.
+     * These lookups run on a generic plan (PostgresResourceStore.planned), which cannot see that the
+     * value matches one or two rows. Written as an EXISTS, that plan was sometimes a merge join that
+     * walked the resource table in pid order up to the match: 19,828 resources and 25 ms for a child
+     * stored late among 2,000, growing with the store, whenever the statistics were taken while audit
+     * rows outnumbered identifiers in {@code sp_token} (docs/benchmarks.md, round 11). An array
+     * subquery is evaluated once, before the resource table is touched, so every plan of it is the
+     * token index probe then the resources by pid.
+     */
+    private static SqlFragment identifierPids(SearchQuery.Clause clause) {
+        SearchParamDefinition p = clause.param();
+        return new SqlFragment().append("r.pid = any(array(select x.pid from sp_token x where x.res_type = ? and x.name = ? and (",
+                        p.resourceType(), storedName(p))
+                .append(orValues(clause.values(), v -> token(v, null))).append(")))");
     }
 
     /**

@@ -73,6 +73,49 @@ class IdentifierLookupPlanTest extends GatewayTestBase {
                 .withFailMessage("%s token index scans; plan:%n%s", scans[1] - scans[0], plan).isLessThanOrEqualTo(3);
     }
 
+    /**
+     * Whatever the statistics say, the generic plan of an exact identifier lookup (the one it runs
+     * on) reaches the resource table only by pid, after the token index has found the matches. As an
+     * EXISTS it was, with statistics taken while audit rows filled {@code sp_token}, a merge join
+     * walking every resource in pid order up to the match (docs/benchmarks.md, round 11).
+     */
+    @Test
+    void anIdentifierLookupsGenericPlanReachesResourcesOnlyByTheMatchesPids() {
+        SearchParamDefinition identifier = new SearchParamDefinition("Patient", "identifier", SearchParamType.TOKEN, "identifier", Set.of(), "");
+        for (List<String> values : List.of(List.of(SYSTEM + "|one"), List.of(SYSTEM + "|one", SYSTEM + "|two"))) {
+            SearchQuery lookup = new SearchQuery("Patient", List.of(new SearchQuery.Clause(identifier, null, null, values)), List.of());
+            for (SqlFragment sql : List.of(SearchSqlBuilder.rows("r.pid", lookup), SearchSqlBuilder.count(lookup))) {
+                String plan = genericPlan(sql);
+                // How sp_token is read depends on its size (a scan of a small test table); what must not is how resource is.
+                assertThat(plan).as("the matching index rows first, once").contains("InitPlan 1");
+                assertThat(plan).as("then the resources by the matches' pids").contains("Index Cond: (pid = ANY ((InitPlan");
+                assertThat(plan).as("no walk of the resource table").doesNotContain("Seq Scan on resource").doesNotContain("Merge");
+            }
+        }
+    }
+
+    /** The plan PostgreSQL keeps for the statement once it is prepared, as the lookups run it (GenericPlans). */
+    private String genericPlan(SqlFragment sql) {
+        StringBuilder numbered = new StringBuilder();
+        int n = 0;
+        for (char ch : sql.sql().toCharArray()) {
+            numbered.append(ch == '?' ? "$" + (++n) : String.valueOf(ch));
+        }
+        // EXECUTE's arguments cannot be bound parameters: the test's own values, as literals.
+        String values = String.join(", ", sql.args().stream()
+                .map(a -> a instanceof Number ? a.toString() : "'" + a.toString().replace("'", "''") + "'").toList());
+        // A name of its own: a prepared statement outlives a failed transaction on the pooled connection.
+        String name = "identifier_plan_" + UUID.randomUUID().toString().replace("-", "");
+        return new TransactionTemplate(transactions).execute(status -> {
+            jdbc.sql("set local plan_cache_mode = force_generic_plan").update();
+            jdbc.sql("prepare " + name + " as " + numbered).update();
+            String plan = String.join("\n", jdbc.sql("explain (costs off) execute " + name + "(" + values + ")")
+                    .query(String.class).list());
+            jdbc.sql("deallocate " + name).update();
+            return plan;
+        });
+    }
+
     private void write(String type, String id, Instant now) {
         IndexRows rows = new IndexRows();
         rows.tokens.add(new IndexRows.Token("identifier", SYSTEM, "code-" + id));
