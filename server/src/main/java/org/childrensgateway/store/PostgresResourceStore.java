@@ -275,8 +275,9 @@ public class PostgresResourceStore implements ResourceStore {
      * its cached plan: forcing custom plans on the whole connection cost planning on each of them.
      * So do searches made only of reference equalities, exact identifiers and ids (a child's Consents,
      * {@code subject=}, every conditional write's criteria, the read mix's lookups): every plan for them,
-     * generic or not, is the same index lookups, and planning them on every execution was PostgreSQL
-     * CPU spent for nothing. PostgreSQL takes the generic plan of reference and id lookups by itself,
+     * generic or not, is the same index lookups (for an identifier, because SearchSqlBuilder writes it
+     * as an array of the matches' pids: as an EXISTS its generic plan could walk the resource table),
+     * and planning them on every execution was PostgreSQL CPU spent for nothing. PostgreSQL takes the generic plan of reference and id lookups by itself,
      * but kept re-planning the identifier lookups (it never chose the generic plan, costed for ten
      * matches, over a custom one costed for one), so those are run with it asked for ({@link GenericPlans}).
      */

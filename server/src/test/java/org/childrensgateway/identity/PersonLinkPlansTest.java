@@ -22,8 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Before that ANALYZE the cached plan may be any index with the pool condition alone: on an empty
  * table every index costs the same, whatever their order or predicates (tried: an exact-match index
  * per lookup, selective column first), so no index design prevents it. A plan cached on the empty
- * table, run after 20,000 links arrived, read 20,047 buffers per call; autovacuum's ANALYZE of a new
- * table comes within a minute of its first 50 rows, which bounds it (docs/benchmarks.md, round 10).
+ * table, run after 20,000 links arrived, read 20,047 buffers per call. Autovacuum's ANALYZE of a new
+ * table comes only up to a minute after its first 50 rows, so the gateway analyses young tables
+ * itself as they double ({@code database/YoungTableStatistics}, docs/benchmarks.md, rounds 10 and 11).
  *
  * <p>The table is a temporary copy of {@code person_link} with the same indexes (it shadows the real
  * one for the transaction), so the test does not depend on what other tests stored.
