@@ -27,7 +27,7 @@ class ConditionalSearchPerRecordTest extends GatewayTestBase {
     private static final String S1 = "https://fhir.childrens-gateway.uk/Id/systmone/M85001/patient";
     private static final String SOURCE_RECORDS_ONLY = "&_tag:not=https://fhir.childrens-gateway.uk/CodeSystem/record-kind|";
     /** An exact identifier search's SQL (SearchSqlBuilder: no type test on resource, the token index's EXISTS first). */
-    private static final String IDENTIFIER_SEARCH = "where not r.deleted and (exists (select 1 from sp_token x";
+    private static final String IDENTIFIER_SEARCH = "where not r.deleted and (r.pid = any(array(select x.pid from sp_token x";
     /** A criteria lock on its own, and several in one statement (PostgresResourceStore.lockCriteria). */
     private static final String CRITERIA_LOCK = "select pg_advisory_xact_lock(hashtextextended(?, 0))";
     private static final String CRITERIA_LOCKS = "from (select k from unnest(?::text[]) as u(k) order by 1) s";
