@@ -20,6 +20,15 @@ final class Report {
         return v == null ? "n/a" : v;
     }
 
+    /** A phase's gateway CPU per unit by thread group: requests / JIT compiler / GC / other. */
+    private static String byThreads(Map<String, Object> r, String phase, String perUnit) {
+        StringBuilder b = new StringBuilder();
+        for (String group : new String[] {"requests", "jit", "gc", "other"}) {
+            b.append(b.isEmpty() ? "" : " / ").append(at(r, phase, perUnit, "gatewayJvmByThreads", group));
+        }
+        return b.toString();
+    }
+
     private static String num(Object v) {
         return v instanceof Number n ? String.format("%,.1f", n.doubleValue()) : String.valueOf(v);
     }
@@ -86,20 +95,14 @@ final class Report {
                 .append(percent(at(r, "readMix", "warmUp", "jitShareOfGatewayCpuInLastSlice"))).append(" / ")
                 .append(percent(at(r, "readMix", "jitShareOfGatewayCpu"))).append(" | | |\n");
         b.append("| gateway CPU per read request by threads: requests / JIT compiler / GC / other (ms) | ")
-                .append(at(r, "readMix", "cpuMsPerRequest", "gatewayJvmByThreads", "requests")).append(" / ")
-                .append(at(r, "readMix", "cpuMsPerRequest", "gatewayJvmByThreads", "jit")).append(" / ")
-                .append(at(r, "readMix", "cpuMsPerRequest", "gatewayJvmByThreads", "gc")).append(" / ")
-                .append(at(r, "readMix", "cpuMsPerRequest", "gatewayJvmByThreads", "other")).append(" | | |\n");
+                .append(byThreads(r, "readMix", "cpuMsPerRequest")).append(" | | |\n");
         b.append("| PostgreSQL CPU per read request / feed record: client backends + background processes (ms) | ")
                 .append(at(r, "readMix", "cpuMsPerRequest", "postgresByProcess", "backends")).append(" + ")
                 .append(at(r, "readMix", "cpuMsPerRequest", "postgresByProcess", "background")).append(" / ")
                 .append(at(r, "feedIngest", "cpuMsPerRecord", "postgresByProcess", "backends")).append(" + ")
                 .append(at(r, "feedIngest", "cpuMsPerRecord", "postgresByProcess", "background")).append(" | | |\n");
         b.append("| gateway CPU per feed record by threads: requests / JIT compiler / GC / other (ms) | ")
-                .append(at(r, "feedIngest", "cpuMsPerRecord", "gatewayJvmByThreads", "requests")).append(" / ")
-                .append(at(r, "feedIngest", "cpuMsPerRecord", "gatewayJvmByThreads", "jit")).append(" / ")
-                .append(at(r, "feedIngest", "cpuMsPerRecord", "gatewayJvmByThreads", "gc")).append(" / ")
-                .append(at(r, "feedIngest", "cpuMsPerRecord", "gatewayJvmByThreads", "other")).append(" | | |\n");
+                .append(byThreads(r, "feedIngest", "cpuMsPerRecord")).append(" | | |\n");
         b.append("| broad search first page, `_total=accurate` / `none` / `_summary=count` p50 (ms) | ")
                 .append(num(at(r, "broadSearch", "accurate", "p50Ms"))).append(" / ").append(num(at(r, "broadSearch", "none", "p50Ms")))
                 .append(" / ").append(num(at(r, "broadSearch", "count", "p50Ms"))).append(" | | |\n");
