@@ -277,8 +277,8 @@ public class PostgresResourceStore implements ResourceStore {
      * {@code subject=}, every conditional write's criteria, the read mix's lookups): every plan for them,
      * generic or not, is the same index lookups (for an identifier, because SearchSqlBuilder writes it
      * as an array of the matches' pids: as an EXISTS its generic plan could walk the resource table),
-     * and planning them on every execution was PostgreSQL CPU spent for nothing. PostgreSQL takes the generic plan of reference and id lookups by itself,
-     * but kept re-planning the identifier lookups (it never chose the generic plan, costed for ten
+     * and planning them on every execution was PostgreSQL CPU spent for nothing. PostgreSQL takes the
+     * generic plan of reference and id lookups by itself, but kept re-planning the identifier lookups (it never chose the generic plan, costed for ten
      * matches, over a custom one costed for one), so those are run with it asked for ({@link GenericPlans}).
      */
     private <T> List<T> planned(SearchQuery query, SqlFragment sql, RowMapper<T> rows) {

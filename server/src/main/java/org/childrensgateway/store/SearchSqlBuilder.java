@@ -158,7 +158,7 @@ final class SearchSqlBuilder {
         SearchParamDefinition p = clause.param();
         return new SqlFragment().append("r.pid = any(array(select x.pid from sp_token x where x.res_type = ? and x.name = ? and (",
                         p.resourceType(), storedName(p))
-                .append(orValues(clause.values(), v -> token(v, null))).append(")))");
+                .append(orValues(clause.values(), v -> valueCondition(p, null, v))).append(")))");
     }
 
     /**
