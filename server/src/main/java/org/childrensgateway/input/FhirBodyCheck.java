@@ -16,12 +16,12 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
 /**
- * What the FHIR parser would silently change, found before it runs: a JSON key given twice (the
- * parser keeps one value), invalid UTF-8 (replaced by U+FFFD), a lone surrogate (written out as
- * {@code ?}), NUL and other control characters (PostgreSQL cannot store NUL; FHIR strings allow
- * only tab, CR and LF below U+0020), and in XML a DOCTYPE (entities). Pure: the caller answers 400
- * with the message, which names the element (a path such as {@code Patient.identifier[0].value})
- * but never its value.
+ * What the FHIR parser would silently change or fail on, found before it runs: a JSON key given
+ * twice (the parser keeps one value), an empty or skipped JSON key (see {@link #key}), invalid UTF-8
+ * (replaced by U+FFFD), a lone surrogate (written out as {@code ?}), NUL and other control
+ * characters (PostgreSQL cannot store NUL; FHIR strings allow only tab, CR and LF below U+0020),
+ * and in XML a DOCTYPE (entities). Pure: the caller answers 400 with the message, which names the
+ * element (a path such as {@code Patient.identifier[0].value}) but never its value.
  */
 public final class FhirBodyCheck {
 
@@ -78,9 +78,13 @@ public final class FhirBodyCheck {
     public static String json(byte[] body, int maxEntries) {
         String resourceType = null;
         int entries = 0;
+        Boolean resourceRoot = null; // a resource, not a JSON Patch (an array of operations)
         try (JsonParser parser = JSON.createParser(body)) {
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
+                if (resourceRoot == null) {
+                    resourceRoot = token == JsonToken.START_OBJECT;
+                }
                 if (token.isStructStart() || token.isScalarValue()) {
                     JsonStreamContext context = parser.getParsingContext();
                     JsonStreamContext array = token.isStructStart() ? context.getParent() : context;
@@ -92,7 +96,7 @@ public final class FhirBodyCheck {
                     }
                 }
                 if (token == JsonToken.FIELD_NAME) {
-                    String problem = text(parser.currentName());
+                    String problem = key(parser.currentName(), parser.getParsingContext(), resourceRoot);
                     if (problem != null) {
                         return "A JSON key in " + path(resourceType, parser.getParsingContext().getParent()) + " " + problem;
                     }
@@ -178,6 +182,39 @@ public final class FhirBodyCheck {
                 }
             }
         }
+    }
+
+    /** Keys HAPI's JSON parser skips without a word: {@code "_"} alone, and the primitive-extension form of these. */
+    private static final java.util.Set<String> SKIPPED_UNDERSCORE_KEYS = java.util.Set.of("_", "_resourceType", "_extension",
+            "_modifierExtension", "_fhir_comments");
+
+    /**
+     * Why a key cannot be kept as sent, or null. HAPI's parser throws on an empty key (it looks at its
+     * first character) and drops some keys silently, without asking the error handler that refuses
+     * unknown elements: those above, {@code fhir_comments} (not R4 JSON; parsed as comments, never
+     * written back), and {@code resourceType} anywhere but at the start of a resource.
+     */
+    static String key(String name, JsonStreamContext object, boolean inResource) {
+        if (name.isEmpty()) {
+            return "is empty, which names no FHIR element";
+        }
+        if (inResource && (SKIPPED_UNDERSCORE_KEYS.contains(name) || "fhir_comments".equals(name)
+                || ("resourceType".equals(name) && !startsResource(object)))) {
+            return "is '" + name + "', which the FHIR parser would drop, so the request is refused";
+        }
+        return text(name);
+    }
+
+    /** Whether the object holding a key is a resource: the root, a contained one, or a resource-valued element. */
+    private static boolean startsResource(JsonStreamContext object) {
+        JsonStreamContext holder = object.getParent();
+        if (holder == null || holder.inRoot()) {
+            return true;
+        }
+        if (holder.inArray()) {
+            return holder.getParent() != null && "contained".equals(holder.getParent().getCurrentName());
+        }
+        return "resource".equals(holder.getCurrentName()) || "outcome".equals(holder.getCurrentName());
     }
 
     /** Why a string cannot be kept as sent, or null. */

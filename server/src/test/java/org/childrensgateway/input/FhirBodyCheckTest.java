@@ -36,6 +36,38 @@ class FhirBodyCheckTest {
     }
 
     @Test
+    void keysTheParserFailsOnOrDropsAreRefusedNamingWhereTheyAre() {
+        String[][] rows = {
+            // body, expected part of the message (null: passes)
+            {"{'resourceType':'Patient','':'x'}", "Patient "},
+            {"{'resourceType':'Patient','name':[{'family':'F','':[]}]}", "Patient.name[0] "},
+            {"{'resourceType':'Patient','_':{'id':'a'}}", "'_'"},
+            {"{'resourceType':'Patient','_resourceType':{'id':'a'}}", "'_resourceType'"},
+            {"{'resourceType':'Patient','extension':[{'url':'u','valueString':'v'}],'_extension':{'id':'a'}}", "'_extension'"},
+            {"{'resourceType':'Patient','modifierExtension':[],'_modifierExtension':{}}", "'_modifierExtension'"},
+            {"{'resourceType':'Patient','fhir_comments':['c']}", "'fhir_comments'"},
+            {"{'resourceType':'Patient','name':[{'family':'F','resourceType':'x'}]}", "Patient.name[0] is 'resourceType'"},
+            {"{'resourceType':'Patient','_birthDate':{'id':'a'}}", null},
+            {"{'resourceType':'Patient','contained':[{'resourceType':'Organization'}]}", null},
+            {"{'resourceType':'Bundle','entry':[{'resource':{'resourceType':'Patient'},'response':{'status':'201',"
+                + "'outcome':{'resourceType':'OperationOutcome'}}}]}", null},
+            {"{'resourceType':'Parameters','parameter':[{'name':'p','resource':{'resourceType':'Patient'}}]}", null},
+            {"{'resourceType':'Bundle','entry':[{'resourceType':'Patient'}]}", "Bundle.entry[0] is 'resourceType'"},
+            // A JSON Patch is a list of operations, not a resource: only the empty key is refused there.
+            {"[{'op':'add','path':'/contained/-','value':{'resourceType':'Organization','_':{}}}]", null},
+            {"[{'op':'add','path':'/x','value':{'':1}}]", "empty"},
+        };
+        for (String[] row : rows) {
+            String problem = FhirBodyCheck.json(utf8(row[0].replace('\'', '"')));
+            if (row[1] == null) {
+                assertThat(problem).as(row[0]).isNull();
+            } else {
+                assertThat(problem).as(row[0]).contains(row[1]);
+            }
+        }
+    }
+
+    @Test
     void invalidUtf8IsRefused() {
         byte[] body = utf8("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"abc\"}]}");
         body[body.length - 6] = (byte) 0xff;
