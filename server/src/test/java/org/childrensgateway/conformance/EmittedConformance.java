@@ -77,11 +77,15 @@ public final class EmittedConformance {
 
     /**
      * The check's own validator, built on (and only ever used by) the worker thread: the gateway's
-     * validator is left to the gateway's threads, so the check adds no concurrent use of it.
+     * validator is left to the gateway's threads, so the check adds no concurrent use of it. It has
+     * its own FhirContext too: HAPI keeps the core definitions per context, and two validators
+     * snapshotting over one context's definitions at once broke each other's snapshots ("Failed to
+     * generate snapshot ... Index -1 out of bounds" from both threads in the same millisecond, and
+     * the gateway's next validations failing inside an R5 ElementDefinition).
      */
     private ProfileValidatorFactory validator() {
         if (validator == null) {
-            validator = new ProfileValidatorFactory(FhirContext.forR4Cached());
+            validator = new ProfileValidatorFactory(FhirContext.forR4());
         }
         return validator;
     }
