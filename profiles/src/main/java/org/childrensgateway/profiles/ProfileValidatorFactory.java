@@ -79,7 +79,8 @@ import org.hl7.fhir.utilities.validation.ValidationMessage;
  *
  * <p>Threading and cost: building the validator parses the core FHIR definitions and generates
  * snapshots, which takes seconds; do it once and share the factory (see {@link #shared()}). The
- * built {@link FhirValidator} is thread-safe and caches terminology and snapshot results.
+ * validator caches terminology and snapshot results; it runs one validation at a time in the JVM
+ * ({@link HapiValidationLock} says why), and its methods here take care of that.
  */
 public final class ProfileValidatorFactory {
 
@@ -103,15 +104,6 @@ public final class ProfileValidatorFactory {
   private final FhirValidator validator;
   private final DefinedExtensionsRule definedExtensions;
   private final Object warmUpLock = new Object();
-  /**
-   * One validation at a time. HAPI's validator changes definitions it shares between validations on
-   * some inputs: run two at once on fuzzed feed records and later validations failed for good
-   * ({@code NoSuchElementException} inside an R5 ElementDefinition's extensions, every record of
-   * the feed a 500 from then on; FuzzTest with the compiled checks' live cross-check, which
-   * validates beside the request threads). With the compiled checks deciding most writes, HAPI
-   * runs for the few they leave, so one at a time costs little.
-   */
-  private final Object validating = new Object();
   private volatile boolean warm;
 
   /** Loads the default {@link ConformancePackage} and builds the validator (slow: reuse it). */
@@ -219,7 +211,10 @@ public final class ProfileValidatorFactory {
     return definedExtensions;
   }
 
-  /** The shared, thread-safe validator. Validates against meta.profile (and the base resource). */
+  /**
+   * The validator itself (tests look inside it). Validate through this factory's methods: they hold
+   * {@link HapiValidationLock}, without which a validation is not safe beside another.
+   */
   public FhirValidator getValidator() {
     return validator;
   }
@@ -227,9 +222,7 @@ public final class ProfileValidatorFactory {
   /** Full result (all severities) against the resource's meta.profile and its base definition. */
   public ValidationResult validateWithResult(IBaseResource resource) {
     ensureWarm();
-    synchronized (validating) {
-      return validator.validateWithResult(resource);
-    }
+    return HapiValidationLock.exclusively(() -> validator.validateWithResult(resource));
   }
 
   /**
@@ -245,9 +238,7 @@ public final class ProfileValidatorFactory {
     for (String url : profileUrls) {
       options.addProfile(url);
     }
-    synchronized (validating) {
-      return validator.validateWithResult(resource, options);
-    }
+    return HapiValidationLock.exclusively(() -> validator.validateWithResult(resource, options));
   }
 
   /**
@@ -260,9 +251,7 @@ public final class ProfileValidatorFactory {
     for (String url : profileUrls) {
       options.addProfile(url);
     }
-    synchronized (validating) {
-      return validator.validateWithResult(json, options);
-    }
+    return HapiValidationLock.exclusively(() -> validator.validateWithResult(json, options));
   }
 
   /** Errors and fatal issues only, each with its location, against the resource's meta.profile. */
@@ -321,6 +310,10 @@ public final class ProfileValidatorFactory {
    * and handy as a start-up self-check.
    */
   public Map<String, List<String>> checkSnapshots() {
+    return HapiValidationLock.exclusively(this::generateAllSnapshots);
+  }
+
+  private Map<String, List<String>> generateAllSnapshots() {
     VersionCanonicalizer canonicalizer = new VersionCanonicalizer(fhirContext);
     WorkerContextValidationSupportAdapter worker =
         WorkerContextValidationSupportAdapter.newVersionSpecificWorkerContextWrapper(

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.childrensgateway.profiles.HapiValidationLock;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.ElementDefinition;
@@ -82,7 +83,8 @@ final class ProfileCompiler {
       return null;
     }
     try {
-      IBaseResource generated = support.generateSnapshot(new ValidationSupportContext(support), sd.copy(), url, null, sd.getName());
+      IBaseResource generated = HapiValidationLock.exclusively(
+          () -> support.generateSnapshot(new ValidationSupportContext(support), sd.copy(), url, null, sd.getName()));
       return generated instanceof StructureDefinition g && g.hasSnapshot() ? g : null;
     } catch (RuntimeException e) {
       return null;
