@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Set;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -185,7 +186,7 @@ public final class FhirBodyCheck {
     }
 
     /** Keys HAPI's JSON parser skips without a word: {@code "_"} alone, and the primitive-extension form of these. */
-    private static final java.util.Set<String> SKIPPED_UNDERSCORE_KEYS = java.util.Set.of("_", "_resourceType", "_extension",
+    private static final Set<String> SKIPPED_UNDERSCORE_KEYS = Set.of("_", "_resourceType", "_extension",
             "_modifierExtension", "_fhir_comments");
 
     /**
