@@ -18,11 +18,12 @@ import javax.xml.stream.XMLStreamReader;
 
 /**
  * What the FHIR parser would silently change or fail on, found before it runs: a JSON key given
- * twice (the parser keeps one value), an empty or skipped JSON key (see {@link #key}), invalid UTF-8
- * (replaced by U+FFFD), a lone surrogate (written out as {@code ?}), NUL and other control
- * characters (PostgreSQL cannot store NUL; FHIR strings allow only tab, CR and LF below U+0020),
- * and in XML a DOCTYPE (entities). Pure: the caller answers 400 with the message, which names the
- * element (a path such as {@code Patient.identifier[0].value}) but never its value.
+ * twice (the parser keeps one value), an empty or skipped JSON key (see {@link #key}), an empty
+ * string value (dropped), invalid UTF-8 (replaced by U+FFFD), a lone surrogate (written out as
+ * {@code ?}), NUL and other control characters (PostgreSQL cannot store NUL; FHIR strings allow
+ * only tab, CR and LF below U+0020), and in XML a DOCTYPE (entities). Pure: the caller answers 400
+ * with the message, which names the element (a path such as {@code Patient.identifier[0].value})
+ * but never its value.
  */
 public final class FhirBodyCheck {
 
@@ -107,7 +108,8 @@ public final class FhirBodyCheck {
                             && parser.getParsingContext().getParent() != null && parser.getParsingContext().getParent().inRoot()) {
                         resourceType = value;
                     }
-                    String problem = text(value);
+                    // FHIR has no empty strings: HAPI's parser reads "" as no value and drops the element.
+                    String problem = value.isEmpty() && resourceRoot ? "is empty, which FHIR does not allow (it would be dropped)" : text(value);
                     if (problem != null) {
                         return "The value of " + path(resourceType, parser.getParsingContext()) + " " + problem;
                     }

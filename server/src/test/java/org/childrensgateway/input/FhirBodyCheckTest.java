@@ -53,9 +53,13 @@ class FhirBodyCheckTest {
                 + "'outcome':{'resourceType':'OperationOutcome'}}}]}", null},
             {"{'resourceType':'Parameters','parameter':[{'name':'p','resource':{'resourceType':'Patient'}}]}", null},
             {"{'resourceType':'Bundle','entry':[{'resourceType':'Patient'}]}", "Bundle.entry[0] is 'resourceType'"},
+            {"{'resourceType':'Patient','name':[{'family':''}]}", "Patient.name[0].family is empty"},
+            {"{'resourceType':'Patient','name':[{'given':['Ann','']}]}", "Patient.name[0].given[1] is empty"},
+            {"{'resourceType':'Patient','name':[{'family':' '}]}", null},
             // A JSON Patch is a list of operations, not a resource: only the empty key is refused there.
             {"[{'op':'add','path':'/contained/-','value':{'resourceType':'Organization','_':{}}}]", null},
             {"[{'op':'add','path':'/x','value':{'':1}}]", "empty"},
+            {"[{'op':'replace','path':'','value':{'resourceType':'Patient'}}]", null},
         };
         for (String[] row : rows) {
             String problem = FhirBodyCheck.json(utf8(row[0].replace('\'', '"')));

@@ -32,8 +32,8 @@ class FhirInputTest extends GatewayTestBase {
     }
 
     @Test
-    void jsonKeysTheParserFailsOnOrDropsAreRefused() {
-        // An empty key made HAPI's parser throw (a 500, found by FuzzTest); the others it dropped without a word.
+    void jsonKeysAndValuesTheParserFailsOnOrDropsAreRefused() {
+        // An empty key made HAPI's parser throw (a 500, found by FuzzTest); the others, and empty strings, it dropped without a word.
         fhir().body("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Empty\",\"\":\"x\"}],\"birthDate\":\"2024-01-01\"}")
                 .post("/Patient").then().statusCode(400).body("resourceType", equalTo("OperationOutcome"))
                 .body("issue[0].diagnostics", containsString("Patient.name[0]"));
@@ -41,7 +41,8 @@ class FhirInputTest extends GatewayTestBase {
                         + "\"\":{}},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}]}")
                 .post("/").then().statusCode(400).body("issue[0].diagnostics", containsString("Bundle.entry[0].resource"));
         for (String extra : new String[] {"\"_\":{\"id\":\"kept\"}", "\"__\":{}", "\"_resourceType\":{\"id\":\"kept\"}",
-            "\"fhir_comments\":[\"kept\"]", "\"name\":[{\"family\":\"Under\",\"resourceType\":\"kept\"}]"}) {
+            "\"fhir_comments\":[\"kept\"]", "\"name\":[{\"family\":\"Under\",\"resourceType\":\"kept\"}]",
+            "\"name\":[{\"family\":\"\"}]", "\"gender\":\"\""}) {
             fhir().body("{\"resourceType\":\"Patient\"," + extra + ",\"birthDate\":\"2024-01-01\"}")
                     .post("/Patient").then().statusCode(400).body("resourceType", equalTo("OperationOutcome"));
         }
