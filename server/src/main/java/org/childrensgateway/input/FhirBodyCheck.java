@@ -19,11 +19,11 @@ import javax.xml.stream.XMLStreamReader;
 /**
  * What the FHIR parser would silently change or fail on, found before it runs: a JSON key given
  * twice (the parser keeps one value), an empty or skipped JSON key (see {@link #key}), an empty
- * string value (dropped), invalid UTF-8 (replaced by U+FFFD), a lone surrogate (written out as
- * {@code ?}), NUL and other control characters (PostgreSQL cannot store NUL; FHIR strings allow
- * only tab, CR and LF below U+0020), and in XML a DOCTYPE (entities). Pure: the caller answers 400
- * with the message, which names the element (a path such as {@code Patient.identifier[0].value})
- * but never its value.
+ * string value or XML attribute (dropped), invalid UTF-8 (replaced by U+FFFD), a lone surrogate
+ * (written out as {@code ?}), NUL and other control characters (PostgreSQL cannot store NUL; FHIR
+ * strings allow only tab, CR and LF below U+0020), and in XML a DOCTYPE (entities). Pure: the
+ * caller answers 400 with the message, which names the element (a path such as
+ * {@code Patient.identifier[0].value}) but never its value.
  */
 public final class FhirBodyCheck {
 
@@ -32,6 +32,7 @@ public final class FhirBodyCheck {
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
     private static final XMLInputFactory XML = XMLInputFactory.newFactory();
+    private static final String FHIR_NAMESPACE = "http://hl7.org/fhir";
 
     static {
         XML.setProperty(XMLInputFactory.SUPPORT_DTD, false);
@@ -149,8 +150,11 @@ public final class FhirBodyCheck {
                     }
                     case XMLStreamConstants.START_ELEMENT -> {
                         elements.push(reader.getLocalName());
+                        boolean fhirElement = FHIR_NAMESPACE.equals(reader.getNamespaceURI());
                         for (int i = 0; i < reader.getAttributeCount(); i++) {
-                            String problem = text(reader.getAttributeValue(i));
+                            // As in JSON: FHIR has no empty values, and the parser drops the element (XHTML may have them).
+                            String problem = fhirElement && reader.getAttributeValue(i).isEmpty()
+                                    ? "is empty, which FHIR does not allow (it would be dropped)" : text(reader.getAttributeValue(i));
                             if (problem != null) {
                                 return "The " + reader.getAttributeLocalName(i) + " attribute of " + xmlPath(elements) + " " + problem;
                             }

@@ -82,6 +82,11 @@ class FhirBodyCheckTest {
     void xmlWithDoctypeOrBadCharactersIsRefused() {
         assertThat(FhirBodyCheck.xml(utf8("<Patient xmlns=\"http://hl7.org/fhir\"><birthDate value=\"2024-01-01\"/></Patient>"))).isNull();
         assertThat(FhirBodyCheck.xml(utf8("<!DOCTYPE x [<!ENTITY e \"y\">]><Patient xmlns=\"http://hl7.org/fhir\"/>"))).contains("DOCTYPE");
+        assertThat(FhirBodyCheck.xml(utf8("<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"\"/></name></Patient>")))
+                .contains("Patient.name.family").contains("empty");
+        // XHTML in a narrative may have empty attributes; only FHIR elements' may not.
+        assertThat(FhirBodyCheck.xml(utf8("<Patient xmlns=\"http://hl7.org/fhir\"><text><status value=\"generated\"/>"
+                + "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p title=\"\">x</p></div></text></Patient>"))).isNull();
         assertThat(FhirBodyCheck.xml(utf8("<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"a&#0;\"/></Patient>"))).isNotNull();
         byte[] bad = utf8("<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"abc\"/></Patient>");
         bad[bad.length - 16] = (byte) 0xff;

@@ -68,11 +68,14 @@ class FhirInputTest extends GatewayTestBase {
     }
 
     @Test
-    void xmlWithADoctypeIsRefused() {
+    void xmlWithADoctypeOrAnEmptyValueIsRefused() {
         io.restassured.RestAssured.given().basePath("/fhir").contentType("application/fhir+xml").accept("application/fhir+json")
                 .body("<?xml version=\"1.0\"?><!DOCTYPE Patient [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
                         + "<Patient xmlns=\"http://hl7.org/fhir\"><birthDate value=\"2024-01-01\"/></Patient>")
                 .post("/Patient").then().statusCode(400).body("issue[0].diagnostics", containsString("DOCTYPE"));
+        io.restassured.RestAssured.given().basePath("/fhir").contentType("application/fhir+xml").accept("application/fhir+json")
+                .body("<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"\"/></name><birthDate value=\"2024-01-01\"/></Patient>")
+                .post("/Patient").then().statusCode(400).body("issue[0].diagnostics", containsString("Patient.name.family"));
     }
 
     @Test
