@@ -19,11 +19,11 @@ import javax.xml.stream.XMLStreamReader;
 /**
  * What the FHIR parser would silently change or fail on, found before it runs: a JSON key given
  * twice (the parser keeps one value), an empty or skipped JSON key (see {@link #key}), an empty
- * string value or XML attribute (dropped), invalid UTF-8 (replaced by U+FFFD), a lone surrogate
- * (written out as {@code ?}), NUL and other control characters (PostgreSQL cannot store NUL; FHIR
- * strings allow only tab, CR and LF below U+0020), and in XML a DOCTYPE (entities). Pure: the
- * caller answers 400 with the message, which names the element (a path such as
- * {@code Patient.identifier[0].value}) but never its value.
+ * value (JSON string or FHIR XML attribute) and a JSON null outside an array (both dropped),
+ * invalid UTF-8 (replaced by U+FFFD), a lone surrogate (written out as {@code ?}), NUL and other
+ * control characters (PostgreSQL cannot store NUL; FHIR strings allow only tab, CR and LF below
+ * U+0020), and in XML a DOCTYPE (entities). Pure: the caller answers 400 with the message, which
+ * names the element (a path such as {@code Patient.identifier[0].value}) but never its value.
  */
 public final class FhirBodyCheck {
 
@@ -103,6 +103,9 @@ public final class FhirBodyCheck {
                     if (problem != null) {
                         return "A JSON key in " + path(resourceType, parser.getParsingContext().getParent()) + " " + problem;
                     }
+                } else if (token == JsonToken.VALUE_NULL && resourceRoot && parser.getParsingContext().inObject()) {
+                    // null belongs only in the arrays of a repeating primitive, beside its "_" twin; elsewhere the parser drops it.
+                    return "The value of " + path(resourceType, parser.getParsingContext()) + " is null, which FHIR JSON allows only in an array";
                 } else if (token == JsonToken.VALUE_STRING) {
                     String value = parser.getText();
                     if (resourceType == null && "resourceType".equals(parser.currentName())

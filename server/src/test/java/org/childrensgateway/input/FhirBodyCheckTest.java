@@ -56,6 +56,8 @@ class FhirBodyCheckTest {
             {"{'resourceType':'Patient','name':[{'family':''}]}", "Patient.name[0].family is empty"},
             {"{'resourceType':'Patient','name':[{'given':['Ann','']}]}", "Patient.name[0].given[1] is empty"},
             {"{'resourceType':'Patient','name':[{'family':' '}]}", null},
+            {"{'resourceType':'Patient','birthDate':null}", "Patient.birthDate is null"},
+            {"{'resourceType':'Patient','name':[{'family':'F','given':[null,'Ann'],'_given':[{'id':'g'},null]}]}", null},
             // A JSON Patch is a list of operations, not a resource: only the empty key is refused there.
             {"[{'op':'add','path':'/contained/-','value':{'resourceType':'Organization','_':{}}}]", null},
             {"[{'op':'add','path':'/x','value':{'':1}}]", "empty"},

@@ -42,7 +42,7 @@ class FhirInputTest extends GatewayTestBase {
                 .post("/").then().statusCode(400).body("issue[0].diagnostics", containsString("Bundle.entry[0].resource"));
         for (String extra : new String[] {"\"_\":{\"id\":\"kept\"}", "\"__\":{}", "\"_resourceType\":{\"id\":\"kept\"}",
             "\"fhir_comments\":[\"kept\"]", "\"name\":[{\"family\":\"Under\",\"resourceType\":\"kept\"}]",
-            "\"name\":[{\"family\":\"\"}]", "\"gender\":\"\""}) {
+            "\"name\":[{\"family\":\"\"}]", "\"gender\":\"\"", "\"gender\":null"}) {
             fhir().body("{\"resourceType\":\"Patient\"," + extra + ",\"birthDate\":\"2024-01-01\"}")
                     .post("/Patient").then().statusCode(400).body("resourceType", equalTo("OperationOutcome"));
         }
