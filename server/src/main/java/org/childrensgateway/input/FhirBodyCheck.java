@@ -176,13 +176,11 @@ public final class FhirBodyCheck {
             }
             return null;
         } catch (XMLStreamException e) {
-            String message = String.valueOf(e.getMessage());
-            String where = elements.isEmpty() ? "the document" : xmlPath(elements);
-            if (message.contains("UTF-8") || message.contains("byte")) {
-                return "The request body is not valid UTF-8 (in " + where + ")";
-            }
-            return "The request body is not well-formed XML (in " + where + (e.getLocation() == null ? ""
-                    : ", line " + e.getLocation().getLineNumber() + ", column " + e.getLocation().getColumnNumber()) + ")";
+            return notWellFormed(e, elements);
+        } catch (RuntimeException e) {
+            // Woodstox reports some errors unchecked, when the text is read (WstxLazyException): a 500 before (FuzzTest, seed 7).
+            return e.getCause() instanceof XMLStreamException cause ? notWellFormed(cause, elements)
+                    : "The request body is not well-formed XML (in " + (elements.isEmpty() ? "the document" : xmlPath(elements)) + ")";
         } finally {
             if (reader != null) {
                 try {
@@ -192,6 +190,16 @@ public final class FhirBodyCheck {
                 }
             }
         }
+    }
+
+    private static String notWellFormed(XMLStreamException e, Deque<String> elements) {
+        String message = String.valueOf(e.getMessage());
+        String where = elements.isEmpty() ? "the document" : xmlPath(elements);
+        if (message.contains("UTF-8") || message.contains("byte")) {
+            return "The request body is not valid UTF-8 (in " + where + ")";
+        }
+        return "The request body is not well-formed XML (in " + where + (e.getLocation() == null ? ""
+                : ", line " + e.getLocation().getLineNumber() + ", column " + e.getLocation().getColumnNumber()) + ")";
     }
 
     /** Keys HAPI's JSON parser skips without a word: {@code "_"} alone, and the primitive-extension form of these. */

@@ -47,6 +47,7 @@ class FuzzTest extends GatewayTestBase {
     private final Random random = new Random(SEED);
     private final List<String> failures = new ArrayList<>();
     private int sent;
+    private byte[] lastBody;
 
     /** One to three of: flip, insert a special byte, delete a range, duplicate a range, truncate. */
     private byte[] mutate(byte[] in) {
@@ -88,6 +89,7 @@ class FuzzTest extends GatewayTestBase {
     }
 
     private HttpResponse<String> send(String method, String path, String contentType, byte[] body, String token) {
+        lastBody = body;
         URI uri;
         try {
             uri = URI.create("http://localhost:" + port + path);
@@ -113,13 +115,29 @@ class FuzzTest extends GatewayTestBase {
         }
     }
 
+    /** The failing request's body, kept for replay (the inputs are mutated synthetic samples: no personal data). */
+    private String kept() {
+        if (lastBody == null) {
+            return "";
+        }
+        try {
+            java.nio.file.Path dir = java.nio.file.Path.of("target", "fuzz-failures");
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Path file = dir.resolve("seed-" + SEED + "-case-" + sent + ".body");
+            java.nio.file.Files.write(file, lastBody);
+            return "; body in " + file;
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
     /** No 5xx; a refusal is an OperationOutcome. */
     private boolean answered(HttpResponse<String> r, String what) {
         if (r == null) {
             return false;
         }
         if (r.statusCode() >= 500) {
-            failures.add(what + ": " + r.statusCode() + " " + r.body() + " (case " + sent + ")");
+            failures.add(what + ": " + r.statusCode() + " " + r.body() + " (case " + sent + ")" + kept());
             return false;
         }
         if (r.statusCode() >= 400 && r.statusCode() != 401 && r.statusCode() != 404 && !r.body().contains("OperationOutcome")) {

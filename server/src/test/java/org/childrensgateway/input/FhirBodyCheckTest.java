@@ -86,6 +86,9 @@ class FhirBodyCheckTest {
         assertThat(FhirBodyCheck.xml(utf8("<!DOCTYPE x [<!ENTITY e \"y\">]><Patient xmlns=\"http://hl7.org/fhir\"/>"))).contains("DOCTYPE");
         assertThat(FhirBodyCheck.xml(utf8("<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"\"/></name></Patient>")))
                 .contains("Patient.name.family").contains("empty");
+        // Woodstox reports a bad entity in text unchecked, only when the text is read (a 500 before).
+        assertThat(FhirBodyCheck.xml(utf8("<Patient xmlns=\"http://hl7.org/fhir\"><name>a&/b</name></Patient>")))
+                .contains("not well-formed XML").contains("Patient.name");
         // XHTML in a narrative may have empty attributes; only FHIR elements' may not.
         assertThat(FhirBodyCheck.xml(utf8("<Patient xmlns=\"http://hl7.org/fhir\"><text><status value=\"generated\"/>"
                 + "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p title=\"\">x</p></div></text></Patient>"))).isNull();
