@@ -16,8 +16,35 @@ public final class Refs {
     private Refs() {
     }
 
+    /**
+     * {@code identifier=system|value}, with what a source value may hold that a search URL would
+     * read otherwise escaped: the FHIR search escapes ({@code \ , | $} behind a backslash) and the
+     * URL's own characters ({@code % + & #} percent-encoded). Unescaped, a value with {@code %00}
+     * became a NUL (a 500 on the whole extract, FuzzTest seed 7), {@code a+b} matched {@code a b},
+     * and {@code a,b} matched either {@code a} or {@code b}: another record's resource. Other
+     * characters are left as they are, so ordinary URLs read as before.
+     */
     public static String identifierQuery(String system, String value) {
-        return "identifier=" + system + "|" + value;
+        return "identifier=" + escape(system) + "|" + escape(value);
+    }
+
+    static String escape(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\\', ',', '|', '$' -> out.append('\\').append(c);
+                case '%' -> out.append("%25");
+                case '+' -> out.append("%2B");
+                case '&' -> out.append("%26");
+                case '#' -> out.append("%23");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     public static Reference conditional(String type, String system, String value) {
