@@ -147,7 +147,7 @@ public class PersonIndexStore {
         if (children.isEmpty()) {
             return List.of();
         }
-        return GenericPlans.list(template, CANDIDATE_MEMBERS, new Object[] {children.toArray(String[]::new), pool, pool, excludeSourceId},
+        return GenericPlans.list(template, CANDIDATE_MEMBERS, new Object[] {children.toArray(String[]::new), pool, excludeSourceId},
                 (rs, n) -> new LinkDecider.Candidate(readFeatures(rs.getString(1)), rs.getString(2), rs.getString(3)));
     }
 
@@ -166,7 +166,7 @@ public class PersonIndexStore {
      */
     static final String CANDIDATE_MEMBERS = "select m.features, m.child_id, m.method from unnest(?::text[]) as c(child_id) cross join lateral"
             + " (select f.features::text as features, l.child_id, l.method from person_link l"
-            + " join identity_features f on f.pool = ? and f.source_id = l.source_id"
+            + " join identity_features f on f.pool = l.pool and f.source_id = l.source_id"
             + " where l.pool = ? and l.child_id = c.child_id and l.status = 'linked' and l.ended is null and l.source_id <> ?) m";
 
     /**

@@ -33,6 +33,8 @@ public final class FhirBodyCheck {
             .build();
     private static final XMLInputFactory XML = XMLInputFactory.newFactory();
     private static final String FHIR_NAMESPACE = "http://hl7.org/fhir";
+    /** FHIR has no empty values: HAPI's parsers read one as no value and drop the element. */
+    private static final String EMPTY = "is empty, which FHIR does not allow (it would be dropped)";
 
     static {
         XML.setProperty(XMLInputFactory.SUPPORT_DTD, false);
@@ -112,8 +114,7 @@ public final class FhirBodyCheck {
                             && parser.getParsingContext().getParent() != null && parser.getParsingContext().getParent().inRoot()) {
                         resourceType = value;
                     }
-                    // FHIR has no empty strings: HAPI's parser reads "" as no value and drops the element.
-                    String problem = value.isEmpty() && resourceRoot ? "is empty, which FHIR does not allow (it would be dropped)" : text(value);
+                    String problem = value.isEmpty() && resourceRoot ? EMPTY : text(value);
                     if (problem != null) {
                         return "The value of " + path(resourceType, parser.getParsingContext()) + " " + problem;
                     }
@@ -155,9 +156,8 @@ public final class FhirBodyCheck {
                         elements.push(reader.getLocalName());
                         boolean fhirElement = FHIR_NAMESPACE.equals(reader.getNamespaceURI());
                         for (int i = 0; i < reader.getAttributeCount(); i++) {
-                            // As in JSON: FHIR has no empty values, and the parser drops the element (XHTML may have them).
-                            String problem = fhirElement && reader.getAttributeValue(i).isEmpty()
-                                    ? "is empty, which FHIR does not allow (it would be dropped)" : text(reader.getAttributeValue(i));
+                            // Not in XHTML (a narrative), which may have empty attributes.
+                            String problem = fhirElement && reader.getAttributeValue(i).isEmpty() ? EMPTY : text(reader.getAttributeValue(i));
                             if (problem != null) {
                                 return "The " + reader.getAttributeLocalName(i) + " attribute of " + xmlPath(elements) + " " + problem;
                             }
@@ -180,7 +180,7 @@ public final class FhirBodyCheck {
         } catch (RuntimeException e) {
             // Woodstox reports some errors unchecked, when the text is read (WstxLazyException): a 500 before (FuzzTest, seed 7).
             return e.getCause() instanceof XMLStreamException cause ? notWellFormed(cause, elements)
-                    : "The request body is not well-formed XML (in " + (elements.isEmpty() ? "the document" : xmlPath(elements)) + ")";
+                    : "The request body is not well-formed XML (in " + where(elements) + ")";
         } finally {
             if (reader != null) {
                 try {
@@ -194,30 +194,35 @@ public final class FhirBodyCheck {
 
     private static String notWellFormed(XMLStreamException e, Deque<String> elements) {
         String message = String.valueOf(e.getMessage());
-        String where = elements.isEmpty() ? "the document" : xmlPath(elements);
         if (message.contains("UTF-8") || message.contains("byte")) {
-            return "The request body is not valid UTF-8 (in " + where + ")";
+            return "The request body is not valid UTF-8 (in " + where(elements) + ")";
         }
-        return "The request body is not well-formed XML (in " + where + (e.getLocation() == null ? ""
+        return "The request body is not well-formed XML (in " + where(elements) + (e.getLocation() == null ? ""
                 : ", line " + e.getLocation().getLineNumber() + ", column " + e.getLocation().getColumnNumber()) + ")";
     }
 
-    /** Keys HAPI's JSON parser skips without a word: {@code "_"} alone, and the primitive-extension form of these. */
-    private static final Set<String> SKIPPED_UNDERSCORE_KEYS = Set.of("_", "_resourceType", "_extension",
-            "_modifierExtension", "_fhir_comments");
+    private static String where(Deque<String> elements) {
+        return elements.isEmpty() ? "the document" : xmlPath(elements);
+    }
+
+    /**
+     * Keys HAPI's JSON parser skips without a word: {@code "_"} alone, the primitive-extension form
+     * of the keys it handles itself, and {@code fhir_comments} (not R4 JSON; parsed as comments,
+     * never written back).
+     */
+    private static final Set<String> DROPPED_KEYS = Set.of("_", "_resourceType", "_extension", "_modifierExtension",
+            "_fhir_comments", "fhir_comments");
 
     /**
      * Why a key cannot be kept as sent, or null. HAPI's parser throws on an empty key (it looks at its
      * first character) and drops some keys silently, without asking the error handler that refuses
-     * unknown elements: those above, {@code fhir_comments} (not R4 JSON; parsed as comments, never
-     * written back), and {@code resourceType} anywhere but at the start of a resource.
+     * unknown elements: those above, and {@code resourceType} anywhere but at the start of a resource.
      */
     static String key(String name, JsonStreamContext object, boolean inResource) {
         if (name.isEmpty()) {
             return "is empty, which names no FHIR element";
         }
-        if (inResource && (SKIPPED_UNDERSCORE_KEYS.contains(name) || "fhir_comments".equals(name)
-                || ("resourceType".equals(name) && !startsResource(object)))) {
+        if (inResource && (DROPPED_KEYS.contains(name) || ("resourceType".equals(name) && !startsResource(object)))) {
             return "is '" + name + "', which the FHIR parser would drop, so the request is refused";
         }
         return text(name);

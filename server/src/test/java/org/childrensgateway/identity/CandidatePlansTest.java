@@ -59,7 +59,7 @@ class CandidatePlansTest extends GatewayTestBase {
             jdbc.sql("set local plan_cache_mode = force_generic_plan").update();
             String children = plan(PersonIndexStore.CANDIDATE_CHILDREN, "'{key-7,key-8}', 'PlanTest', 'x', 50, 50, 'PlanTest'");
             assertThat(children).contains("Index Cond: ((pool = $2) AND (key = u.key))").doesNotContain("Seq Scan");
-            String members = plan(PersonIndexStore.CANDIDATE_MEMBERS, "'{child-7,child-8}', 'PlanTest', 'PlanTest', 'x'");
+            String members = plan(PersonIndexStore.CANDIDATE_MEMBERS, "'{child-7,child-8}', 'PlanTest', 'x'");
             assertThat(members).contains("(child_id)::text = c.child_id").doesNotContain("Seq Scan").doesNotContain("Hash");
             status.setRollbackOnly();
         });
